@@ -1,0 +1,158 @@
+// The `scribe` command: `scribe serve` runs the LRS; `scribe help` lists the subcommands.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "auth/credential_store.h"
+#include "common/config.h"
+#include "server/http_server.h"
+#include "storage/commit_pipeline.h"
+#include "storage/engine.h"
+#include "storage/statement_reader.h"
+#include "xapi/router.h"
+#include "xapi/statement_prepare.h"
+#include "xapi/statements_resource.h"
+
+namespace {
+
+using namespace scribe;
+
+constexpr const char* kUsage =
+    "usage: scribe serve [--config FILE] [--port-file FILE] [--section.key=value ...]\n"
+    "       scribe help\n"
+    "Settings come from FILE (TOML), then SCRIBE_SECTION_KEY environment variables, then\n"
+    "--section.key=value flags; see deploy/scribe.toml for every key.\n";
+
+int fail(const std::string& message) {
+  std::cerr << "scribe: " << message << "\n";
+  return 1;
+}
+
+struct ServeArgs {
+  std::string config_file;
+  std::string port_file;
+  std::vector<std::string> overrides;
+};
+
+Result<ServeArgs> parse_serve_args(int argc, char** argv) {
+  ServeArgs args;
+  for (int i = 2; i < argc; i++) {
+    std::string a = argv[i];
+    auto value_of = [&](const std::string& flag) -> std::optional<std::string> {
+      if (a == flag && i + 1 < argc) return std::string(argv[++i]);
+      if (a.starts_with(flag + "=")) return a.substr(flag.size() + 1);
+      return std::nullopt;
+    };
+    if (auto v = value_of("--config")) args.config_file = *v;
+    else if (auto v = value_of("--port-file")) args.port_file = *v;
+    else if (a.starts_with("--") && a.find('.') != std::string::npos) args.overrides.push_back(a.substr(2));
+    else return Error{2, "", "unknown argument " + a};
+  }
+  return args;
+}
+
+Result<Config> load(const ServeArgs& args) {
+  Config config;
+  if (!args.config_file.empty()) {
+    auto loaded = load_config_file(args.config_file, true);
+    if (!loaded) return loaded.error();
+    config = *loaded;
+  }
+  if (Status s = apply_environment(config); !s) return s.error();
+  for (const auto& o : args.overrides)
+    if (Status s = apply_override(config, o); !s) return s.error();
+  return config;
+}
+
+// Creates the bootstrap credential on first start and shows it; later starts show it again
+// from the owner-only file written then, until an operator deletes that file.
+Status bootstrap_credential(const Config& config, auth::CredentialStore& credentials) {
+  auto path = std::filesystem::path(config.storage.data_dir) / config.auth.bootstrap_file;
+  auto any = credentials.any();
+  if (!any) return any.error();
+  if (!*any) {
+    std::string home = "http://" + config.server.host + ":" + std::to_string(config.server.port);
+    auto created = credentials.create(1, home);
+    if (!created) return created.error();
+    std::ofstream out(path, std::ios::trunc);
+    out << "key=" << created->key << "\nsecret=" << created->secret << "\n";
+    out.close();
+    chmod(path.c_str(), S_IRUSR | S_IWUSR);
+  }
+  std::ifstream in(path);
+  std::string key, secret, line;
+  while (std::getline(in, line)) {
+    if (line.starts_with("key=")) key = line.substr(4);
+    if (line.starts_with("secret=")) secret = line.substr(7);
+  }
+  if (key.empty()) {
+    std::cout << "bootstrap credential: shown at first start (" << path.string()
+              << " has been removed)\n";
+  } else {
+    std::cout << "bootstrap credential (HTTP Basic auth):\n  key:    " << key
+              << "\n  secret: " << secret << "\n  (kept in " << path.string()
+              << "; delete it once saved elsewhere)\n";
+  }
+  return Status::success();
+}
+
+int serve(int argc, char** argv) {
+  auto args = parse_serve_args(argc, argv);
+  if (!args) return fail(args.error().message + "\n" + kUsage);
+  auto config = load(*args);
+  if (!config) return fail(config.error().describe());
+  std::cout << "# effective configuration\n" << describe(*config) << std::flush;
+
+  // Block termination signals in every thread; the main thread waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto engine = storage::Engine::open({config->storage.data_dir, config->storage.block_cache_bytes,
+                                       config->storage.sync_writes});
+  if (!engine) return fail(engine.error().describe());
+  auth::CredentialStore credentials(**engine);
+  if (Status s = bootstrap_credential(*config, credentials); !s) return fail(s.error().describe());
+
+  storage::CommitPipeline pipeline(**engine, xapi::same_statement,
+                                   config->limits.commit_queue_max);
+  storage::StatementReader reader(**engine);
+  xapi::StatementsResource statements(*config, pipeline, reader);
+  xapi::Router router(*config, credentials, statements);
+  server::HttpServer http(*config, router);
+  if (Status s = http.start(); !s) return fail(s.error().describe());
+
+  std::cout << "Scribe listening on http://" << config->server.host << ":" << http.port()
+            << config->server.base_path << "\n"
+            << std::flush;
+  if (!args->port_file.empty()) {
+    std::string tmp = args->port_file + ".tmp";
+    std::ofstream(tmp) << http.port() << "\n";
+    std::filesystem::rename(tmp, args->port_file);
+  }
+
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cout << "scribe: stopping (" << strsignal(received) << ")\n" << std::flush;
+  http.stop();
+  pipeline.stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string command = argc > 1 ? argv[1] : "help";
+  if (command == "serve") return serve(argc, argv);
+  std::cout << kUsage;
+  return command == "help" || command == "--help" ? 0 : 2;
+}

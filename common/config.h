@@ -1,0 +1,63 @@
+// Scribe's configuration: every limit and setting in one struct, with the defaults that serve a
+// single machine. Loaded from a TOML file, then environment variables (SCRIBE_<SECTION>_<KEY>),
+// then command-line flags (--section.key=value), later sources overriding earlier ones.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace scribe {
+
+struct Config {
+  struct Server {
+    std::string host = "127.0.0.1";
+    uint16_t port = 8080;
+    std::string base_path = "/xapi";  // every resource lives below this prefix
+    int io_threads = 0;               // 0: one per core
+    std::string tls_cert_file;        // both set: serve HTTPS
+    std::string tls_key_file;
+  } server;
+
+  struct Limits {
+    uint64_t body_bytes_max = 16ull << 20;        // request body (413 past it)
+    uint32_t header_bytes_max = 16u << 10;        // request line + headers (431 past it)
+    uint32_t statements_per_batch_max = 5000;     // statements in one POST (413 past it)
+    uint64_t attachment_bytes_max = 64ull << 20;  // one attachment part
+    uint64_t document_bytes_max = 1ull << 20;     // one State/Profile document
+    uint32_t connections_max = 1024;              // open connections; more are closed at accept
+    uint32_t idle_timeout_ms = 30000;             // a connection idle this long is closed
+    uint32_t request_timeout_ms = 60000;          // reading one request may take this long
+    uint32_t query_limit_default = 100;           // statements per page when limit=0 or absent
+    uint32_t query_limit_max = 1000;              // statements per page at most
+    uint32_t commit_queue_max = 65536;            // statements waiting for the committer (503)
+  } limits;
+
+  struct Storage {
+    std::string data_dir = "./var";
+    uint64_t block_cache_bytes = 256ull << 20;
+    bool sync_writes = true;  // false only for benchmarks that measure the unsynced ceiling
+  } storage;
+
+  struct Xapi {
+    std::string default_version = "2.0.0";  // used for replies to requests without a version
+  } xapi;
+
+  struct Auth {
+    // Where the bootstrap credential is written on first start (relative to data_dir).
+    std::string bootstrap_file = "bootstrap-credential.txt";
+  } auth;
+};
+
+// Reads `path` (TOML); a missing file is an error only when `required`.
+Result<Config> load_config_file(const std::string& path, bool required);
+// Applies SCRIBE_SECTION_KEY environment variables.
+Status apply_environment(Config& config);
+// Applies one "--section.key=value" override.
+Status apply_override(Config& config, const std::string& assignment);
+// The effective configuration as TOML, printed at start-up.
+std::string describe(const Config& config);
+
+}  // namespace scribe

@@ -1,0 +1,266 @@
+#include "storage/commit_pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+namespace scribe::storage {
+
+namespace {
+
+constexpr size_t kBackfillNodesMax = 10000;  // referrers updated when one target arrives
+constexpr size_t kGroupStatementsMax = 20000;  // statements written by one group commit
+const std::string kLastSeqKey = "last_seq";
+
+int64_t wall_micros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string seq_bytes(Seq seq) {
+  std::string s;
+  put_u64(s, seq);
+  return s;
+}
+
+// Staged puts, keyed by family then key; ordered so that refs can be prefix-scanned.
+struct Overlay {
+  std::map<std::string, std::string> puts[size_t(Family::Count)];
+
+  const std::string* find(Family f, const std::string& key) const {
+    auto& m = puts[size_t(f)];
+    auto it = m.find(key);
+    return it == m.end() ? nullptr : &it->second;
+  }
+  void put(Family f, std::string key, std::string value) {
+    puts[size_t(f)][std::move(key)] = std::move(value);
+  }
+  void scan(Family f, const std::string& prefix, std::vector<std::string>& keys) const {
+    auto& m = puts[size_t(f)];
+    for (auto it = m.lower_bound(prefix); it != m.end() && it->first.starts_with(prefix); ++it)
+      keys.push_back(it->first);
+  }
+  void merge_into(Overlay& other) const {
+    for (size_t f = 0; f < size_t(Family::Count); f++)
+      for (auto& [k, v] : puts[f]) other.puts[f][k] = v;
+  }
+};
+
+}  // namespace
+
+struct CommitPipeline::DrainState {
+  Overlay drain;    // accepted requests of this group
+  Overlay request;  // the request being decided; merged into drain on success
+
+  Result<std::optional<std::string>> lookup(Engine& engine, Family f, const std::string& key) {
+    if (auto* v = request.find(f, key)) return std::optional<std::string>(*v);
+    if (auto* v = drain.find(f, key)) return std::optional<std::string>(*v);
+    std::string value;
+    auto found = engine.get(f, key, &value);
+    if (!found) return found.error();
+    if (!*found) return std::optional<std::string>();
+    return std::optional<std::string>(std::move(value));
+  }
+
+  std::vector<std::string> scan(Engine& engine, Family f, const std::string& prefix) {
+    std::vector<std::string> keys;
+    request.scan(f, prefix, keys);
+    drain.scan(f, prefix, keys);
+    std::unique_ptr<rocksdb::Iterator> it(
+        engine.db()->NewIterator(rocksdb::ReadOptions(), engine.family(f)));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+      keys.push_back(it->key().ToString());
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    return keys;
+  }
+};
+
+CommitPipeline::CommitPipeline(Engine& engine, SameStatement same, uint32_t queue_statements_max)
+    : engine_(engine), same_(std::move(same)), queue_statements_max_(queue_statements_max) {
+  std::string value;
+  auto found = engine_.get(Family::Meta, kLastSeqKey, &value);
+  if (found.ok() && *found && value.size() == 8) last_seq_ = get_u64(value);
+  committed_seq_.store(last_seq_);
+  thread_ = std::thread([this] { run(); });
+}
+
+CommitPipeline::~CommitPipeline() { stop(); }
+
+void CommitPipeline::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool CommitPipeline::submit(WriteRequest request) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    if (queued_statements_ + request.statements.size() > queue_statements_max_ &&
+        !queue_.empty())
+      return false;
+    queued_statements_ += request.statements.size();
+    queue_.push_back(std::move(request));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+Seq CommitPipeline::next_seq() {
+  Seq now = Seq(std::max<int64_t>(wall_micros(), 0));
+  last_seq_ = std::max(now, last_seq_ + 1);
+  return last_seq_;
+}
+
+void CommitPipeline::run() {
+  for (;;) {
+    std::vector<WriteRequest> group;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      size_t statements = 0;
+      while (!queue_.empty() && (group.empty() || statements < kGroupStatementsMax)) {
+        statements += queue_.front().statements.size();
+        queued_statements_ -= queue_.front().statements.size();
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit_group(group);
+  }
+}
+
+void CommitPipeline::commit_group(std::vector<WriteRequest>& group) {
+  DrainState drain;
+  std::vector<WriteOutcome> outcomes(group.size());
+  std::vector<bool> accepted(group.size(), false);
+  for (size_t i = 0; i < group.size(); i++) {
+    drain.request = Overlay();
+    outcomes[i].already_stored.assign(group[i].statements.size(), false);
+    Status s = stage_request(group[i], drain, outcomes[i]);
+    if (!s.ok()) {
+      outcomes[i] = WriteOutcome{s, 0, {}};
+      continue;
+    }
+    drain.request.merge_into(drain.drain);
+    accepted[i] = true;
+  }
+
+  rocksdb::WriteBatch batch;
+  for (size_t f = 0; f < size_t(Family::Count); f++)
+    for (auto& [k, v] : drain.drain.puts[f]) batch.Put(engine_.family(Family(f)), k, v);
+  Status written = Status::success();
+  if (batch.Count() > 0) {
+    batch.Put(engine_.family(Family::Meta), kLastSeqKey, seq_bytes(last_seq_));
+    written = engine_.write_durable(batch);
+  }
+  if (written.ok()) committed_seq_.store(last_seq_, std::memory_order_release);
+
+  for (size_t i = 0; i < group.size(); i++) {
+    if (accepted[i] && !written.ok()) outcomes[i] = WriteOutcome{written, 0, {}};
+    group[i].done(std::move(outcomes[i]));
+  }
+}
+
+std::optional<CommitPipeline::Located> CommitPipeline::locate(StoreId store, const Uuid& id,
+                                                             DrainState& drain) {
+  auto seq = drain.lookup(engine_, Family::StatementIds, statement_id_key(store, id));
+  if (!seq.ok() || !*seq) return std::nullopt;
+  Seq s = get_u64(**seq);
+  auto record = drain.lookup(engine_, Family::Statements, statement_key(store, s));
+  if (!record.ok() || !*record) return std::nullopt;
+  return Located{s, std::move(**record)};
+}
+
+namespace {
+
+// Adds `extra` to `terms` (skipping present ones); returns the ones added.
+std::vector<Term> add_terms(std::vector<Term>& terms, const std::vector<Term>& extra) {
+  std::vector<Term> added;
+  for (const Term& t : extra) {
+    if (std::find(terms.begin(), terms.end(), t) != terms.end()) continue;
+    terms.push_back(t);
+    added.push_back(t);
+  }
+  return added;
+}
+
+}  // namespace
+
+Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
+                                     WriteOutcome& outcome) {
+  const StoreId store = request.store;
+  Overlay& out = drain.request;
+
+  for (size_t i = 0; i < request.statements.size(); i++) {
+    const PreparedStatement& p = request.statements[i];
+    auto existing = locate(store, p.id, drain);
+    if (!existing) continue;
+    uint8_t flags = 0;
+    auto json = record_json(existing->record, &flags, nullptr);
+    if (!json) return Error{500, "", "corrupt statement record " + format_uuid(p.id)};
+    if (!same_(*json, p))
+      return Error{409, "id", "statement " + format_uuid(p.id) +
+                                  " is already stored with different content"};
+    outcome.already_stored[i] = true;
+  }
+
+  for (size_t i = 0; i < request.statements.size(); i++) {
+    if (outcome.already_stored[i]) continue;
+    PreparedStatement& p = request.statements[i];
+    const Seq seq = next_seq();
+    StatementRecord record{p.id, p.flags, p.terms, std::move(p.json)};
+
+    if (p.ref_target) {
+      if (auto target = locate(store, *p.ref_target, drain)) {
+        auto target_record = decode_record(target->record);
+        if (!target_record) return Error{500, "", "corrupt statement record"};
+        if ((p.flags & PreparedStatement::kIsVoiding) &&
+            (target_record->flags & PreparedStatement::kIsVoiding))
+          return bad_request("object.id", "a voiding statement cannot be voided");
+        add_terms(record.terms, target_record->terms);
+      }
+      out.put(Family::Refs, refs_key(store, *p.ref_target, seq), "");
+      if (p.flags & PreparedStatement::kIsVoiding)
+        out.put(Family::Voided, voided_key(store, *p.ref_target), seq_bytes(seq));
+    }
+
+    for (const Term& t : record.terms) out.put(Family::Index, index_key(store, t, seq), "");
+    out.put(Family::StatementIds, statement_id_key(store, p.id), seq_bytes(seq));
+
+    // Statements that arrived earlier and target this one now inherit its terms, and so do
+    // the statements that target them, transitively.
+    std::vector<Uuid> frontier{p.id};
+    size_t visited = 0;
+    while (!frontier.empty() && visited < kBackfillNodesMax) {
+      Uuid target = frontier.back();
+      frontier.pop_back();
+      for (const std::string& key : drain.scan(engine_, Family::Refs, refs_prefix(store, target))) {
+        if (++visited > kBackfillNodesMax) break;
+        Seq referrer_seq = seq_suffix(key);
+        if (referrer_seq == seq) continue;
+        auto bytes = drain.lookup(engine_, Family::Statements, statement_key(store, referrer_seq));
+        if (!bytes.ok() || !*bytes) continue;
+        auto referrer = decode_record(**bytes);
+        if (!referrer) return Error{500, "", "corrupt statement record"};
+        auto added = add_terms(referrer->terms, record.terms);
+        if (added.empty()) continue;
+        for (const Term& t : added)
+          out.put(Family::Index, index_key(store, t, referrer_seq), "");
+        out.put(Family::Statements, statement_key(store, referrer_seq), encode_record(*referrer));
+        frontier.push_back(referrer->id);
+      }
+    }
+    out.put(Family::Statements, statement_key(store, seq), encode_record(record));
+    outcome.last_seq = seq;
+  }
+  return Status::success();
+}
+
+}  // namespace scribe::storage

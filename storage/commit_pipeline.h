@@ -1,0 +1,87 @@
+// The single committer behind every statement write (group commit).
+// IO threads submit validated, fully-prepared batches and never touch the disk. One thread
+// drains whatever is queued, decides each batch (id conflicts, voiding rules), assigns seqs,
+// and writes all accepted batches as one WriteBatch with a synced WAL; then it answers them.
+// Guarantees: a batch is stored whole or not at all; `done` runs exactly once, after the data
+// is durable (or with the error that kept it out); seqs strictly increase across restarts.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "storage/engine.h"
+#include "storage/keys.h"
+
+namespace scribe::storage {
+
+struct PreparedStatement {
+  static constexpr uint8_t kIsVoiding = 2;  // record flag: this statement voids its target
+  Uuid id{};
+  uint8_t flags = 0;  // StatementRecord flags (kTimestampFromStored, kIsVoiding)
+  std::string json;   // as returned, minus `stored` (see keys.h)
+  std::vector<Term> terms;          // the statement's own index terms
+  std::optional<Uuid> ref_target;   // object is a StatementRef to this id
+};
+
+struct WriteOutcome {
+  Status status;
+  Seq last_seq = 0;  // the newest seq this batch wrote (0 when it wrote nothing)
+  // For each statement of the batch: true when an identical statement was already stored
+  // (so nothing was written for it).
+  std::vector<bool> already_stored;
+};
+
+// Decides whether a stored statement's JSON and a newly prepared statement are the same
+// statement (so a re-send is a no-op, not a conflict). Supplied by the protocol layer.
+using SameStatement = std::function<bool(std::string_view stored_json, const PreparedStatement&)>;
+
+struct WriteRequest {
+  StoreId store = 0;
+  std::vector<PreparedStatement> statements;
+  std::function<void(WriteOutcome)> done;
+};
+
+class CommitPipeline {
+ public:
+  CommitPipeline(Engine& engine, SameStatement same, uint32_t queue_statements_max);
+  ~CommitPipeline();  // stops after committing what is queued
+
+  // Returns false (and does not call done) when the queue is full: answer 503.
+  bool submit(WriteRequest request);
+  // The newest seq that is durable; `X-Experience-API-Consistent-Through`.
+  Seq committed_seq() const { return committed_seq_.load(std::memory_order_acquire); }
+  void stop();
+
+ private:
+  struct Located {
+    Seq seq;
+    std::string record;  // encoded StatementRecord
+  };
+  struct DrainState;
+  void run();
+  void commit_group(std::vector<WriteRequest>& group);
+  Status stage_request(WriteRequest& request, DrainState& drain, WriteOutcome& outcome);
+  std::optional<Located> locate(StoreId store, const Uuid& id, DrainState& drain);
+  Seq next_seq();
+
+  Engine& engine_;
+  SameStatement same_;
+  const uint32_t queue_statements_max_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<WriteRequest> queue_;
+  uint64_t queued_statements_ = 0;
+  bool stopping_ = false;
+  Seq last_seq_ = 0;  // committer thread only
+  std::atomic<Seq> committed_seq_{0};
+  std::thread thread_;
+};
+
+}  // namespace scribe::storage

@@ -1,0 +1,105 @@
+#include "storage/engine.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include <filesystem>
+
+namespace scribe::storage {
+
+namespace {
+
+const char* family_name(Family f) {
+  switch (f) {
+    case Family::Statements: return "statements";
+    case Family::StatementIds: return "statement_ids";
+    case Family::Index: return "index";
+    case Family::Voided: return "voided";
+    case Family::Refs: return "refs";
+    case Family::Documents: return "documents";
+    case Family::Attachments: return "attachments";
+    case Family::Meta: return "meta";
+    default: return "?";
+  }
+}
+
+rocksdb::ColumnFamilyOptions family_options(Family f, const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions o;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  t.cache_index_and_filter_blocks = true;
+  t.pin_l0_filter_and_index_blocks_in_cache = true;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  o.compression = rocksdb::kLZ4Compression;
+  o.bottommost_compression = rocksdb::kZSTD;
+  o.write_buffer_size = f == Family::Statements ? (64u << 20) : (32u << 20);
+  o.level_compaction_dynamic_level_bytes = true;
+  if (f == Family::Attachments) {
+    o.enable_blob_files = true;  // large attachment values live in blob files
+    o.min_blob_size = 4096;
+  }
+  return o;
+}
+
+}  // namespace
+
+Error storage_error(const rocksdb::Status& s, const char* what) {
+  return Error{500, "", std::string(what) + ": " + s.ToString()};
+}
+
+Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.path, ec);
+  if (ec) return Error{500, "", "cannot create data directory " + options.path + ": " + ec.message()};
+
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.bytes_per_sync = 1 << 20;
+  db_options.max_total_wal_size = 256u << 20;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (size_t i = 0; i < size_t(Family::Count); i++) {
+    descriptors.emplace_back(family_name(Family(i)), family_options(Family(i), cache));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
+  if (!s.ok()) return storage_error(s, "cannot open RocksDB");
+
+  std::unique_ptr<Engine> engine(new Engine());
+  engine->db_.reset(raw);
+  engine->sync_writes_ = options.sync_writes;
+  // handles[0] is the default family, which Scribe does not use.
+  raw->DestroyColumnFamilyHandle(handles[0]);
+  engine->families_.assign(handles.begin() + 1, handles.end());
+  return engine;
+}
+
+Engine::~Engine() {
+  if (!db_) return;
+  for (auto* h : families_) db_->DestroyColumnFamilyHandle(h);
+  db_->Close();
+}
+
+Status Engine::write_durable(rocksdb::WriteBatch& batch) {
+  rocksdb::WriteOptions o;
+  o.sync = sync_writes_;
+  auto s = db_->Write(o, &batch);
+  if (!s.ok()) return storage_error(s, "write failed");
+  return Status::success();
+}
+
+Result<bool> Engine::get(Family f, const std::string& key, std::string* value) const {
+  auto s = db_->Get(rocksdb::ReadOptions(), family(f), key, value);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return storage_error(s, "read failed");
+  return true;
+}
+
+}  // namespace scribe::storage

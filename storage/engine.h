@@ -1,0 +1,59 @@
+// The RocksDB instance and its column families (see storage/keys.h for what each holds).
+// Opening creates missing families; every write through write_durable() is one atomic
+// WriteBatch on a synced WAL, so once it returns OK the batch survives a crash or kill -9.
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace scribe::storage {
+
+enum class Family {
+  Statements = 0,
+  StatementIds,
+  Index,
+  Voided,
+  Refs,
+  Documents,
+  Attachments,
+  Meta,
+  Count
+};
+
+struct EngineOptions {
+  std::string path;
+  uint64_t block_cache_bytes = 256ull << 20;
+  bool sync_writes = true;
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> open(const EngineOptions& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  rocksdb::DB* db() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* family(Family f) const { return families_[size_t(f)]; }
+
+  // Applies the batch atomically; with sync_writes the WAL is fsynced before returning.
+  Status write_durable(rocksdb::WriteBatch& batch);
+  // Point read; NotFound is reported as found=false, other failures as an Error.
+  Result<bool> get(Family f, const std::string& key, std::string* value) const;
+
+ private:
+  Engine() = default;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> families_;
+  bool sync_writes_ = true;
+};
+
+Error storage_error(const rocksdb::Status& s, const char* what);
+
+}  // namespace scribe::storage

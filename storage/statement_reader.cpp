@@ -1,0 +1,144 @@
+#include "storage/statement_reader.h"
+
+#include <memory>
+
+namespace scribe::storage {
+
+namespace {
+
+// Iterates the seqs of one key range (statements of a store, or one index term) in either
+// direction, within [seq_min, seq_max].
+class SeqCursor {
+ public:
+  SeqCursor(const Engine& engine, Family family, std::string prefix, const StatementQuery& q)
+      : prefix_(std::move(prefix)), ascending_(q.ascending), min_(q.seq_min), max_(q.seq_max) {
+    upper_ = prefix_;
+    put_u64(upper_, ~Seq(0));
+    upper_.push_back('\xff');
+    lower_slice_ = rocksdb::Slice(prefix_);
+    upper_slice_ = rocksdb::Slice(upper_);
+    rocksdb::ReadOptions o;
+    o.iterate_lower_bound = &lower_slice_;
+    o.iterate_upper_bound = &upper_slice_;
+    it_.reset(engine.db()->NewIterator(o, engine.family(family)));
+  }
+
+  // Positions at the first seq at or beyond `seq` in walk order; false when exhausted.
+  bool seek(Seq seq) {
+    std::string key = prefix_;
+    put_u64(key, seq);
+    if (ascending_) it_->Seek(key);
+    else it_->SeekForPrev(key);
+    return valid();
+  }
+  bool start() { return seek(ascending_ ? min_ : max_); }
+  bool advance() {
+    if (ascending_) it_->Next();
+    else it_->Prev();
+    return valid();
+  }
+  Seq seq() const { return seq_suffix(it_->key().ToStringView()); }
+  rocksdb::Slice value() const { return it_->value(); }
+  rocksdb::Status status() const { return it_->status(); }
+
+ private:
+  bool valid() const {
+    if (!it_->Valid() || it_->key().size() != prefix_.size() + 8) return false;
+    Seq s = seq();
+    return s >= min_ && s <= max_;
+  }
+  std::string prefix_, upper_;
+  rocksdb::Slice lower_slice_, upper_slice_;
+  bool ascending_;
+  Seq min_, max_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+bool before(Seq a, Seq b, bool ascending) { return ascending ? a < b : a > b; }
+
+}  // namespace
+
+Result<std::optional<StoredStatement>> StatementReader::get(StoreId store, const Uuid& id) const {
+  std::string seq_value;
+  auto found = engine_.get(Family::StatementIds, statement_id_key(store, id), &seq_value);
+  if (!found) return found.error();
+  if (!*found) return std::optional<StoredStatement>();
+  StoredStatement out;
+  out.seq = get_u64(seq_value);
+  std::string bytes;
+  found = engine_.get(Family::Statements, statement_key(store, out.seq), &bytes);
+  if (!found) return found.error();
+  if (!*found) return Error{500, "", "statement id index points at a missing statement"};
+  auto json = record_json(bytes, &out.flags, &out.id);
+  if (!json) return Error{500, "", "corrupt statement record"};
+  out.json.assign(*json);
+  return std::optional<StoredStatement>(std::move(out));
+}
+
+Result<bool> StatementReader::is_voided(StoreId store, const Uuid& id) const {
+  std::string value;
+  return engine_.get(Family::Voided, voided_key(store, id), &value);
+}
+
+Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
+  StatementPage page;
+  std::vector<std::unique_ptr<SeqCursor>> cursors;
+  if (q.required.empty()) {
+    cursors.push_back(std::make_unique<SeqCursor>(engine_, Family::Statements,
+                                                  store_prefix(q.store), q));
+  } else {
+    for (const Term& t : q.required)
+      cursors.push_back(
+          std::make_unique<SeqCursor>(engine_, Family::Index, index_prefix(q.store, t), q));
+  }
+
+  // Leapfrog join: move every cursor to the furthest candidate until all agree.
+  bool live = cursors[0]->start();
+  for (size_t i = 1; live && i < cursors.size(); i++) live = cursors[i]->start();
+  while (live) {
+    Seq candidate = cursors[0]->seq();
+    for (auto& c : cursors)
+      if (before(candidate, c->seq(), q.ascending)) candidate = c->seq();
+    bool agreed = true;
+    for (auto& c : cursors) {
+      if (c->seq() != candidate) {
+        if (!c->seek(candidate)) {
+          live = false;
+          break;
+        }
+        if (c->seq() != candidate) agreed = false;
+      }
+    }
+    if (!live) break;
+    if (!agreed) continue;
+
+    StoredStatement s;
+    s.seq = candidate;
+    std::string bytes;
+    if (q.required.empty()) {
+      bytes = cursors[0]->value().ToString();
+    } else {
+      auto found = engine_.get(Family::Statements, statement_key(q.store, candidate), &bytes);
+      if (!found) return found.error();
+      if (!*found) return Error{500, "", "index points at a missing statement"};
+    }
+    auto json = record_json(bytes, &s.flags, &s.id);
+    if (!json) return Error{500, "", "corrupt statement record"};
+    auto voided = is_voided(q.store, s.id);
+    if (!voided) return voided.error();
+    if (!*voided) {
+      if (page.statements.size() == q.limit) {
+        page.more = true;
+        break;
+      }
+      s.json.assign(*json);
+      page.statements.push_back(std::move(s));
+    }
+    live = cursors[0]->advance();
+  }
+  for (auto& c : cursors)
+    if (!c->status().ok()) return storage_error(c->status(), "query failed");
+  return page;
+}
+
+}  // namespace scribe::storage

@@ -1,0 +1,51 @@
+// Reads statements: by id, and by query (index intersection in seq order).
+// A query walks the index entries of every required term together (a leapfrog join on seq),
+// skips voided statements, and stops after `limit` results, so its cost is proportional to the
+// page it returns and the skips, never to the size of the store.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "storage/engine.h"
+#include "storage/keys.h"
+
+namespace scribe::storage {
+
+struct StoredStatement {
+  Seq seq = 0;
+  Uuid id{};
+  uint8_t flags = 0;
+  std::string json;  // record JSON (see keys.h): no `stored`, maybe no `timestamp`
+};
+
+struct StatementQuery {
+  StoreId store = 0;
+  std::vector<Term> required;  // every term must match
+  Seq seq_min = 0;             // inclusive
+  Seq seq_max = ~Seq(0);       // inclusive
+  bool ascending = false;
+  uint32_t limit = 100;
+};
+
+struct StatementPage {
+  std::vector<StoredStatement> statements;
+  bool more = false;  // another matching statement exists past the last one returned
+};
+
+class StatementReader {
+ public:
+  explicit StatementReader(const Engine& engine) : engine_(engine) {}
+
+  // nullopt when no statement has this id.
+  Result<std::optional<StoredStatement>> get(StoreId store, const Uuid& id) const;
+  Result<bool> is_voided(StoreId store, const Uuid& id) const;
+  Result<StatementPage> query(const StatementQuery& query) const;
+
+ private:
+  const Engine& engine_;
+};
+
+}  // namespace scribe::storage

@@ -1,0 +1,204 @@
+#include "xapi/statements_resource.h"
+
+#include <unordered_set>
+
+#include "common/json.h"
+#include "common/timestamp.h"
+#include "xapi/formats.h"
+#include "xapi/responses.h"
+#include "xapi/statement_format.h"
+#include "xapi/statement_prepare.h"
+#include "xapi/statement_query.h"
+#include "xapi/statement_validator.h"
+
+namespace scribe::xapi {
+
+namespace {
+
+bool is_json_content(const HttpRequest& request) {
+  const std::string* type = request.header("content-type");
+  if (!type) return true;  // tolerated: the body is parsed as JSON regardless
+  std::string_view t = *type;
+  t = t.substr(0, t.find(';'));
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  return t == "application/json";
+}
+
+Result<json::Value> parse_body(const HttpRequest& request) {
+  if (!is_json_content(request))
+    return bad_request("Content-Type", "statements must be sent as application/json");
+  if (request.body.empty()) return bad_request("", "the request body is empty");
+  return json::parse(request.body);
+}
+
+// Validates and prepares one statement; `index` < 0 for a lone statement.
+Result<storage::PreparedStatement> accept_statement(const json::Value& statement,
+                                                    const RequestContext& ctx, int index) {
+  std::string prefix = index < 0 ? "" : "[" + std::to_string(index) + "]";
+  if (Status s = validate_statement(statement, ctx.version, prefix); !s) return s.error();
+  return prepare_statement(statement, ctx.version, ctx.credential.authority,
+                           prefix.empty() ? prefix : prefix + ".");
+}
+
+void add_consistency_headers(HttpResponse& r, storage::Seq committed, int64_t last_modified) {
+  int64_t through = committed ? int64_t(committed) : now_micros();
+  r.set_header("X-Experience-API-Consistent-Through", format_timestamp(through));
+  r.set_header("Last-Modified", http_date(last_modified ? last_modified : through));
+}
+
+}  // namespace
+
+StatementsResource::StatementsResource(const Config& config, storage::CommitPipeline& pipeline,
+                                       const storage::StatementReader& reader)
+    : config_(config),
+      pipeline_(pipeline),
+      reader_(reader),
+      statements_path_(config.server.base_path + "/statements") {}
+
+void StatementsResource::put(const RequestContext& ctx, const HttpRequest& request, Reply reply) {
+  const std::string* id = request.param("statementId");
+  if (!id) return reply(error_response(bad_request("statementId", "required for PUT")));
+  if (!is_uuid(*id)) return reply(error_response(bad_request("statementId", "not a UUID")));
+  for (const auto& [name, value] : request.query)
+    if (name != "statementId") return reply(error_response(bad_request(name, "unknown parameter")));
+  auto body = parse_body(request);
+  if (!body) return reply(error_response(body.error()));
+  if (!body->is_object())
+    return reply(error_response(bad_request("", "PUT takes a single statement object")));
+  if (const json::Value* body_id = body->get("id")) {
+    auto a = storage::parse_uuid(*id);
+    auto b = body_id->is_string() ? storage::parse_uuid(body_id->as_string()) : std::nullopt;
+    if (!b || *a != *b)
+      return reply(error_response(bad_request("id", "does not match the statementId parameter")));
+  } else {
+    body->as_object().set("id", *id);
+  }
+  auto prepared = accept_statement(*body, ctx, -1);
+  if (!prepared) return reply(error_response(prepared.error()));
+  std::vector<storage::PreparedStatement> batch;
+  batch.push_back(std::move(*prepared));
+  write(ctx, std::move(batch), true, std::move(reply));
+}
+
+void StatementsResource::post(const RequestContext& ctx, const HttpRequest& request, Reply reply) {
+  if (!request.query.empty())
+    return reply(error_response(bad_request(request.query[0].first, "unknown parameter")));
+  auto body = parse_body(request);
+  if (!body) return reply(error_response(body.error()));
+  std::vector<storage::PreparedStatement> batch;
+  if (body->is_object()) {
+    auto prepared = accept_statement(*body, ctx, -1);
+    if (!prepared) return reply(error_response(prepared.error()));
+    batch.push_back(std::move(*prepared));
+  } else if (body->is_array()) {
+    const auto& list = body->as_array();
+    if (list.size() > config_.limits.statements_per_batch_max)
+      return reply(error_response(Error{413, "", "the batch exceeds limits.statements_per_batch_max (" +
+                                                     std::to_string(config_.limits.statements_per_batch_max) +
+                                                     " statements)"}));
+    if (list.empty()) return reply(error_response(bad_request("", "the batch is empty")));
+    batch.reserve(list.size());
+    std::unordered_set<std::string> seen;
+    for (size_t i = 0; i < list.size(); i++) {
+      auto prepared = accept_statement(list[i], ctx, int(i));
+      if (!prepared) return reply(error_response(prepared.error()));
+      std::string key(reinterpret_cast<const char*>(prepared->id.data()), 16);
+      if (!seen.insert(key).second)
+        return reply(error_response(bad_request("[" + std::to_string(i) + "].id",
+                                                "the same id appears twice in the batch")));
+      batch.push_back(std::move(*prepared));
+    }
+  } else {
+    return reply(error_response(bad_request("", "expected a statement object or an array")));
+  }
+  write(ctx, std::move(batch), false, std::move(reply));
+}
+
+void StatementsResource::write(const RequestContext& ctx,
+                               std::vector<storage::PreparedStatement> statements, bool is_put,
+                               Reply reply) {
+  std::vector<storage::Uuid> ids;
+  ids.reserve(statements.size());
+  for (const auto& s : statements) ids.push_back(s.id);
+  storage::WriteRequest request;
+  request.store = ctx.credential.store;
+  request.statements = std::move(statements);
+  auto shared_reply = std::make_shared<Reply>(std::move(reply));
+  request.done = [shared_reply, ids = std::move(ids), is_put](storage::WriteOutcome outcome) {
+    if (!outcome.status) return (*shared_reply)(error_response(outcome.status.error()));
+    if (is_put) return (*shared_reply)(no_content());
+    std::string body = "[";
+    for (size_t i = 0; i < ids.size(); i++) {
+      if (i) body += ',';
+      json::append_quoted(storage::format_uuid(ids[i]), body);
+    }
+    body += ']';
+    (*shared_reply)(json_response(200, std::move(body)));
+  };
+  if (!pipeline_.submit(std::move(request)))
+    (*shared_reply)(error_response(Error{503, "", "the commit queue is full; retry shortly"}));
+}
+
+HttpResponse StatementsResource::get(const RequestContext& ctx, const HttpRequest& request) {
+  Result<StatementQueryParams> params = Error{};
+  if (const std::string* more = request.param("more")) {
+    if (request.query.size() != 1)
+      return error_response(bad_request("more", "cannot be combined with other parameters"));
+    params = parse_more(*more, ctx.version);
+  } else {
+    params = parse_statement_query(request.query, ctx.version);
+  }
+  if (!params) return error_response(params.error());
+  if (params->statement_id) return get_one(ctx, *params->statement_id, false, *params, request);
+  if (params->voided_statement_id)
+    return get_one(ctx, *params->voided_statement_id, true, *params, request);
+
+  const storage::Seq committed = pipeline_.committed_seq();
+  auto query = to_storage_query(*params, ctx.credential.store,
+                                {config_.limits.query_limit_default, config_.limits.query_limit_max});
+  query.seq_max = std::min(query.seq_max, committed);
+  auto page = reader_.query(query);
+  if (!page) return error_response(page.error());
+
+  const std::string* accept_language = request.header("accept-language");
+  auto languages = parse_accept_language(accept_language ? *accept_language : "");
+  std::string body = "{\"statements\":[";
+  int64_t newest = 0;
+  for (size_t i = 0; i < page->statements.size(); i++) {
+    if (i) body += ',';
+    render_statement(page->statements[i], params->format, languages, body);
+    newest = std::max<int64_t>(newest, int64_t(page->statements[i].seq));
+  }
+  body += "],\"more\":";
+  json::append_quoted(page->more ? more_url(statements_path_, *params,
+                                            page->statements.back().seq)
+                                 : "",
+                      body);
+  body += '}';
+  HttpResponse r = json_response(200, std::move(body));
+  add_consistency_headers(r, committed, newest);
+  return r;
+}
+
+HttpResponse StatementsResource::get_one(const RequestContext& ctx, const std::string& id,
+                                         bool voided, const StatementQueryParams& params,
+                                         const HttpRequest& request) {
+  auto uuid = storage::parse_uuid(id);
+  auto found = reader_.get(ctx.credential.store, *uuid);
+  if (!found) return error_response(found.error());
+  auto not_found = Error{404, voided ? "voidedStatementId" : "statementId", "no such statement"};
+  if (!*found) return error_response(not_found);
+  auto is_voided = reader_.is_voided(ctx.credential.store, *uuid);
+  if (!is_voided) return error_response(is_voided.error());
+  if (*is_voided != voided) return error_response(not_found);
+
+  const std::string* accept_language = request.header("accept-language");
+  auto languages = parse_accept_language(accept_language ? *accept_language : "");
+  std::string body;
+  render_statement(**found, params.format, languages, body);
+  HttpResponse r = json_response(200, std::move(body));
+  add_consistency_headers(r, pipeline_.committed_seq(), int64_t((*found)->seq));
+  return r;
+}
+
+}  // namespace scribe::xapi

@@ -1,0 +1,35 @@
+// The Statements resource (GET/HEAD/PUT/POST /statements) for xAPI 1.0.3 and 2.0.
+// Writes are validated and prepared on the calling (IO) thread and handed to the commit
+// pipeline; `reply` runs once the batch is durable or rejected. Reads run on the caller.
+#pragma once
+
+#include "common/config.h"
+#include "storage/commit_pipeline.h"
+#include "storage/statement_reader.h"
+#include "xapi/http_message.h"
+#include "xapi/request_context.h"
+
+namespace scribe::xapi {
+
+class StatementsResource {
+ public:
+  StatementsResource(const Config& config, storage::CommitPipeline& pipeline,
+                     const storage::StatementReader& reader);
+
+  void put(const RequestContext& ctx, const HttpRequest& request, Reply reply);
+  void post(const RequestContext& ctx, const HttpRequest& request, Reply reply);
+  HttpResponse get(const RequestContext& ctx, const HttpRequest& request);
+
+ private:
+  void write(const RequestContext& ctx, std::vector<storage::PreparedStatement> statements,
+             bool is_put, Reply reply);
+  HttpResponse get_one(const RequestContext& ctx, const std::string& id, bool voided,
+                       const struct StatementQueryParams& params, const HttpRequest& request);
+
+  const Config& config_;
+  storage::CommitPipeline& pipeline_;
+  const storage::StatementReader& reader_;
+  std::string statements_path_;
+};
+
+}  // namespace scribe::xapi

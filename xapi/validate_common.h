@@ -1,0 +1,75 @@
+// Internal to statement validation: property paths, the per-version rule table and checks for
+// the small value types every part of a statement uses (strings, IRIs, UUIDs, language maps,
+// extensions, timestamps). Each check returns a Status whose Error has status 400, the full
+// property path at fault and a short message; none of them throws.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "common/json.h"
+#include "common/result.h"
+#include "xapi/version.h"
+
+// Returns from the enclosing function when a Status-returning expression fails.
+#define SCRIBE_CHECK(expr)                    \
+  do {                                        \
+    if (::scribe::Status s_ = (expr); !s_.ok()) return s_; \
+  } while (0)
+
+namespace scribe::xapi::detail {
+
+// Everything that differs between xAPI 1.0.3 and 2.0 statement validation.
+struct Rules {
+  Version version;
+  bool context_agents_and_groups;  // context.contextAgents / context.contextGroups exist (2.0)
+  bool accepts_statement_version_2;  // statement "version" may be 2.0[.x] (besides 1.0[.x])
+  bool timestamp_requires_zone;     // timestamps without a zone designator are rejected
+};
+const Rules& rules_for(Version v);
+
+// Where a check runs: the rule set and whether we are inside a SubStatement.
+struct Scope {
+  const Rules& rules;
+  bool in_substatement = false;
+};
+
+std::string child(const std::string& path, std::string_view key);  // "a.b" (or "b" at the root)
+std::string index(const std::string& path, size_t i);               // "a.b[3]"
+
+Error invalid(const std::string& path, std::string message);
+
+// Type checks; `what` names the expected thing in the message.
+Status expect_object(const json::Value& v, const std::string& path);
+Status expect_array(const json::Value& v, const std::string& path);
+Status expect_string(const json::Value& v, const std::string& path);
+Status expect_bool(const json::Value& v, const std::string& path);
+Status expect_number(const json::Value& v, const std::string& path);
+
+// v must be an object whose keys are all in `allowed` (case-sensitive).
+Status only_keys(const json::Value& v, const std::string& path,
+                 std::initializer_list<std::string_view> allowed);
+// A required member: fails with "<path>.<key>: is required" when absent.
+Status require_key(const json::Value& obj, const std::string& path, std::string_view key);
+// obj.objectType must equal `expected`; `required` decides whether absence is allowed.
+Status expect_object_type(const json::Value& obj, const std::string& path,
+                          std::string_view expected, bool required);
+
+Status expect_iri(const json::Value& v, const std::string& path);
+Status expect_irl(const json::Value& v, const std::string& path);
+Status expect_uuid(const json::Value& v, const std::string& path);
+Status expect_language_tag(const json::Value& v, const std::string& path);
+Status expect_language_map(const json::Value& v, const std::string& path);
+Status expect_extensions(const json::Value& v, const std::string& path);
+Status expect_timestamp(const json::Value& v, const std::string& path, const Rules& rules);
+
+// Runs `check(value, path)` on obj[key] when present.
+template <class Check>
+Status optional_member(const json::Value& obj, const std::string& path, std::string_view key,
+                       Check check) {
+  const json::Value* v = obj.get(key);
+  return v ? check(*v, child(path, key)) : Status::success();
+}
+
+}  // namespace scribe::xapi::detail

@@ -1,0 +1,38 @@
+// Internal to statement validation: the checks for each part of a Statement, one file per part
+// (validate_actor.cpp, validate_object.cpp, validate_context.cpp, validate_result.cpp,
+// statement_validator.cpp). Every check rejects unknown properties and reports the first fault
+// with its full property path.
+#pragma once
+
+#include <string>
+
+#include "common/json.h"
+#include "common/result.h"
+#include "xapi/validate_common.h"
+
+namespace scribe::xapi::detail {
+
+// Actors (validate_actor.cpp).
+Status check_actor(const json::Value& v, const std::string& path);  // Agent or Group
+Status check_agent(const json::Value& v, const std::string& path);  // objectType absent/"Agent"
+Status check_group(const json::Value& v, const std::string& path);  // objectType "Group"
+Status check_authority(const json::Value& v, const std::string& path);
+// The number of inverse functional identifiers (mbox, mbox_sha1sum, openid, account) present.
+int count_ifis(const json::Value& actor);
+
+// Objects (validate_object.cpp).
+Status check_object(const json::Value& v, const Scope& scope, const std::string& path);
+Status check_activity(const json::Value& v, const std::string& path);
+Status check_statement_ref(const json::Value& v, const std::string& path);
+
+// Context (validate_context.cpp); `object` is the statement's object, for the revision/platform rule.
+Status check_context(const json::Value& v, const json::Value* object, const Scope& scope,
+                     const std::string& path);
+
+// Result (validate_result.cpp).
+Status check_result(const json::Value& v, const std::string& path);
+
+// Statement bodies (statement_validator.cpp).
+Status check_substatement(const json::Value& v, const Scope& scope, const std::string& path);
+
+}  // namespace scribe::xapi::detail
