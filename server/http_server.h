@@ -30,7 +30,9 @@ class HttpServer {
   Status start();
   // The bound port (0 before a successful start()).
   uint16_t port() const;
-  // Closes the listener and all connections and joins the io threads. Idempotent, any thread.
+  // Closes the listener and all connections and joins the io threads. Idempotent; call it from
+  // any thread but an io thread (not from inside RequestHandler::handle). Replies arriving
+  // after stop() are dropped.
   void stop();
   // Blocks until stop() has been called (returns at once if it already was).
   void wait();

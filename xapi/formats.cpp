@@ -1,7 +1,6 @@
 #include "xapi/formats.h"
 
 #include <array>
-#include <string>
 #include <vector>
 
 namespace scribe::xapi {
@@ -122,10 +121,7 @@ class LangTagParser {
     ++i_;
     size_t count = 0;
     while (optional(2, 8, is_alnum)) ++count;
-    if (count == 0) {
-      failed_ = true;
-      i_ = t_.size() + 1;  // forces parse() to fail
-    }
+    if (count == 0) i_ = t_.size() + 1;  // a singleton needs a subtag: forces parse() to fail
     return count > 0;
   }
 
@@ -138,7 +134,6 @@ class LangTagParser {
 
   const std::vector<std::string_view>& t_;
   size_t i_ = 0;
-  bool failed_ = false;
 };
 
 // Reads digits with an optional ',' or '.' fraction; sets has_fraction.

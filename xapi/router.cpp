@@ -1,5 +1,6 @@
 #include "xapi/router.h"
 
+#include "common/timestamp.h"
 #include "xapi/alternate_syntax.h"
 #include "xapi/responses.h"
 
@@ -20,6 +21,7 @@ void add_common_headers(HttpResponse& r, const std::optional<std::string>& origi
   if (origin) r.set_header("Access-Control-Allow-Credentials", "true");
   r.set_header("Access-Control-Expose-Headers", kExposeHeaders);
   r.set_header("X-Experience-API-Version", std::string(version_string(version)));
+  r.set_header("Date", http_date(now_micros()));
 }
 
 HttpResponse about() {

@@ -62,9 +62,9 @@ json::Value agent_ids(const json::Value& agent) {
   return json::Value(std::move(out));
 }
 
+// An activity is identified by its id alone (objectType is implied where an Activity may stand).
 json::Value activity_ids(const json::Value& activity) {
   json::Object out;
-  if (auto t = activity.get("objectType")) out.append("objectType", *t);
   if (auto id = activity.get("id")) out.append("id", *id);
   return json::Value(std::move(out));
 }

@@ -21,10 +21,27 @@ std::string random_uuid() {
   return storage::format_uuid(id);
 }
 
+namespace {
+
+// contextActivities kinds may be sent as one object; they are stored (and returned) as arrays.
+void normalise_context_activities(json::Value& statement) {
+  if (!statement.is_object()) return;
+  auto& o = statement.as_object();
+  if (json::Value* context = o.find("context"); context && context->is_object())
+    if (json::Value* ca = context->as_object().find("contextActivities"); ca && ca->is_object())
+      for (auto& [kind, list] : ca->as_object())
+        if (list.is_object()) list = json::Value(json::Array{list});
+  if (json::Value* object = o.find("object"); object && object->get_string("objectType") == "SubStatement")
+    normalise_context_activities(*object);
+}
+
+}  // namespace
+
 Result<storage::PreparedStatement> prepare_statement(json::Value statement, Version version,
                                                      const json::Value& authority,
                                                      const std::string& path) {
   storage::PreparedStatement p;
+  normalise_context_activities(statement);
   json::Object& in = statement.as_object();
 
   std::string id(statement.get_string("id"));

@@ -140,6 +140,13 @@ void StatementsResource::write(const RequestContext& ctx,
 }
 
 HttpResponse StatementsResource::get(const RequestContext& ctx, const HttpRequest& request) {
+  HttpResponse r = read(ctx, request);
+  // Clients poll with this header to learn how current a reply is, whatever its status.
+  if (r.status != 200) add_consistency_headers(r, pipeline_.committed_seq(), 0);
+  return r;
+}
+
+HttpResponse StatementsResource::read(const RequestContext& ctx, const HttpRequest& request) {
   Result<StatementQueryParams> params = Error{};
   if (const std::string* more = request.param("more")) {
     if (request.query.size() != 1)

@@ -23,6 +23,7 @@ class StatementsResource {
  private:
   void write(const RequestContext& ctx, std::vector<storage::PreparedStatement> statements,
              bool is_put, Reply reply);
+  HttpResponse read(const RequestContext& ctx, const HttpRequest& request);
   HttpResponse get_one(const RequestContext& ctx, const std::string& id, bool voided,
                        const struct StatementQueryParams& params, const HttpRequest& request);
 

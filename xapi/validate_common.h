@@ -40,7 +40,7 @@ std::string index(const std::string& path, size_t i);               // "a.b[3]"
 
 Error invalid(const std::string& path, std::string message);
 
-// Type checks; `what` names the expected thing in the message.
+// Type checks: the message names the expected and the actual JSON type.
 Status expect_object(const json::Value& v, const std::string& path);
 Status expect_array(const json::Value& v, const std::string& path);
 Status expect_string(const json::Value& v, const std::string& path);

@@ -1,0 +1,482 @@
+// HttpServer against a fake RequestHandler, driven by a small blocking POSIX-socket client that
+// talks only to 127.0.0.1. Every read has a timeout and every loop a bound.
+#include "server/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cctype>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace scribe::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+class FakeHandler : public xapi::RequestHandler {
+ public:
+  ~FakeHandler() override {
+    for (auto& t : threads_) t.join();
+  }
+
+  void handle(xapi::HttpRequest request, xapi::Reply reply) override {
+    {
+      std::lock_guard lock(mu_);
+      requests_.push_back(request);
+    }
+    if (respond_) return respond_(std::move(request), std::move(reply));
+    xapi::HttpResponse r;
+    r.set_header("Content-Type", "text/plain");
+    r.body = "you asked for " + request.path;
+    r.head_only = request.method == "HEAD";
+    reply(std::move(r));
+  }
+
+  // Replies from a thread of this handler's own after `delay`.
+  void reply_later(xapi::Reply reply, xapi::HttpResponse r, std::chrono::milliseconds delay) {
+    std::lock_guard lock(mu_);
+    threads_.emplace_back([reply = std::move(reply), r = std::move(r), delay]() mutable {
+      std::this_thread::sleep_for(delay);
+      reply(std::move(r));
+    });
+  }
+
+  std::vector<xapi::HttpRequest> requests() {
+    std::lock_guard lock(mu_);
+    return requests_;
+  }
+
+  std::function<void(xapi::HttpRequest, xapi::Reply)> respond_;
+
+ private:
+  std::mutex mu_;
+  std::vector<xapi::HttpRequest> requests_;
+  std::vector<std::thread> threads_;
+};
+
+struct Response {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+  std::string body;
+  const std::string* header(const std::string& name) const {
+    for (const auto& h : headers)
+      if (h.first == name) return &h.second;
+    return nullptr;
+  }
+};
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A blocking client connection to 127.0.0.1 with receive/send timeouts.
+class Client {
+ public:
+  explicit Client(uint16_t port, std::chrono::milliseconds timeout = 5000ms) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    set_timeout(timeout);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~Client() { close(); }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  bool connected() const { return connected_; }
+
+  void set_timeout(std::chrono::milliseconds t) {
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(t.count() / 1000);
+    tv.tv_usec = static_cast<suseconds_t>((t.count() % 1000) * 1000);
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  }
+
+  bool send(const std::string& data) {
+    size_t sent = 0;
+    while (sent < data.size()) {
+      ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  // Reads one response; with `head`, reads no body whatever Content-Length says.
+  std::optional<Response> read_response(bool head = false) {
+    size_t end;
+    while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
+      if (buf_.size() > (1u << 20) || !fill()) return std::nullopt;
+    }
+    std::string head_text = buf_.substr(0, end);
+    buf_.erase(0, end + 4);
+    Response r;
+    size_t line_end = head_text.find("\r\n");
+    std::string status_line = head_text.substr(0, line_end);
+    if (status_line.size() < 12 || status_line.compare(0, 5, "HTTP/") != 0) return std::nullopt;
+    r.status = std::stoi(status_line.substr(9, 3));
+    size_t pos = line_end == std::string::npos ? head_text.size() : line_end + 2;
+    while (pos < head_text.size()) {
+      size_t e = head_text.find("\r\n", pos);
+      if (e == std::string::npos) e = head_text.size();
+      std::string line = head_text.substr(pos, e - pos);
+      pos = e + 2;
+      size_t colon = line.find(':');
+      if (colon == std::string::npos) return std::nullopt;
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      r.headers.emplace_back(lower(line.substr(0, colon)), value);
+    }
+    if (head) return r;
+    size_t length = 0;
+    if (const auto* cl = r.header("content-length")) length = std::stoul(*cl);
+    while (buf_.size() < length)
+      if (!fill()) return std::nullopt;
+    r.body = buf_.substr(0, length);
+    buf_.erase(0, length);
+    return r;
+  }
+
+  // True when the server closes the connection (EOF or reset) before `within` elapses.
+  bool closed_by_server(std::chrono::milliseconds within) {
+    set_timeout(within);
+    char c[256];
+    for (int i = 0; i < 1000; ++i) {  // bounded: stray bytes are skipped
+      ssize_t n = ::recv(fd_, c, sizeof c, 0);
+      if (n == 0) return true;
+      if (n < 0) return errno == ECONNRESET;
+    }
+    return false;
+  }
+
+ private:
+  bool fill() {
+    char chunk[4096];
+    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buf_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buf_;
+};
+
+Config test_config() {
+  Config c;
+  c.server.host = "127.0.0.1";
+  c.server.port = 0;
+  c.server.io_threads = 2;
+  c.limits.idle_timeout_ms = 5000;
+  c.limits.request_timeout_ms = 5000;
+  return c;
+}
+
+std::string get(const std::string& path, const std::string& extra_headers = "") {
+  return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void start(const Config& config) {
+    server_ = std::make_unique<HttpServer>(config, handler_);
+    Status st = server_->start();
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    ASSERT_NE(server_->port(), 0);
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+  }
+  uint16_t port() const { return server_->port(); }
+
+  FakeHandler handler_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(HttpServerTest, HttpServer_PassesDecodedPathQueryHeadersAndBodyToHandler) {
+  start(test_config());
+  Client c(port());
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.send(
+      "post /xapi/a%20b/caf%C3%A9?x=1+2&y=%C3%A9%26z&flag&&empty= HTTP/1.1\r\n"
+      "Host: 127.0.0.1\r\nX-Experience-API-Version: 2.0.0\r\nContent-Length: 11\r\n\r\n"
+      "hello world"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "you asked for /xapi/a b/café");
+  ASSERT_NE(r->header("content-type"), nullptr);
+  EXPECT_EQ(*r->header("content-type"), "text/plain");
+
+  auto reqs = handler_.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  const auto& req = reqs[0];
+  EXPECT_EQ(req.method, "POST");
+  EXPECT_EQ(req.path, "/xapi/a b/café");
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(req.query, (Pairs{{"x", "1 2"}, {"y", "é&z"}, {"flag", ""}, {"empty", ""}}));
+  ASSERT_NE(req.header("x-experience-api-version"), nullptr);
+  EXPECT_EQ(*req.header("x-experience-api-version"), "2.0.0");
+  ASSERT_NE(req.header("host"), nullptr);
+  EXPECT_EQ(req.body, "hello world");
+}
+
+TEST_F(HttpServerTest, HttpServer_WritesReplyGivenFromAnotherThread) {
+  handler_.respond_ = [this](xapi::HttpRequest, xapi::Reply reply) {
+    xapi::HttpResponse r;
+    r.status = 204;
+    r.set_header("X-Experience-API-Version", "2.0.0");
+    handler_.reply_later(std::move(reply), std::move(r), 50ms);
+  };
+  start(test_config());
+  Client c(port());
+  ASSERT_TRUE(c.send(get("/later")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204);
+  ASSERT_NE(r->header("x-experience-api-version"), nullptr);
+  EXPECT_EQ(*r->header("x-experience-api-version"), "2.0.0");
+  // The connection stays usable after a delayed reply.
+  ASSERT_TRUE(c.send(get("/again")));
+  auto r2 = c.read_response();
+  ASSERT_TRUE(r2);
+  EXPECT_EQ(r2->status, 204);
+}
+
+TEST_F(HttpServerTest, HttpServer_RejectsBodyOverLimitWith413) {
+  Config config = test_config();
+  config.limits.body_bytes_max = 1024;
+  start(config);
+  Client c(port());
+  ASSERT_TRUE(c.send("PUT /xapi/statements HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n" +
+                     std::string(4096, 'a')));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  ASSERT_NE(r->header("content-type"), nullptr);
+  EXPECT_EQ(*r->header("content-type"), "application/json");
+  EXPECT_EQ(r->body,
+            "{\"error\":{\"status\":413,\"message\":\"request body exceeds "
+            "limits.body_bytes_max (1024 bytes)\"}}");
+  EXPECT_TRUE(handler_.requests().empty());
+  EXPECT_TRUE(c.closed_by_server(3000ms));
+}
+
+TEST_F(HttpServerTest, HttpServer_RejectsChunkedBodyOverLimitWith413) {
+  Config config = test_config();
+  config.limits.body_bytes_max = 1024;
+  start(config);
+  Client c(port());
+  ASSERT_TRUE(c.send("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "800\r\n" + std::string(2048, 'a') + "\r\n0\r\n\r\n"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_TRUE(handler_.requests().empty());
+}
+
+TEST_F(HttpServerTest, HttpServer_AcceptsBodyAtTheLimit) {
+  Config config = test_config();
+  config.limits.body_bytes_max = 1024;
+  start(config);
+  Client c(port());
+  ASSERT_TRUE(c.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\n\r\n" +
+                     std::string(1024, 'b')));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_EQ(handler_.requests().size(), 1u);
+  EXPECT_EQ(handler_.requests()[0].body.size(), 1024u);
+}
+
+TEST_F(HttpServerTest, HttpServer_RejectsHeadersOverLimitWith431) {
+  Config config = test_config();
+  config.limits.header_bytes_max = 1024;
+  start(config);
+  Client c(port());
+  ASSERT_TRUE(c.send(get("/x", "X-Big: " + std::string(4000, 'h') + "\r\n")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  ASSERT_NE(r->header("content-type"), nullptr);
+  EXPECT_EQ(*r->header("content-type"), "application/json");
+  EXPECT_NE(r->body.find("\"status\":431"), std::string::npos);
+  EXPECT_NE(r->body.find("limits.header_bytes_max"), std::string::npos);
+  EXPECT_TRUE(handler_.requests().empty());
+}
+
+TEST_F(HttpServerTest, HttpServer_AnswersMalformedRequestWith400AndCloses) {
+  start(test_config());
+  Client c(port());
+  ASSERT_TRUE(c.send("this is not http at all\r\n\r\n"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("\"status\":400"), std::string::npos);
+  EXPECT_TRUE(c.closed_by_server(3000ms));
+  EXPECT_TRUE(handler_.requests().empty());
+}
+
+TEST_F(HttpServerTest, HttpServer_AnswersBadPercentEncodingWith400) {
+  start(test_config());
+  Client c(port());
+  ASSERT_TRUE(c.send(get("/xapi/%zz")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_TRUE(handler_.requests().empty());
+}
+
+TEST_F(HttpServerTest, HttpServer_HeadSendsContentLengthButNoBody) {
+  start(test_config());
+  Client c(port());
+  ASSERT_TRUE(c.send("HEAD /abc HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto r = c.read_response(/*head=*/true);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_NE(r->header("content-length"), nullptr);
+  EXPECT_EQ(*r->header("content-length"), std::to_string(std::string("you asked for /abc").size()));
+  // Had a body been sent, it would now be read as the next response's status line.
+  ASSERT_TRUE(c.send(get("/next")));
+  auto r2 = c.read_response();
+  ASSERT_TRUE(r2);
+  EXPECT_EQ(r2->status, 200);
+  EXPECT_EQ(r2->body, "you asked for /next");
+}
+
+TEST_F(HttpServerTest, HttpServer_KeepAliveServesTwoRequestsOnOneConnection) {
+  start(test_config());
+  Client c(port());
+  ASSERT_TRUE(c.send(get("/one")));
+  auto r1 = c.read_response();
+  ASSERT_TRUE(r1);
+  EXPECT_EQ(r1->body, "you asked for /one");
+  ASSERT_TRUE(c.send(get("/two")));
+  auto r2 = c.read_response();
+  ASSERT_TRUE(r2);
+  EXPECT_EQ(r2->body, "you asked for /two");
+  EXPECT_EQ(handler_.requests().size(), 2u);
+}
+
+TEST_F(HttpServerTest, HttpServer_ConnectionCloseRequestClosesAfterReply) {
+  start(test_config());
+  Client c(port());
+  ASSERT_TRUE(c.send(get("/bye", "Connection: close\r\n")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(c.closed_by_server(3000ms));
+}
+
+TEST_F(HttpServerTest, HttpServer_IdleTimeoutClosesConnection) {
+  Config config = test_config();
+  config.limits.idle_timeout_ms = 200;
+  start(config);
+  Client c(port());
+  ASSERT_TRUE(c.send(get("/x")));
+  ASSERT_TRUE(c.read_response());
+  auto begin = Clock::now();
+  EXPECT_TRUE(c.closed_by_server(3000ms));
+  EXPECT_GE(Clock::now() - begin, 150ms);
+}
+
+TEST_F(HttpServerTest, HttpServer_RequestTimeoutClosesStalledRequest) {
+  Config config = test_config();
+  config.limits.request_timeout_ms = 200;
+  start(config);
+  Client c(port());
+  ASSERT_TRUE(c.send("GET /x HTTP/1.1\r\nHost: x\r\n"));  // header never finished
+  EXPECT_TRUE(c.closed_by_server(3000ms));
+  EXPECT_TRUE(handler_.requests().empty());
+}
+
+TEST_F(HttpServerTest, HttpServer_EnforcesConnectionsMax) {
+  Config config = test_config();
+  config.limits.connections_max = 2;
+  start(config);
+  Client a(port()), b(port());
+  // Served requests prove both connections were accepted and counted.
+  ASSERT_TRUE(a.send(get("/a")));
+  ASSERT_TRUE(a.read_response());
+  ASSERT_TRUE(b.send(get("/b")));
+  ASSERT_TRUE(b.read_response());
+
+  Client over(port());
+  over.send(get("/over"));
+  auto r = over.read_response();
+  if (r) {
+    EXPECT_EQ(r->status, 503);  // either answered 503 or simply closed
+  }
+  EXPECT_TRUE(over.closed_by_server(3000ms));
+  EXPECT_EQ(handler_.requests().size(), 2u);
+
+  // Once a connection goes away its slot is free again (bounded wait for the close to land).
+  a.close();
+  bool served = false;
+  for (int attempt = 0; attempt < 50 && !served; ++attempt) {
+    Client again(port());
+    again.send(get("/again"));
+    auto r2 = again.read_response();
+    served = r2 && r2->status == 200;
+    if (!served) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(served);
+}
+
+TEST_F(HttpServerTest, HttpServer_DroppedReplyAnswers500) {
+  handler_.respond_ = [](xapi::HttpRequest, xapi::Reply) {};  // never replies
+  start(test_config());
+  Client c(port());
+  ASSERT_TRUE(c.send(get("/x")));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+}
+
+TEST_F(HttpServerTest, HttpServer_StopEndsWaitAndClosesConnections) {
+  start(test_config());
+  Client c(port());
+  ASSERT_TRUE(c.send(get("/x")));
+  ASSERT_TRUE(c.read_response());
+  std::thread waiter([this] { server_->wait(); });
+  server_->stop();
+  waiter.join();
+  EXPECT_TRUE(c.closed_by_server(3000ms));
+}
+
+TEST(HttpServer, HttpServer_StartFailsWhenPortIsTaken) {
+  FakeHandler handler;
+  Config config = test_config();
+  HttpServer first(config, handler);
+  ASSERT_TRUE(first.start().ok());
+  config.server.port = first.port();
+  HttpServer second(config, handler);
+  Status st = second.start();
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find(std::to_string(first.port())), std::string::npos);
+}
+
+}  // namespace
+}  // namespace scribe::server
