@@ -26,6 +26,7 @@ std::string seq_bytes(Seq seq) {
 // Staged puts, keyed by family then key; ordered so that refs can be prefix-scanned.
 struct Overlay {
   std::map<std::string, std::string> puts[size_t(Family::Count)];
+  std::vector<MergeOperand> merges;  // applied after the puts, in order
 
   const std::string* find(Family f, const std::string& key) const {
     auto& m = puts[size_t(f)];
@@ -43,6 +44,7 @@ struct Overlay {
   void merge_into(Overlay& other) const {
     for (size_t f = 0; f < size_t(Family::Count); f++)
       for (auto& [k, v] : puts[f]) other.puts[f][k] = v;
+    other.merges.insert(other.merges.end(), merges.begin(), merges.end());
   }
 };
 
@@ -136,7 +138,15 @@ void CommitPipeline::run() {
   }
 }
 
+Seq CommitPipeline::consistent_through() const {
+  const Seq now = Seq(std::max<int64_t>(wall_micros(), 0));
+  const Seq floor = inflight_floor_.load(std::memory_order_seq_cst);
+  if (floor != 0) return floor - 1;
+  return std::max(now, committed_seq());
+}
+
 void CommitPipeline::commit_group(std::vector<WriteRequest>& group) {
+  inflight_floor_.store(last_seq_ + 1, std::memory_order_seq_cst);
   DrainState drain;
   std::vector<WriteOutcome> outcomes(group.size());
   std::vector<bool> accepted(group.size(), false);
@@ -155,12 +165,14 @@ void CommitPipeline::commit_group(std::vector<WriteRequest>& group) {
   rocksdb::WriteBatch batch;
   for (size_t f = 0; f < size_t(Family::Count); f++)
     for (auto& [k, v] : drain.drain.puts[f]) batch.Put(engine_.family(Family(f)), k, v);
+  for (auto& m : drain.drain.merges) batch.Merge(engine_.family(m.family), m.key, m.operand);
   Status written = Status::success();
   if (batch.Count() > 0) {
     batch.Put(engine_.family(Family::Meta), kLastSeqKey, seq_bytes(last_seq_));
     written = engine_.write_durable(batch);
   }
   if (written.ok()) committed_seq_.store(last_seq_, std::memory_order_release);
+  inflight_floor_.store(0, std::memory_order_seq_cst);
 
   for (size_t i = 0; i < group.size(); i++) {
     if (accepted[i] && !written.ok()) outcomes[i] = WriteOutcome{written, 0, {}};
@@ -258,6 +270,7 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
       }
     }
     out.put(Family::Statements, statement_key(store, seq), encode_record(record));
+    for (auto& m : p.merges) out.merges.push_back(std::move(m));
     outcome.last_seq = seq;
   }
   return Status::success();

@@ -21,6 +21,13 @@
 
 namespace scribe::storage {
 
+// A RocksDB merge operand written with a statement (e.g. to an activity's definition).
+struct MergeOperand {
+  Family family;
+  std::string key;
+  std::string operand;
+};
+
 struct PreparedStatement {
   static constexpr uint8_t kIsVoiding = 2;  // record flag: this statement voids its target
   Uuid id{};
@@ -28,6 +35,7 @@ struct PreparedStatement {
   std::string json;   // as returned, minus `stored` (see keys.h)
   std::vector<Term> terms;          // the statement's own index terms
   std::optional<Uuid> ref_target;   // object is a StatementRef to this id
+  std::vector<MergeOperand> merges;  // written in the same batch when the statement is new
 };
 
 struct WriteOutcome {
@@ -57,6 +65,9 @@ class CommitPipeline {
   bool submit(WriteRequest request);
   // The newest seq that is durable; `X-Experience-API-Consistent-Through`.
   Seq committed_seq() const { return committed_seq_.load(std::memory_order_acquire); }
+  // Every statement stored at or before this seq is readable now. While nothing is being
+  // committed that is the present moment: anything submitted later gets a later seq.
+  Seq consistent_through() const;
   void stop();
 
  private:
@@ -81,6 +92,7 @@ class CommitPipeline {
   bool stopping_ = false;
   Seq last_seq_ = 0;  // committer thread only
   std::atomic<Seq> committed_seq_{0};
+  std::atomic<Seq> inflight_floor_{0};  // lowest seq the group being committed may use; 0: idle
   std::thread thread_;
 };
 

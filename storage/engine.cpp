@@ -20,6 +20,8 @@ const char* family_name(Family f) {
     case Family::Documents: return "documents";
     case Family::Attachments: return "attachments";
     case Family::Meta: return "meta";
+    case Family::Activities: return "activities";
+    case Family::Agents: return "agents";
     default: return "?";
   }
 }
@@ -66,6 +68,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (size_t i = 0; i < size_t(Family::Count); i++) {
     descriptors.emplace_back(family_name(Family(i)), family_options(Family(i), cache));
+    descriptors.back().options.merge_operator = options.merge_operators[i];
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <rocksdb/db.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/write_batch.h>
 
 #include <memory>
@@ -23,6 +24,8 @@ enum class Family {
   Documents,
   Attachments,
   Meta,
+  Activities,  // activity id → canonical definition, built by merge operands
+  Agents,      // agent identity → what is known of that agent, built by merge operands
   Count
 };
 
@@ -30,6 +33,8 @@ struct EngineOptions {
   std::string path;
   uint64_t block_cache_bytes = 256ull << 20;
   bool sync_writes = true;
+  // Merge operators per family (nullptr: none); families written with Merge() need one.
+  std::shared_ptr<rocksdb::MergeOperator> merge_operators[size_t(Family::Count)] = {};
 };
 
 class Engine {

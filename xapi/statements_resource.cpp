@@ -40,8 +40,8 @@ Result<storage::PreparedStatement> accept_statement(const json::Value& statement
                            prefix.empty() ? prefix : prefix + ".");
 }
 
-void add_consistency_headers(HttpResponse& r, storage::Seq committed, int64_t last_modified) {
-  int64_t through = committed ? int64_t(committed) : now_micros();
+void add_consistency_headers(HttpResponse& r, storage::Seq consistent, int64_t last_modified) {
+  int64_t through = int64_t(consistent);
   r.set_header("X-Experience-API-Consistent-Through", format_timestamp(through));
   r.set_header("Last-Modified", http_date(last_modified ? last_modified : through));
 }
@@ -142,7 +142,7 @@ void StatementsResource::write(const RequestContext& ctx,
 HttpResponse StatementsResource::get(const RequestContext& ctx, const HttpRequest& request) {
   HttpResponse r = read(ctx, request);
   // Clients poll with this header to learn how current a reply is, whatever its status.
-  if (r.status != 200) add_consistency_headers(r, pipeline_.committed_seq(), 0);
+  if (r.status != 200) add_consistency_headers(r, pipeline_.consistent_through(), 0);
   return r;
 }
 
@@ -160,10 +160,10 @@ HttpResponse StatementsResource::read(const RequestContext& ctx, const HttpReque
   if (params->voided_statement_id)
     return get_one(ctx, *params->voided_statement_id, true, *params, request);
 
-  const storage::Seq committed = pipeline_.committed_seq();
+  const storage::Seq consistent = pipeline_.consistent_through();
   auto query = to_storage_query(*params, ctx.credential.store,
                                 {config_.limits.query_limit_default, config_.limits.query_limit_max});
-  query.seq_max = std::min(query.seq_max, committed);
+  query.seq_max = std::min(query.seq_max, consistent);
   auto page = reader_.query(query);
   if (!page) return error_response(page.error());
 
@@ -183,7 +183,7 @@ HttpResponse StatementsResource::read(const RequestContext& ctx, const HttpReque
                       body);
   body += '}';
   HttpResponse r = json_response(200, std::move(body));
-  add_consistency_headers(r, committed, newest);
+  add_consistency_headers(r, consistent, newest);
   return r;
 }
 
@@ -204,7 +204,7 @@ HttpResponse StatementsResource::get_one(const RequestContext& ctx, const std::s
   std::string body;
   render_statement(**found, params.format, languages, body);
   HttpResponse r = json_response(200, std::move(body));
-  add_consistency_headers(r, pipeline_.committed_seq(), int64_t((*found)->seq));
+  add_consistency_headers(r, pipeline_.consistent_through(), int64_t((*found)->seq));
   return r;
 }
 

@@ -1,0 +1,571 @@
+// The Statements API end to end, without sockets: Router -> StatementsResource -> CommitPipeline
+// -> RocksDB -> StatementReader, with a real credential checked by the CredentialStore.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "auth/credential_store.h"
+#include "common/config.h"
+#include "common/json.h"
+#include "common/timestamp.h"
+#include "storage/commit_pipeline.h"
+#include "storage/engine.h"
+#include "storage/statement_reader.h"
+#include "xapi/formats.h"
+#include "xapi/router.h"
+#include "xapi/statement_prepare.h"
+#include "xapi/statements_resource.h"
+
+namespace scribe::xapi {
+namespace {
+
+const char* kVoided = "http://adlnet.gov/expapi/verbs/voided";
+const char* kHomePage = "http://lrs.example.com";
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/scribe-api-XXXXXX";
+    char* p = mkdtemp(tmpl);
+    EXPECT_NE(p, nullptr);
+    path_ = p ? p : "";
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string id_n(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
+  return buf;
+}
+
+std::string statement(const std::string& id, const std::string& verb, const std::string& object,
+                      const std::string& extra = "") {
+  std::string s = "{";
+  if (!id.empty()) s += R"("id":")" + id + R"(",)";
+  s += R"("actor":{"objectType":"Agent","mbox":"mailto:learner@example.com","name":"Learner"},)";
+  s += R"("verb":{"id":")" + verb + R"(","display":{"en-US":"did"}},)";
+  s += R"("object":)" + object;
+  s += extra;
+  s += "}";
+  return s;
+}
+
+std::string activity(const std::string& iri) {
+  return R"({"objectType":"Activity","id":")" + iri + R"("})";
+}
+
+std::string ref(const std::string& id) {
+  return R"({"objectType":"StatementRef","id":")" + id + R"("})";
+}
+
+std::string url_encode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(char(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+const std::string* find_header(const HttpResponse& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k.size() != name.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < k.size(); i++)
+      if (std::tolower(static_cast<unsigned char>(k[i])) != std::tolower(static_cast<unsigned char>(name[i])))
+        same = false;
+    if (same) return &v;
+  }
+  return nullptr;
+}
+
+json::Value body_json(const HttpResponse& r) {
+  auto v = json::parse(r.body);
+  EXPECT_TRUE(v.ok()) << r.body;
+  return v.ok() ? *v : json::Value();
+}
+
+std::vector<std::string> statement_ids(const json::Value& result) {
+  std::vector<std::string> ids;
+  const json::Value* list = result.get("statements");
+  EXPECT_TRUE(list && list->is_array());
+  if (list && list->is_array())
+    for (const auto& s : list->as_array()) ids.emplace_back(s.get_string("id"));
+  return ids;
+}
+
+class StatementsApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.storage.data_dir = dir_.path();
+    config_.storage.sync_writes = false;
+    config_.storage.block_cache_bytes = 8 << 20;
+    auto e = storage::Engine::open(
+        {config_.storage.data_dir, config_.storage.block_cache_bytes, config_.storage.sync_writes});
+    ASSERT_TRUE(e.ok()) << e.error().describe();
+    engine_ = std::move(*e);
+    pipeline_ = std::make_unique<storage::CommitPipeline>(*engine_, same_statement,
+                                                         config_.limits.commit_queue_max);
+    reader_ = std::make_unique<storage::StatementReader>(*engine_);
+    statements_ = std::make_unique<StatementsResource>(config_, *pipeline_, *reader_);
+    credentials_ = std::make_unique<auth::CredentialStore>(*engine_);
+    router_ = std::make_unique<Router>(config_, *credentials_, *statements_);
+    auto created = credentials_->create(1, kHomePage);
+    ASSERT_TRUE(created.ok()) << created.error().describe();
+    key_ = created->key;
+    auth_ = "Basic " + auth::base64_encode(created->key + ":" + created->secret);
+  }
+
+  void TearDown() override {
+    router_.reset();
+    statements_.reset();
+    pipeline_.reset();
+    reader_.reset();
+    credentials_.reset();
+    engine_.reset();
+  }
+
+  HttpRequest request(const std::string& method, const std::string& resource,
+                      std::vector<std::pair<std::string, std::string>> query = {},
+                      std::string body = "", const char* version = "2.0.0") {
+    HttpRequest r;
+    r.method = method;
+    r.path = "/xapi" + resource;
+    r.query = std::move(query);
+    r.body = std::move(body);
+    if (version) r.headers.emplace_back("x-experience-api-version", version);
+    r.headers.emplace_back("authorization", auth_);
+    if (!r.body.empty()) r.headers.emplace_back("content-type", "application/json");
+    return r;
+  }
+
+  HttpResponse send(HttpRequest r) {
+    auto promise = std::make_shared<std::promise<HttpResponse>>();
+    auto future = promise->get_future();
+    auto calls = std::make_shared<int>(0);
+    router_->handle(std::move(r), [promise, calls](HttpResponse response) {
+      if (++*calls == 1) promise->set_value(std::move(response));
+      else ADD_FAILURE() << "reply called more than once";
+    });
+    return future.get();
+  }
+
+  HttpResponse post(const std::string& body, const char* version = "2.0.0") {
+    return send(request("POST", "/statements", {}, body, version));
+  }
+  HttpResponse put(const std::string& id, const std::string& body, const char* version = "2.0.0") {
+    return send(request("PUT", "/statements", {{"statementId", id}}, body, version));
+  }
+  HttpResponse get(std::vector<std::pair<std::string, std::string>> query,
+                   const char* version = "2.0.0") {
+    return send(request("GET", "/statements", std::move(query), "", version));
+  }
+
+  json::Value authority() const {
+    return *json::parse(R"({"objectType":"Agent","account":{"homePage":")" + std::string(kHomePage) +
+                        R"(","name":")" + key_ + R"("}})");
+  }
+
+  TempDir dir_;
+  Config config_;
+  std::unique_ptr<storage::Engine> engine_;
+  std::unique_ptr<storage::CommitPipeline> pipeline_;
+  std::unique_ptr<storage::StatementReader> reader_;
+  std::unique_ptr<StatementsResource> statements_;
+  std::unique_ptr<auth::CredentialStore> credentials_;
+  std::unique_ptr<Router> router_;
+  std::string key_;
+  std::string auth_;
+};
+
+TEST_F(StatementsApiTest, MissingVersionHeaderIsRejected) {
+  HttpResponse r = send(request("GET", "/statements", {}, "", nullptr));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(body_json(r).get("error")->get_string("path"), "X-Experience-API-Version");
+  HttpResponse p = send(request("POST", "/statements", {}, statement("", "http://v", activity("http://a")), nullptr));
+  EXPECT_EQ(p.status, 400);
+}
+
+TEST_F(StatementsApiTest, UnsupportedVersionHeaderIsRejected) {
+  EXPECT_EQ(get({}, "3.0.0").status, 400);
+  EXPECT_EQ(get({}, "0.95").status, 400);
+  EXPECT_EQ(get({}, "1.0.3").status, 200);
+  EXPECT_EQ(get({}, "1.0").status, 200);
+  EXPECT_EQ(get({}, "2.0").status, 200);
+}
+
+TEST_F(StatementsApiTest, BadCredentialsAre401WithAChallenge) {
+  HttpRequest wrong = request("GET", "/statements");
+  for (auto& h : wrong.headers)
+    if (h.first == "authorization") h.second = "Basic " + auth::base64_encode(key_ + ":wrong-secret");
+  HttpResponse r = send(std::move(wrong));
+  EXPECT_EQ(r.status, 401);
+  ASSERT_NE(find_header(r, "WWW-Authenticate"), nullptr);
+  EXPECT_TRUE(find_header(r, "WWW-Authenticate")->starts_with("Basic"));
+
+  HttpRequest missing = request("GET", "/statements");
+  std::erase_if(missing.headers, [](const auto& h) { return h.first == "authorization"; });
+  HttpResponse m = send(std::move(missing));
+  EXPECT_EQ(m.status, 401);
+  EXPECT_NE(find_header(m, "WWW-Authenticate"), nullptr);
+
+  HttpRequest garbage = request("POST", "/statements", {}, statement("", "http://v", activity("http://a")));
+  for (auto& h : garbage.headers)
+    if (h.first == "authorization") h.second = "Basic !!!not-base64";
+  EXPECT_EQ(send(std::move(garbage)).status, 401);
+}
+
+TEST_F(StatementsApiTest, AboutNeedsNoAuthAndListsBothVersions) {
+  HttpRequest r;
+  r.method = "GET";
+  r.path = "/xapi/about";
+  HttpResponse about = send(std::move(r));
+  ASSERT_EQ(about.status, 200);
+  json::Value v = body_json(about);
+  const json::Value* versions = v.get("version");
+  ASSERT_TRUE(versions && versions->is_array());
+  std::vector<std::string> listed;
+  for (const auto& e : versions->as_array()) listed.push_back(e.as_string());
+  EXPECT_NE(std::find(listed.begin(), listed.end(), "1.0.3"), listed.end());
+  EXPECT_NE(std::find(listed.begin(), listed.end(), "2.0.0"), listed.end());
+  EXPECT_NE(find_header(about, "X-Experience-API-Version"), nullptr);
+}
+
+TEST_F(StatementsApiTest, PostSingleStatementReturnsArrayOfItsId) {
+  HttpResponse r = post(statement(id_n(1), "http://v", activity("http://a")));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(body_json(r), *json::parse("[\"" + id_n(1) + "\"]"));
+
+  // Without an id, the LRS assigns one.
+  HttpResponse assigned = post(statement("", "http://v", activity("http://a")));
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  json::Value ids = body_json(assigned);
+  ASSERT_TRUE(ids.is_array());
+  ASSERT_EQ(ids.as_array().size(), 1u);
+  std::string id = ids.as_array()[0].as_string();
+  EXPECT_TRUE(is_uuid(id)) << id;
+  EXPECT_EQ(get({{"statementId", id}}).status, 200);
+}
+
+TEST_F(StatementsApiTest, PostBatchReturnsIdsInOrder) {
+  std::string batch = "[" + statement(id_n(3), "http://v", activity("http://a")) + "," +
+                      statement(id_n(1), "http://v", activity("http://a")) + "," +
+                      statement(id_n(2), "http://v", activity("http://a")) + "]";
+  HttpResponse r = post(batch);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(body_json(r), *json::parse("[\"" + id_n(3) + "\",\"" + id_n(1) + "\",\"" + id_n(2) + "\"]"));
+}
+
+TEST_F(StatementsApiTest, PostBatchWithDuplicateIdsStoresNothing) {
+  std::string batch = "[" + statement(id_n(1), "http://v", activity("http://a")) + "," +
+                      statement(id_n(2), "http://v", activity("http://a")) + "," +
+                      statement(id_n(1), "http://v", activity("http://a")) + "]";
+  HttpResponse r = post(batch);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(get({{"statementId", id_n(1)}}).status, 404);
+  EXPECT_EQ(get({{"statementId", id_n(2)}}).status, 404);
+  HttpResponse all = get({});
+  ASSERT_EQ(all.status, 200);
+  EXPECT_TRUE(statement_ids(body_json(all)).empty());
+}
+
+TEST_F(StatementsApiTest, PostBatchWithOneInvalidStatementStoresNothing) {
+  std::string batch = "[" + statement(id_n(1), "http://v", activity("http://a")) + "," +
+                      statement(id_n(2), "not an iri", activity("http://a")) + "]";
+  HttpResponse r = post(batch);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_TRUE(body_json(r).get("error")->get_string("path").starts_with("[1]")) << r.body;
+  EXPECT_EQ(get({{"statementId", id_n(1)}}).status, 404);
+}
+
+TEST_F(StatementsApiTest, PutThenGetReturnsTheStatementWithLrsProperties) {
+  const std::string sent = statement(id_n(1), "http://v", activity("http://a"));
+  HttpResponse r = put(id_n(1), sent);
+  ASSERT_EQ(r.status, 204) << r.body;
+  EXPECT_TRUE(r.body.empty());
+
+  HttpResponse g = get({{"statementId", id_n(1)}});
+  ASSERT_EQ(g.status, 200) << g.body;
+  json::Value got = body_json(g);
+  json::Value original = *json::parse(sent);
+  for (const char* key : {"id", "actor", "verb", "object"})
+    EXPECT_EQ(*got.get(key), *original.get(key)) << key;
+  auto stored = parse_timestamp(got.get_string("stored"));
+  ASSERT_TRUE(stored.ok()) << g.body;
+  EXPECT_EQ(*got.get("authority"), authority());
+  EXPECT_EQ(got.get_string("version"), "2.0.0");
+  // No timestamp was sent: it is the stored time.
+  EXPECT_EQ(got.get_string("timestamp"), got.get_string("stored"));
+  EXPECT_EQ(got.get_string("stored"), format_timestamp(*stored));
+}
+
+TEST_F(StatementsApiTest, StatementStoredThroughVersion103GetsVersion100) {
+  ASSERT_EQ(put(id_n(1), statement(id_n(1), "http://v", activity("http://a")), "1.0.3").status, 204);
+  HttpResponse g = get({{"statementId", id_n(1)}}, "1.0.3");
+  ASSERT_EQ(g.status, 200);
+  EXPECT_EQ(body_json(g).get_string("version"), "1.0.0");
+}
+
+TEST_F(StatementsApiTest, PutOfTheSameStatementAgainIs204) {
+  const std::string sent = statement(id_n(1), "http://v", activity("http://a"));
+  ASSERT_EQ(put(id_n(1), sent).status, 204);
+  HttpResponse again = put(id_n(1), sent);
+  EXPECT_EQ(again.status, 204) << again.body;
+  // POSTing it again is fine too.
+  HttpResponse posted = post(sent);
+  EXPECT_EQ(posted.status, 200) << posted.body;
+}
+
+TEST_F(StatementsApiTest, PutOfDifferentContentUnderAStoredIdIs409) {
+  ASSERT_EQ(put(id_n(1), statement(id_n(1), "http://v", activity("http://a"))).status, 204);
+  HttpResponse r = put(id_n(1), statement(id_n(1), "http://v", activity("http://other")));
+  EXPECT_EQ(r.status, 409) << r.body;
+  json::Value got = body_json(get({{"statementId", id_n(1)}}));
+  EXPECT_EQ(got.get("object")->get_string("id"), "http://a");
+}
+
+TEST_F(StatementsApiTest, PutWithMismatchedIdsOrWithoutStatementIdIs400) {
+  EXPECT_EQ(put(id_n(1), statement(id_n(2), "http://v", activity("http://a"))).status, 400);
+  EXPECT_EQ(send(request("PUT", "/statements", {}, statement(id_n(1), "http://v", activity("http://a")))).status,
+            400);
+  EXPECT_EQ(get({{"statementId", id_n(1)}}).status, 404);
+  EXPECT_EQ(get({{"statementId", id_n(2)}}).status, 404);
+}
+
+TEST_F(StatementsApiTest, VoidedStatementIsFoundOnlyByVoidedStatementId) {
+  ASSERT_EQ(put(id_n(1), statement(id_n(1), "http://v", activity("http://a"))).status, 204);
+  ASSERT_EQ(post(statement(id_n(2), kVoided, ref(id_n(1)))).status, 200);
+
+  HttpResponse by_id = get({{"statementId", id_n(1)}});
+  EXPECT_EQ(by_id.status, 404) << by_id.body;
+  HttpResponse by_voided = get({{"voidedStatementId", id_n(1)}});
+  ASSERT_EQ(by_voided.status, 200) << by_voided.body;
+  EXPECT_EQ(body_json(by_voided).get_string("id"), id_n(1));
+  // The voiding statement itself is an ordinary statement.
+  EXPECT_EQ(get({{"statementId", id_n(2)}}).status, 200);
+  EXPECT_EQ(get({{"voidedStatementId", id_n(2)}}).status, 404);
+  // And the voided one is left out of query results.
+  EXPECT_EQ(statement_ids(body_json(get({}))), std::vector<std::string>{id_n(2)});
+}
+
+TEST_F(StatementsApiTest, VoidingAVoidingStatementIsRejected) {
+  ASSERT_EQ(post(statement(id_n(1), "http://v", activity("http://a"))).status, 200);
+  ASSERT_EQ(post(statement(id_n(2), kVoided, ref(id_n(1)))).status, 200);
+  HttpResponse r = post(statement(id_n(3), kVoided, ref(id_n(2))));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(get({{"statementId", id_n(3)}}).status, 404);
+}
+
+TEST_F(StatementsApiTest, FiltersMatchStatementsTargetingMatchingStatements) {
+  const std::string verb = "http://example.com/verbs/attempted";
+  ASSERT_EQ(post(statement(id_n(1), verb, activity("http://a"))).status, 200);
+  ASSERT_EQ(post(statement(id_n(2), kVoided, ref(id_n(1)))).status, 200);
+  ASSERT_EQ(post(statement(id_n(3), "http://example.com/verbs/commented", ref(id_n(1)))).status, 200);
+  HttpResponse r = get({{"verb", verb}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(statement_ids(body_json(r)), (std::vector<std::string>{id_n(3), id_n(2)}));
+  // The activity filter follows the reference as well.
+  HttpResponse a = get({{"activity", "http://a"}});
+  EXPECT_EQ(statement_ids(body_json(a)), (std::vector<std::string>{id_n(3), id_n(2)}));
+}
+
+TEST_F(StatementsApiTest, FiltersMatchReferrersStoredBeforeTheirTarget) {
+  const std::string verb = "http://example.com/verbs/attempted";
+  ASSERT_EQ(post(statement(id_n(3), "http://example.com/verbs/commented", ref(id_n(1)))).status, 200);
+  EXPECT_TRUE(statement_ids(body_json(get({{"verb", verb}}))).empty());
+  ASSERT_EQ(post(statement(id_n(1), verb, activity("http://a"))).status, 200);
+  EXPECT_EQ(statement_ids(body_json(get({{"verb", verb}}))), (std::vector<std::string>{id_n(1), id_n(3)}));
+}
+
+TEST_F(StatementsApiTest, PagesWithLimitAndMoreToTheEnd) {
+  std::string batch = "[";
+  for (int i = 1; i <= 5; i++) {
+    if (i > 1) batch += ",";
+    batch += statement(id_n(i), "http://v", activity("http://a"));
+  }
+  batch += "]";
+  ASSERT_EQ(post(batch).status, 200);
+  ASSERT_EQ(post(statement(id_n(9), "http://other", activity("http://a"))).status, 200);
+
+  std::vector<std::string> seen;
+  HttpResponse r = get({{"verb", "http://v"}, {"limit", "2"}});
+  int pages = 0;
+  for (;;) {
+    ASSERT_EQ(r.status, 200) << r.body;
+    json::Value page = body_json(r);
+    auto ids = statement_ids(page);
+    EXPECT_LE(ids.size(), 2u);
+    seen.insert(seen.end(), ids.begin(), ids.end());
+    pages++;
+    std::string more(page.get_string("more"));
+    if (more.empty()) break;
+    ASSERT_LT(pages, 10) << "more never ends";
+    ASSERT_TRUE(more.starts_with("/xapi/statements?more=")) << more;
+    r = get({{"more", more.substr(more.find("=") + 1)}});
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen, (std::vector<std::string>{id_n(5), id_n(4), id_n(3), id_n(2), id_n(1)}));
+}
+
+TEST_F(StatementsApiTest, PagesAscending) {
+  for (int i = 1; i <= 3; i++) ASSERT_EQ(post(statement(id_n(i), "http://v", activity("http://a"))).status, 200);
+  std::vector<std::string> seen;
+  HttpResponse r = get({{"ascending", "true"}, {"limit", "1"}});
+  for (int pages = 0; pages < 10; pages++) {
+    ASSERT_EQ(r.status, 200) << r.body;
+    json::Value page = body_json(r);
+    auto ids = statement_ids(page);
+    seen.insert(seen.end(), ids.begin(), ids.end());
+    std::string more(page.get_string("more"));
+    if (more.empty()) break;
+    r = get({{"more", more.substr(more.find("=") + 1)}});
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{id_n(1), id_n(2), id_n(3)}));
+}
+
+TEST_F(StatementsApiTest, MoreCombinedWithOtherParametersOrTamperedIs400) {
+  ASSERT_EQ(post(statement(id_n(1), "http://v", activity("http://a"))).status, 200);
+  ASSERT_EQ(post(statement(id_n(2), "http://v", activity("http://a"))).status, 200);
+  json::Value page = body_json(get({{"limit", "1"}}));
+  std::string more(page.get_string("more"));
+  ASSERT_FALSE(more.empty());
+  std::string token = more.substr(more.find("=") + 1);
+  EXPECT_EQ(get({{"more", token}, {"limit", "5"}}).status, 400);
+  EXPECT_EQ(get({{"more", "garbage"}}).status, 400);
+  EXPECT_EQ(get({{"more", token}}).status, 200);
+}
+
+TEST_F(StatementsApiTest, AlternateSyntaxPutWorksFor103) {
+  const std::string content = statement(id_n(1), "http://v", activity("http://a"));
+  HttpRequest r;
+  r.method = "POST";
+  r.path = "/xapi/statements";
+  r.query = {{"method", "PUT"}};
+  r.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+  r.body = "statementId=" + url_encode(id_n(1)) + "&content=" + url_encode(content) +
+           "&X-Experience-API-Version=1.0.3&Authorization=" + url_encode(auth_) +
+           "&Content-Type=" + url_encode("application/json");
+  HttpResponse response = send(std::move(r));
+  EXPECT_EQ(response.status, 204) << response.body;
+  HttpResponse g = get({{"statementId", id_n(1)}}, "1.0.3");
+  ASSERT_EQ(g.status, 200) << g.body;
+  EXPECT_EQ(*body_json(g).get("object"), *json::parse(activity("http://a")));
+}
+
+TEST_F(StatementsApiTest, AlternateSyntaxIsRejectedFor200) {
+  const std::string content = statement(id_n(1), "http://v", activity("http://a"));
+  HttpRequest r;
+  r.method = "POST";
+  r.path = "/xapi/statements";
+  r.query = {{"method", "PUT"}};
+  r.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+  r.body = "statementId=" + url_encode(id_n(1)) + "&content=" + url_encode(content) +
+           "&X-Experience-API-Version=2.0.0&Authorization=" + url_encode(auth_) +
+           "&Content-Type=" + url_encode("application/json");
+  HttpResponse response = send(std::move(r));
+  EXPECT_EQ(response.status, 400) << response.body;
+  EXPECT_EQ(get({{"statementId", id_n(1)}}).status, 404);
+}
+
+TEST_F(StatementsApiTest, ResponsesCarryVersionAndConsistencyHeaders) {
+  HttpResponse posted = post(statement(id_n(1), "http://v", activity("http://a")));
+  ASSERT_EQ(posted.status, 200);
+  ASSERT_NE(find_header(posted, "X-Experience-API-Version"), nullptr);
+  EXPECT_EQ(*find_header(posted, "X-Experience-API-Version"), "2.0.0");
+
+  HttpResponse one = get({{"statementId", id_n(1)}});
+  ASSERT_EQ(one.status, 200);
+  auto stored = parse_timestamp(body_json(one).get_string("stored"));
+  ASSERT_TRUE(stored.ok());
+  for (const HttpResponse* r : {&one}) {
+    const std::string* through = find_header(*r, "X-Experience-API-Consistent-Through");
+    ASSERT_NE(through, nullptr);
+    auto t = parse_timestamp(*through);
+    ASSERT_TRUE(t.ok()) << *through;
+    EXPECT_GE(*t, *stored);
+  }
+  HttpResponse list = get({}, "1.0.3");
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(*find_header(list, "X-Experience-API-Version"), "1.0.3");
+  const std::string* through = find_header(list, "X-Experience-API-Consistent-Through");
+  ASSERT_NE(through, nullptr);
+  ASSERT_TRUE(parse_timestamp(*through).ok()) << *through;
+  EXPECT_GE(*parse_timestamp(*through), *stored);
+
+  // Errors on GET carry them too.
+  HttpResponse missing = get({{"statementId", id_n(7)}});
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(find_header(missing, "X-Experience-API-Consistent-Through"), nullptr);
+  EXPECT_NE(find_header(missing, "X-Experience-API-Version"), nullptr);
+}
+
+TEST_F(StatementsApiTest, SingleContextActivityComesBackAsAnArray) {
+  const std::string extra =
+      R"(,"context":{"contextActivities":{"parent":{"id":"http://parent"},"grouping":[{"id":"http://g"}]}})";
+  ASSERT_EQ(post(statement(id_n(1), "http://v", activity("http://a"), extra)).status, 200);
+  json::Value got = body_json(get({{"statementId", id_n(1)}}));
+  const json::Value* ca = got.get("context") ? got.get("context")->get("contextActivities") : nullptr;
+  ASSERT_NE(ca, nullptr) << json::serialize(got);
+  EXPECT_EQ(*ca->get("parent"), *json::parse(R"([{"id":"http://parent"}])"));
+  EXPECT_EQ(*ca->get("grouping"), *json::parse(R"([{"id":"http://g"}])"));
+  // Sending the array form again is the same statement.
+  const std::string as_array =
+      R"(,"context":{"contextActivities":{"parent":[{"id":"http://parent"}],"grouping":[{"id":"http://g"}]}})";
+  EXPECT_EQ(put(id_n(1), statement(id_n(1), "http://v", activity("http://a"), as_array)).status, 204);
+}
+
+TEST_F(StatementsApiTest, TimestampWithOffsetIsNormalisedToUtc) {
+  ASSERT_EQ(post(statement(id_n(1), "http://v", activity("http://a"),
+                           R"(,"timestamp":"2024-01-31T10:20:30.5+01:00")"))
+                .status,
+            200);
+  json::Value got = body_json(get({{"statementId", id_n(1)}}));
+  EXPECT_EQ(got.get_string("timestamp"), "2024-01-31T09:20:30.500000Z");
+  EXPECT_NE(got.get_string("stored"), got.get_string("timestamp"));
+}
+
+TEST_F(StatementsApiTest, FormatIdsAndCanonicalApplyToQueries) {
+  std::string s = R"({"id":")" + id_n(1) +
+                  R"(","actor":{"mbox":"mailto:a@example.com","name":"A"},"verb":{"id":"http://v","display":{"en-US":"did","en-GB":"did (GB)"}},"object":{"id":"http://a","definition":{"name":{"en-US":"A","en-GB":"A (GB)"}}}})";
+  ASSERT_EQ(post(s).status, 200);
+  json::Value ids = body_json(get({{"format", "ids"}}));
+  const json::Value& first = ids.get("statements")->as_array().at(0);
+  EXPECT_EQ(*first.get("actor"), *json::parse(R"({"mbox":"mailto:a@example.com"})"));
+  EXPECT_EQ(*first.get("verb"), *json::parse(R"({"id":"http://v"})"));
+
+  HttpRequest canonical = request("GET", "/statements", {{"statementId", id_n(1)}, {"format", "canonical"}});
+  canonical.headers.emplace_back("accept-language", "en-GB");
+  json::Value c = body_json(send(std::move(canonical)));
+  EXPECT_EQ(*c.get("verb")->get("display"), *json::parse(R"({"en-GB":"did (GB)"})"));
+  EXPECT_EQ(*c.get("object")->get("definition")->get("name"), *json::parse(R"({"en-GB":"A (GB)"})"));
+}
+
+TEST_F(StatementsApiTest, UnknownQueryParameterIs400) {
+  HttpResponse r = get({{"Verb", "http://v"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(body_json(r).get("error")->get_string("path"), "Verb");
+}
+
+}  // namespace
+}  // namespace scribe::xapi
