@@ -273,6 +273,8 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
     for (auto& m : p.merges) out.merges.push_back(std::move(m));
     outcome.last_seq = seq;
   }
+  for (auto& [sha2, bytes] : request.attachments)
+    out.put(Family::Attachments, attachment_key(store, sha2), std::move(bytes));
   return Status::success();
 }
 

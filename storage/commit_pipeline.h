@@ -53,6 +53,8 @@ using SameStatement = std::function<bool(std::string_view stored_json, const Pre
 struct WriteRequest {
   StoreId store = 0;
   std::vector<PreparedStatement> statements;
+  // Attachment contents (lower-case sha2 hex → bytes), stored once per store and sha2.
+  std::vector<std::pair<std::string, std::string>> attachments;
   std::function<void(WriteOutcome)> done;
 };
 

@@ -73,6 +73,12 @@ std::string refs_key(StoreId store, const Uuid& target, Seq seq) {
   return k;
 }
 
+std::string attachment_key(StoreId store, std::string_view sha2) {
+  std::string k = store_prefix(store);
+  k += sha2;
+  return k;
+}
+
 Seq seq_suffix(std::string_view key) { return get_u64(key.substr(key.size() - 8)); }
 
 std::string encode_record(const StatementRecord& r) {

@@ -8,9 +8,11 @@
 // index           store · kind(1) · term(16) · seq(8)       empty
 // voided          store · target uuid(16)                   seq(8) of the voiding statement
 // refs            store · target uuid(16) · seq(8)          empty: statement seq refers to target
-// documents       store · kind(1) · scope(16) · doc id      document record
+// documents       store · kind(1) · scope(16) · reg(17) · doc id   document record (below)
 // attachments     store · sha2 (hex)                        bytes
 // meta            name                                      value (e.g. "last_seq" → seq(8))
+// activities      store · activity id (text)                Activity JSON (merge operands)
+// agents          store · agent identity (text)             Person JSON (merge operands)
 //
 // seq is the statement's `stored` time in microseconds since the Unix epoch, bumped by one on
 // a tie, so it is strictly increasing and `since`/`until` are key ranges.
@@ -20,6 +22,20 @@
 // `timestamp` when flags has kTimestampFromStored (then timestamp equals stored).
 // The terms are the statement's own index terms plus those it inherits from the statement it
 // targets by StatementRef, so a referrer matches its target's filters without recursion.
+//
+// Documents (State, Activity Profile, Agent Profile): kind is DocumentKind; scope is the
+// 128-bit hash of the scope text (State: activityId · 0x1f · agent identity; Activity Profile:
+// activityId; Agent Profile: agent identity); reg is 0x00 · 16 zero bytes when there is no
+// registration (always for profiles) or 0x01 · uuid(16); doc id is the stateId/profileId bytes.
+// So one agent's states for an activity are one key range, and one registration a sub-range.
+// Document record: version(1)=1 · updated(8, µs since epoch) · sha1(20) of the content ·
+// scope text length(4) · scope text · content type length(2) · content type · content.
+// The scope text is kept so that a scope-hash collision is detected on read.
+//
+// Activities and agents values are built by RocksDB merge operators
+// (storage/json_merge_operators.h): each statement adds one operand per activity that has a
+// definition and per identified agent or group that has a name. The agent identity is
+// xapi::agent_identity() (e.g. "mbox" · 0x1f · "mailto:a@b.c").
 #pragma once
 
 #include <array>
@@ -74,6 +90,40 @@ std::string index_key(StoreId store, const Term& term, Seq seq);
 std::string voided_key(StoreId store, const Uuid& target);
 std::string refs_prefix(StoreId store, const Uuid& target);
 std::string refs_key(StoreId store, const Uuid& target, Seq seq);
+// sha2: lower-case hex as declared by the statement.
+std::string attachment_key(StoreId store, std::string_view sha2);
+
+enum class DocumentKind : uint8_t { State = 1, ActivityProfile = 2, AgentProfile = 3 };
+
+// The documents of one kind and scope (all registrations).
+inline std::string document_scope_prefix(StoreId store, DocumentKind kind, const TermHash& scope) {
+  std::string k = store_prefix(store);
+  k.push_back(char(kind));
+  k.append(reinterpret_cast<const char*>(scope.data()), scope.size());
+  return k;
+}
+// The documents of one kind, scope and registration (nullptr: none).
+inline std::string document_prefix(StoreId store, DocumentKind kind, const TermHash& scope,
+                                   const Uuid* registration) {
+  std::string k = document_scope_prefix(store, kind, scope);
+  k.push_back(registration ? '\x01' : '\x00');
+  if (registration) k.append(reinterpret_cast<const char*>(registration->data()), 16);
+  else k.append(16, '\0');
+  return k;
+}
+inline constexpr size_t kDocumentPrefixBytes = 4 + 1 + 16 + 17;
+inline std::string document_key(StoreId store, DocumentKind kind, const TermHash& scope,
+                                const Uuid* registration, std::string_view doc_id) {
+  std::string k = document_prefix(store, kind, scope, registration);
+  k.append(doc_id);
+  return k;
+}
+inline std::string activity_key(StoreId store, std::string_view activity_id) {
+  return store_prefix(store).append(activity_id);
+}
+inline std::string agent_key(StoreId store, std::string_view identity) {
+  return store_prefix(store).append(identity);
+}
 
 // The seq that ends a statement or index key.
 Seq seq_suffix(std::string_view key);

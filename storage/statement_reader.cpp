@@ -80,6 +80,15 @@ Result<bool> StatementReader::is_voided(StoreId store, const Uuid& id) const {
   return engine_.get(Family::Voided, voided_key(store, id), &value);
 }
 
+Result<std::optional<std::string>> StatementReader::attachment(StoreId store,
+                                                               std::string_view sha2) const {
+  std::string bytes;
+  auto found = engine_.get(Family::Attachments, attachment_key(store, sha2), &bytes);
+  if (!found) return found.error();
+  if (!*found) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(bytes));
+}
+
 Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
   StatementPage page;
   std::vector<std::unique_ptr<SeqCursor>> cursors;

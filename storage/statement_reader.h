@@ -43,6 +43,8 @@ class StatementReader {
   Result<std::optional<StoredStatement>> get(StoreId store, const Uuid& id) const;
   Result<bool> is_voided(StoreId store, const Uuid& id) const;
   Result<StatementPage> query(const StatementQuery& query) const;
+  // The bytes of an attachment (sha2: lower-case hex); nullopt when not stored.
+  Result<std::optional<std::string>> attachment(StoreId store, std::string_view sha2) const;
 
  private:
   const Engine& engine_;

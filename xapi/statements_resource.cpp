@@ -1,9 +1,12 @@
 #include "xapi/statements_resource.h"
 
+#include <algorithm>
+#include <cctype>
 #include <unordered_set>
 
 #include "common/json.h"
 #include "common/timestamp.h"
+#include "xapi/attachments.h"
 #include "xapi/formats.h"
 #include "xapi/responses.h"
 #include "xapi/statement_format.h"
@@ -15,20 +18,20 @@ namespace scribe::xapi {
 
 namespace {
 
-bool is_json_content(const HttpRequest& request) {
-  const std::string* type = request.header("content-type");
-  if (!type) return true;  // tolerated: the body is parsed as JSON regardless
-  std::string_view t = *type;
-  t = t.substr(0, t.find(';'));
-  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
-  return t == "application/json";
-}
+struct IncomingStatements {
+  json::Value value;
+  std::vector<MultipartPart> parts;
+};
 
-Result<json::Value> parse_body(const HttpRequest& request) {
-  if (!is_json_content(request))
-    return bad_request("Content-Type", "statements must be sent as application/json");
-  if (request.body.empty()) return bad_request("", "the request body is empty");
-  return json::parse(request.body);
+Result<IncomingStatements> read_body(const HttpRequest& request, const Config& config) {
+  MultipartLimits limits;
+  limits.part_bytes_max = config.limits.attachment_bytes_max;
+  auto body = read_statement_body(request, limits);
+  if (!body) return body.error();
+  if (body->json.empty()) return bad_request("", "the request body is empty");
+  auto value = json::parse(body->json);
+  if (!value) return value.error();
+  return IncomingStatements{std::move(*value), std::move(body->attachments)};
 }
 
 // Validates and prepares one statement; `index` < 0 for a lone statement.
@@ -61,8 +64,9 @@ void StatementsResource::put(const RequestContext& ctx, const HttpRequest& reque
   if (!is_uuid(*id)) return reply(error_response(bad_request("statementId", "not a UUID")));
   for (const auto& [name, value] : request.query)
     if (name != "statementId") return reply(error_response(bad_request(name, "unknown parameter")));
-  auto body = parse_body(request);
-  if (!body) return reply(error_response(body.error()));
+  auto incoming = read_body(request, config_);
+  if (!incoming) return reply(error_response(incoming.error()));
+  json::Value* body = &incoming->value;
   if (!body->is_object())
     return reply(error_response(bad_request("", "PUT takes a single statement object")));
   if (const json::Value* body_id = body->get("id")) {
@@ -75,21 +79,26 @@ void StatementsResource::put(const RequestContext& ctx, const HttpRequest& reque
   }
   auto prepared = accept_statement(*body, ctx, -1);
   if (!prepared) return reply(error_response(prepared.error()));
+  auto attachments = reconcile_attachments({body}, incoming->parts);
+  if (!attachments) return reply(error_response(attachments.error()));
   std::vector<storage::PreparedStatement> batch;
   batch.push_back(std::move(*prepared));
-  write(ctx, std::move(batch), true, std::move(reply));
+  write(ctx, std::move(batch), *attachments, true, std::move(reply));
 }
 
 void StatementsResource::post(const RequestContext& ctx, const HttpRequest& request, Reply reply) {
   if (!request.query.empty())
     return reply(error_response(bad_request(request.query[0].first, "unknown parameter")));
-  auto body = parse_body(request);
-  if (!body) return reply(error_response(body.error()));
+  auto incoming = read_body(request, config_);
+  if (!incoming) return reply(error_response(incoming.error()));
+  const json::Value* body = &incoming->value;
   std::vector<storage::PreparedStatement> batch;
+  std::vector<const json::Value*> statements;
   if (body->is_object()) {
     auto prepared = accept_statement(*body, ctx, -1);
     if (!prepared) return reply(error_response(prepared.error()));
     batch.push_back(std::move(*prepared));
+    statements.push_back(body);
   } else if (body->is_array()) {
     const auto& list = body->as_array();
     if (list.size() > config_.limits.statements_per_batch_max)
@@ -107,15 +116,19 @@ void StatementsResource::post(const RequestContext& ctx, const HttpRequest& requ
         return reply(error_response(bad_request("[" + std::to_string(i) + "].id",
                                                 "the same id appears twice in the batch")));
       batch.push_back(std::move(*prepared));
+      statements.push_back(&list[i]);
     }
   } else {
     return reply(error_response(bad_request("", "expected a statement object or an array")));
   }
-  write(ctx, std::move(batch), false, std::move(reply));
+  auto attachments = reconcile_attachments(statements, incoming->parts);
+  if (!attachments) return reply(error_response(attachments.error()));
+  write(ctx, std::move(batch), *attachments, false, std::move(reply));
 }
 
 void StatementsResource::write(const RequestContext& ctx,
-                               std::vector<storage::PreparedStatement> statements, bool is_put,
+                               std::vector<storage::PreparedStatement> statements,
+                               const std::vector<AttachmentBytes>& attachments, bool is_put,
                                Reply reply) {
   std::vector<storage::Uuid> ids;
   ids.reserve(statements.size());
@@ -123,6 +136,7 @@ void StatementsResource::write(const RequestContext& ctx,
   storage::WriteRequest request;
   request.store = ctx.credential.store;
   request.statements = std::move(statements);
+  for (const auto& a : attachments) request.attachments.emplace_back(a.sha2, std::string(a.bytes));
   auto shared_reply = std::make_shared<Reply>(std::move(reply));
   request.done = [shared_reply, ids = std::move(ids), is_put](storage::WriteOutcome outcome) {
     if (!outcome.status) return (*shared_reply)(error_response(outcome.status.error()));
@@ -184,7 +198,41 @@ HttpResponse StatementsResource::read(const RequestContext& ctx, const HttpReque
   body += '}';
   HttpResponse r = json_response(200, std::move(body));
   add_consistency_headers(r, consistent, newest);
-  return r;
+  if (!params->attachments) return r;
+  std::vector<const storage::StoredStatement*> returned;
+  for (const auto& st : page->statements) returned.push_back(&st);
+  return with_attachments(std::move(r), ctx.credential.store, returned);
+}
+
+HttpResponse StatementsResource::with_attachments(
+    HttpResponse json_reply, storage::StoreId store,
+    const std::vector<const storage::StoredStatement*>& statements) {
+  const std::string boundary = "scribe-" + random_uuid();
+  std::string body = "--" + boundary + "\r\nContent-Type: application/json\r\n\r\n";
+  body += json_reply.body;
+  std::vector<std::string> sent;
+  for (const auto* st : statements) {
+    auto parsed = json::parse(st->json);
+    const json::Value* list = parsed ? parsed->get("attachments") : nullptr;
+    if (!list || !list->is_array()) continue;
+    for (const auto& a : list->as_array()) {
+      std::string sha2(a.get_string("sha2"));
+      for (char& c : sha2) c = char(std::tolower(static_cast<unsigned char>(c)));
+      if (sha2.empty() || std::find(sent.begin(), sent.end(), sha2) != sent.end()) continue;
+      auto bytes = reader_.attachment(store, sha2);
+      if (!bytes) return error_response(bytes.error());
+      if (!*bytes) continue;  // fileUrl-only: nothing stored to send
+      sent.push_back(sha2);
+      body += "\r\n--" + boundary + "\r\nContent-Type: " + std::string(a.get_string("contentType")) +
+              "\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: " + sha2 +
+              "\r\n\r\n";
+      body += **bytes;
+    }
+  }
+  body += "\r\n--" + boundary + "--\r\n";
+  json_reply.body = std::move(body);
+  json_reply.set_header("Content-Type", "multipart/mixed; boundary=" + boundary);
+  return json_reply;
 }
 
 HttpResponse StatementsResource::get_one(const RequestContext& ctx, const std::string& id,
@@ -205,7 +253,8 @@ HttpResponse StatementsResource::get_one(const RequestContext& ctx, const std::s
   render_statement(**found, params.format, languages, body);
   HttpResponse r = json_response(200, std::move(body));
   add_consistency_headers(r, pipeline_.consistent_through(), int64_t((*found)->seq));
-  return r;
+  if (!params.attachments) return r;
+  return with_attachments(std::move(r), ctx.credential.store, {&**found});
 }
 
 }  // namespace scribe::xapi

@@ -6,8 +6,10 @@
 #include "common/config.h"
 #include "storage/commit_pipeline.h"
 #include "storage/statement_reader.h"
+#include "xapi/attachments.h"
 #include "xapi/http_message.h"
 #include "xapi/request_context.h"
+#include "xapi/statement_query.h"
 
 namespace scribe::xapi {
 
@@ -22,10 +24,13 @@ class StatementsResource {
 
  private:
   void write(const RequestContext& ctx, std::vector<storage::PreparedStatement> statements,
-             bool is_put, Reply reply);
+             const std::vector<AttachmentBytes>& attachments, bool is_put, Reply reply);
   HttpResponse read(const RequestContext& ctx, const HttpRequest& request);
+  // Wraps a JSON reply into multipart/mixed with the attachments the statements reference.
+  HttpResponse with_attachments(HttpResponse json_reply, storage::StoreId store,
+                                const std::vector<const storage::StoredStatement*>& statements);
   HttpResponse get_one(const RequestContext& ctx, const std::string& id, bool voided,
-                       const struct StatementQueryParams& params, const HttpRequest& request);
+                       const StatementQueryParams& params, const HttpRequest& request);
 
   const Config& config_;
   storage::CommitPipeline& pipeline_;

@@ -1,0 +1,130 @@
+#include "xapi/attachments.h"
+
+#include <openssl/evp.h>
+
+#include <cctype>
+#include <map>
+
+#include "xapi/jws.h"
+
+namespace scribe::xapi {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+struct Declared {
+  bool needs_part = false;  // no fileUrl
+  bool is_signature = false;
+  std::string path;
+};
+
+}  // namespace
+
+std::string sha2_hex(std::string_view bytes, size_t hex_length) {
+  const EVP_MD* md = hex_length == 56 ? EVP_sha224()
+                     : hex_length == 96 ? EVP_sha384()
+                     : hex_length == 128 ? EVP_sha512()
+                                         : EVP_sha256();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &n, md, nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < n; i++) {
+    out.push_back(hex[digest[i] >> 4]);
+    out.push_back(hex[digest[i] & 15]);
+  }
+  return out;
+}
+
+Result<StatementRequestBody> read_statement_body(const HttpRequest& request,
+                                                 const MultipartLimits& limits) {
+  const std::string* type = request.header("content-type");
+  StatementRequestBody out;
+  auto boundary = type ? multipart_boundary(*type) : std::nullopt;
+  if (!boundary) {
+    if (type && media_type(*type) != "application/json")
+      return bad_request("Content-Type", "statements are sent as application/json or multipart/mixed");
+    out.json = request.body;
+    return out;
+  }
+  if (!*boundary) return boundary->error();
+  auto parts = parse_multipart(request.body, **boundary, limits);
+  if (!parts) return parts.error();
+  if (parts->empty()) return bad_request("", "multipart body has no statement part");
+  const std::string* first_type = (*parts)[0].header("content-type");
+  if (!first_type || media_type(*first_type) != "application/json")
+    return bad_request("", "the first multipart part must be the statements as application/json");
+  out.json = (*parts)[0].body;
+  out.attachments.assign(std::make_move_iterator(parts->begin() + 1),
+                         std::make_move_iterator(parts->end()));
+  return out;
+}
+
+Result<std::vector<AttachmentBytes>> reconcile_attachments(
+    const std::vector<const json::Value*>& statements, const std::vector<MultipartPart>& parts) {
+  std::map<std::string, Declared> declared;  // by lower-case sha2
+  for (size_t s = 0; s < statements.size(); s++) {
+    const json::Value* list = statements[s]->get("attachments");
+    if (!list || !list->is_array()) continue;
+    std::string prefix = statements.size() > 1 ? "[" + std::to_string(s) + "]." : "";
+    for (size_t i = 0; i < list->as_array().size(); i++) {
+      const json::Value& a = list->as_array()[i];
+      Declared& d = declared[lower(a.get_string("sha2"))];
+      d.path = prefix + "attachments[" + std::to_string(i) + "]";
+      if (!a.get("fileUrl")) d.needs_part = true;
+      if (a.get_string("usageType") == kSignatureUsageType) {
+        d.is_signature = true;
+        d.needs_part = true;
+        if (media_type(a.get_string("contentType")) != "application/octet-stream")
+          return bad_request(d.path + ".contentType",
+                             "a signature attachment must be application/octet-stream");
+      }
+    }
+  }
+
+  std::vector<AttachmentBytes> out;
+  std::map<std::string, std::string_view> received;
+  for (size_t i = 0; i < parts.size(); i++) {
+    const MultipartPart& part = parts[i];
+    std::string where = "multipart part " + std::to_string(i + 2);
+    const std::string* hash = part.header("x-experience-api-hash");
+    if (!hash) return bad_request("", where + " has no X-Experience-API-Hash header");
+    std::string sha2 = lower(*hash);
+    auto it = declared.find(sha2);
+    if (it == declared.end())
+      return bad_request("", where + " matches no attachment declared in the statements");
+    if (received.count(sha2)) return bad_request("", where + " repeats attachment " + sha2);
+    if (const std::string* cte = part.header("content-transfer-encoding"); cte && lower(*cte) != "binary")
+      return bad_request("", where + ": Content-Transfer-Encoding must be binary");
+    if (sha2_hex(part.body, sha2.size()) != sha2)
+      return bad_request(it->second.path + ".sha2", "does not match the attachment's bytes");
+    received[sha2] = part.body;
+    out.push_back({sha2, part.body});
+  }
+  for (const auto& [sha2, d] : declared)
+    if (d.needs_part && !received.count(sha2))
+      return bad_request(d.path, "declared without fileUrl but no multipart part carries it");
+
+  // Signatures: each signature attachment signs the statement that declares it.
+  for (size_t s = 0; s < statements.size(); s++) {
+    const json::Value* list = statements[s]->get("attachments");
+    if (!list || !list->is_array()) continue;
+    for (const auto& a : list->as_array()) {
+      if (a.get_string("usageType") != kSignatureUsageType) continue;
+      const Declared& d = declared[lower(a.get_string("sha2"))];
+      auto jws = parse_jws(received[lower(a.get_string("sha2"))], d.path);
+      if (!jws) return jws.error();
+      if (Status st = verify_jws_signature(*jws, d.path); !st) return st.error();
+      if (Status st = signature_matches_statement(*jws, *statements[s], d.path); !st) return st.error();
+    }
+  }
+  return out;
+}
+
+}  // namespace scribe::xapi
