@@ -238,6 +238,8 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
           return bad_request("object.id", "a voiding statement cannot be voided");
         add_terms(record.terms, target_record->terms);
       }
+      else
+        out.put(Family::Refs, refs_prefix(store, *p.ref_target), "");  // waiting marker
       out.put(Family::Refs, refs_key(store, *p.ref_target, seq), "");
       if (p.flags & PreparedStatement::kIsVoiding)
         out.put(Family::Voided, voided_key(store, *p.ref_target), seq_bytes(seq));
@@ -247,34 +249,50 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
     out.put(Family::StatementIds, statement_id_key(store, p.id), seq_bytes(seq));
 
     // Statements that arrived earlier and target this one now inherit its terms, and so do
-    // the statements that target them, transitively.
-    std::vector<Uuid> frontier{p.id};
-    size_t visited = 0;
-    while (!frontier.empty() && visited < kBackfillNodesMax) {
-      Uuid target = frontier.back();
-      frontier.pop_back();
-      for (const std::string& key : drain.scan(engine_, Family::Refs, refs_prefix(store, target))) {
-        if (++visited > kBackfillNodesMax) break;
-        Seq referrer_seq = seq_suffix(key);
-        if (referrer_seq == seq) continue;
-        auto bytes = drain.lookup(engine_, Family::Statements, statement_key(store, referrer_seq));
-        if (!bytes.ok() || !*bytes) continue;
-        auto referrer = decode_record(**bytes);
-        if (!referrer) return Error{500, "", "corrupt statement record"};
-        auto added = add_terms(referrer->terms, record.terms);
-        if (added.empty()) continue;
-        for (const Term& t : added)
-          out.put(Family::Index, index_key(store, t, referrer_seq), "");
-        out.put(Family::Statements, statement_key(store, referrer_seq), encode_record(*referrer));
-        frontier.push_back(referrer->id);
-      }
+    // the statements that target them, transitively. A waiting marker (refs key without a
+    // seq) says whether any exist, so the common case costs one bloom-filtered point read.
+    auto waiting = drain.lookup(engine_, Family::Refs, refs_prefix(store, p.id));
+    if (!waiting) return waiting.error();
+    if (*waiting) {
+      if (Status s = backfill(store, p.id, seq, record.terms, drain); !s) return s;
     }
     out.put(Family::Statements, statement_key(store, seq), encode_record(record));
-    for (auto& m : p.merges) out.merges.push_back(std::move(m));
+    for (auto& m : p.merges) {
+      m.key.insert(0, store_prefix(store));  // operands are built without knowing the store
+      out.merges.push_back(std::move(m));
+    }
     outcome.last_seq = seq;
   }
   for (auto& [sha2, bytes] : request.attachments)
     out.put(Family::Attachments, attachment_key(store, sha2), std::move(bytes));
+  return Status::success();
+}
+
+Status CommitPipeline::backfill(StoreId store, const Uuid& target_id, Seq target_seq,
+                                const std::vector<Term>& terms, DrainState& drain) {
+  Overlay& out = drain.request;
+  std::vector<Uuid> frontier{target_id};
+  size_t visited = 0;
+  while (!frontier.empty() && visited < kBackfillNodesMax) {
+    Uuid target = frontier.back();
+    frontier.pop_back();
+    for (const std::string& key : drain.scan(engine_, Family::Refs, refs_prefix(store, target))) {
+      if (key.size() != refs_prefix(store, target).size() + 8) continue;  // the marker itself
+      if (++visited > kBackfillNodesMax) break;
+      Seq referrer_seq = seq_suffix(key);
+      if (referrer_seq == target_seq) continue;
+      auto bytes = drain.lookup(engine_, Family::Statements, statement_key(store, referrer_seq));
+      if (!bytes) return bytes.error();
+      if (!*bytes) continue;
+      auto referrer = decode_record(**bytes);
+      if (!referrer) return Error{500, "", "corrupt statement record"};
+      auto added = add_terms(referrer->terms, terms);
+      if (added.empty()) continue;
+      for (const Term& t : added) out.put(Family::Index, index_key(store, t, referrer_seq), "");
+      out.put(Family::Statements, statement_key(store, referrer_seq), encode_record(*referrer));
+      frontier.push_back(referrer->id);
+    }
+  }
   return Status::success();
 }
 

@@ -24,7 +24,7 @@ namespace scribe::storage {
 // A RocksDB merge operand written with a statement (e.g. to an activity's definition).
 struct MergeOperand {
   Family family;
-  std::string key;
+  std::string key;  // relative to the store: the committer prefixes the store id
   std::string operand;
 };
 
@@ -82,6 +82,9 @@ class CommitPipeline {
   void commit_group(std::vector<WriteRequest>& group);
   Status stage_request(WriteRequest& request, DrainState& drain, WriteOutcome& outcome);
   std::optional<Located> locate(StoreId store, const Uuid& id, DrainState& drain);
+  // Gives `terms` to every statement that (transitively) targets `target_id`.
+  Status backfill(StoreId store, const Uuid& target_id, Seq target_seq,
+                  const std::vector<Term>& terms, DrainState& drain);
   Seq next_seq();
 
   Engine& engine_;
