@@ -10,11 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "app/bootstrap.h"
+#include "app/import_command.h"
 #include "auth/credential_store.h"
 #include "common/config.h"
 #include "server/http_server.h"
 #include "storage/commit_pipeline.h"
+#include "storage/document_store.h"
 #include "storage/engine.h"
+#include "storage/json_merge_operators.h"
 #include "storage/statement_reader.h"
 #include "xapi/router.h"
 #include "xapi/statement_prepare.h"
@@ -26,6 +30,7 @@ using namespace scribe;
 
 constexpr const char* kUsage =
     "usage: scribe serve [--config FILE] [--port-file FILE] [--section.key=value ...]\n"
+    "       scribe import --storage.data_dir=DIR [--version 2.0.0] FILE.ndjson|-\n"
     "       scribe help\n"
     "Settings come from FILE (TOML), then SCRIBE_SECTION_KEY environment variables, then\n"
     "--section.key=value flags; see deploy/scribe.toml for every key.\n";
@@ -71,38 +76,6 @@ Result<Config> load(const ServeArgs& args) {
   return config;
 }
 
-// Creates the bootstrap credential on first start and shows it; later starts show it again
-// from the owner-only file written then, until an operator deletes that file.
-Status bootstrap_credential(const Config& config, auth::CredentialStore& credentials) {
-  auto path = std::filesystem::path(config.storage.data_dir) / config.auth.bootstrap_file;
-  auto any = credentials.any();
-  if (!any) return any.error();
-  if (!*any) {
-    std::string home = "http://" + config.server.host + ":" + std::to_string(config.server.port);
-    auto created = credentials.create(1, home);
-    if (!created) return created.error();
-    std::ofstream out(path, std::ios::trunc);
-    out << "key=" << created->key << "\nsecret=" << created->secret << "\n";
-    out.close();
-    chmod(path.c_str(), S_IRUSR | S_IWUSR);
-  }
-  std::ifstream in(path);
-  std::string key, secret, line;
-  while (std::getline(in, line)) {
-    if (line.starts_with("key=")) key = line.substr(4);
-    if (line.starts_with("secret=")) secret = line.substr(7);
-  }
-  if (key.empty()) {
-    std::cout << "bootstrap credential: shown at first start (" << path.string()
-              << " has been removed)\n";
-  } else {
-    std::cout << "bootstrap credential (HTTP Basic auth):\n  key:    " << key
-              << "\n  secret: " << secret << "\n  (kept in " << path.string()
-              << "; delete it once saved elsewhere)\n";
-  }
-  return Status::success();
-}
-
 int serve(int argc, char** argv) {
   auto args = parse_serve_args(argc, argv);
   if (!args) return fail(args.error().message + "\n" + kUsage);
@@ -117,17 +90,27 @@ int serve(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto engine = storage::Engine::open({config->storage.data_dir, config->storage.block_cache_bytes,
-                                       config->storage.sync_writes});
+  storage::EngineOptions engine_options{config->storage.data_dir,
+                                        config->storage.block_cache_bytes,
+                                        config->storage.sync_writes};
+  engine_options.merge_operators[size_t(storage::Family::Activities)] =
+      storage::make_activity_merge_operator();
+  engine_options.merge_operators[size_t(storage::Family::Agents)] =
+      storage::make_person_merge_operator();
+  auto engine = storage::Engine::open(engine_options);
   if (!engine) return fail(engine.error().describe());
   auth::CredentialStore credentials(**engine);
-  if (Status s = bootstrap_credential(*config, credentials); !s) return fail(s.error().describe());
+  if (Status s = app::bootstrap_credential(*config, credentials); !s) return fail(s.error().describe());
 
   storage::CommitPipeline pipeline(**engine, xapi::same_statement,
                                    config->limits.commit_queue_max);
   storage::StatementReader reader(**engine);
   xapi::StatementsResource statements(*config, pipeline, reader);
-  xapi::Router router(*config, credentials, statements);
+  storage::DocumentStore document_store(**engine);
+  xapi::DocumentsResource documents(*config, document_store);
+  xapi::AgentsResource agents(**engine);
+  xapi::ActivitiesResource activities(**engine);
+  xapi::Router router(*config, credentials, statements, {&documents, &agents, &activities});
   server::HttpServer http(*config, router);
   if (Status s = http.start(); !s) return fail(s.error().describe());
 
@@ -153,6 +136,7 @@ int serve(int argc, char** argv) {
 int main(int argc, char** argv) {
   std::string command = argc > 1 ? argv[1] : "help";
   if (command == "serve") return serve(argc, argv);
+  if (command == "import") return app::import_command(argc, argv);
   std::cout << kUsage;
   return command == "help" || command == "--help" ? 0 : 2;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 
 namespace scribe::storage {
 
@@ -210,8 +211,12 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
   const StoreId store = request.store;
   Overlay& out = drain.request;
 
+  std::set<Uuid> ids;
   for (size_t i = 0; i < request.statements.size(); i++) {
     const PreparedStatement& p = request.statements[i];
+    if (!ids.insert(p.id).second)
+      return bad_request("[" + std::to_string(i) + "].id",
+                         "statement " + format_uuid(p.id) + " appears twice in the batch");
     auto existing = locate(store, p.id, drain);
     if (!existing) continue;
     uint8_t flags = 0;
@@ -229,6 +234,17 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
     const Seq seq = next_seq();
     StatementRecord record{p.id, p.flags, p.terms, std::move(p.json)};
 
+    if (p.flags & PreparedStatement::kIsVoiding) {
+      // A statement that voided this one before it arrived voided a voiding statement, which
+      // has no effect: reject it when it is in this same batch, else neutralise its marker.
+      const std::string key = voided_key(store, p.id);
+      if (const std::string* v = drain.request.find(Family::Voided, key); v && v->size() == 8)
+        return bad_request("object.id", "a voiding statement cannot be voided (" +
+                                            format_uuid(p.id) + " is voided in this batch)");
+      auto earlier = drain.lookup(engine_, Family::Voided, key);
+      if (!earlier) return earlier.error();
+      if (*earlier && (*earlier)->size() == 8) out.put(Family::Voided, key, "");
+    }
     if (p.ref_target) {
       if (auto target = locate(store, *p.ref_target, drain)) {
         auto target_record = decode_record(target->record);

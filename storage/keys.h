@@ -7,7 +7,9 @@
 // statement_ids   store · uuid(16)                          seq(8)
 // index           store · kind(1) · term(16) · seq(8)       empty
 // voided          store · target uuid(16)                   seq(8) of the voiding statement
+//                                                           (empty: that voiding had no effect)
 // refs            store · target uuid(16) · seq(8)          empty: statement seq refers to target
+//                 store · target uuid(16)                   empty: a referrer arrived before target
 // documents       store · kind(1) · scope(16) · reg(17) · doc id   document record (below)
 // attachments     store · sha2 (hex)                        bytes
 // meta            name                                      value (e.g. "last_seq" → seq(8))

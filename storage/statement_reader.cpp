@@ -77,7 +77,9 @@ Result<std::optional<StoredStatement>> StatementReader::get(StoreId store, const
 
 Result<bool> StatementReader::is_voided(StoreId store, const Uuid& id) const {
   std::string value;
-  return engine_.get(Family::Voided, voided_key(store, id), &value);
+  auto found = engine_.get(Family::Voided, voided_key(store, id), &value);
+  if (!found) return found.error();
+  return *found && value.size() == 8;  // empty: a voiding that had no effect
 }
 
 Result<std::optional<std::string>> StatementReader::attachment(StoreId store,

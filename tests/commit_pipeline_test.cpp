@@ -11,6 +11,7 @@
 
 #include "common/json.h"
 #include "storage/engine.h"
+#include "storage/json_merge_operators.h"
 #include "storage/statement_reader.h"
 #include "xapi/statement_prepare.h"
 #include "xapi/statement_terms.h"
@@ -51,7 +52,7 @@ std::string statement_text(const std::string& id, const std::string& verb,
 }
 
 std::string activity(const std::string& iri) { return R"({"id":")" + iri + R"("})"; }
-std::string ref(const std::string& id) {
+std::string statement_ref(const std::string& id) {
   return R"({"objectType":"StatementRef","id":")" + id + R"("})";
 }
 
@@ -82,7 +83,11 @@ class CommitPipelineTest : public ::testing::Test {
   }
 
   void open(uint32_t queue_max) {
-    auto e = Engine::open({dir_.path(), 8 << 20, false});
+    // Configured like the server: statements also write merge operands (Activities, Agents).
+    EngineOptions options{dir_.path(), 8 << 20, false};
+    options.merge_operators[size_t(Family::Activities)] = make_activity_merge_operator();
+    options.merge_operators[size_t(Family::Agents)] = make_person_merge_operator();
+    auto e = Engine::open(options);
     ASSERT_TRUE(e.ok()) << e.error().describe();
     engine_ = std::move(*e);
     pipeline_ = std::make_unique<CommitPipeline>(*engine_, xapi::same_statement, queue_max);
@@ -233,8 +238,8 @@ TEST_F(CommitPipelineTest, RejectsBatchWholeWhenOneIdConflicts) {
 
 TEST_F(CommitPipelineTest, RejectsVoidingAVoidingStatement) {
   ASSERT_TRUE(submit_one(statement_text(id_n(1), "http://v", activity("http://a"))).status.ok());
-  ASSERT_TRUE(submit_one(statement_text(id_n(2), kVoided, ref(id_n(1)))).status.ok());
-  WriteOutcome o = submit_one(statement_text(id_n(3), kVoided, ref(id_n(2))));
+  ASSERT_TRUE(submit_one(statement_text(id_n(2), kVoided, statement_ref(id_n(1)))).status.ok());
+  WriteOutcome o = submit_one(statement_text(id_n(3), kVoided, statement_ref(id_n(2))));
   ASSERT_FALSE(o.status.ok());
   EXPECT_EQ(o.status.error().status, 400);
   EXPECT_FALSE(get(id_n(3)).has_value());
@@ -243,9 +248,35 @@ TEST_F(CommitPipelineTest, RejectsVoidingAVoidingStatement) {
   EXPECT_FALSE(*voided);
 }
 
+TEST_F(CommitPipelineTest, RejectsVoidingAVoidingStatementEarlierInTheSameBatch) {
+  ASSERT_TRUE(submit_one(statement_text(id_n(1), "http://v", activity("http://a"))).status.ok());
+  std::vector<PreparedStatement> batch;
+  batch.push_back(prepare(statement_text(id_n(2), kVoided, statement_ref(id_n(1)))));
+  batch.push_back(prepare(statement_text(id_n(3), kVoided, statement_ref(id_n(2)))));
+  WriteOutcome o = submit(std::move(batch));
+  ASSERT_FALSE(o.status.ok());
+  EXPECT_EQ(o.status.error().status, 400);
+  EXPECT_FALSE(get(id_n(2)).has_value());
+  EXPECT_FALSE(*reader_->is_voided(1, uuid(id_n(1))));
+}
+
+TEST_F(CommitPipelineTest, RejectsVoidingAVoidingStatementThatComesLaterInTheSameBatch) {
+  // S3 voids S2 and S2 voids S1, all in one atomic batch: S3 targets a voiding statement.
+  ASSERT_TRUE(submit_one(statement_text(id_n(1), "http://v", activity("http://a"))).status.ok());
+  std::vector<PreparedStatement> batch;
+  batch.push_back(prepare(statement_text(id_n(3), kVoided, statement_ref(id_n(2)))));
+  batch.push_back(prepare(statement_text(id_n(2), kVoided, statement_ref(id_n(1)))));
+  WriteOutcome o = submit(std::move(batch));
+  EXPECT_FALSE(o.status.ok());
+  if (!o.status.ok()) {
+    EXPECT_EQ(o.status.error().status, 400);
+  }
+  EXPECT_FALSE(get(id_n(3)).has_value());
+}
+
 TEST_F(CommitPipelineTest, VoidingMarksTheTargetVoided) {
   ASSERT_TRUE(submit_one(statement_text(id_n(1), "http://v", activity("http://a"))).status.ok());
-  WriteOutcome o = submit_one(statement_text(id_n(2), kVoided, ref(id_n(1))));
+  WriteOutcome o = submit_one(statement_text(id_n(2), kVoided, statement_ref(id_n(1))));
   ASSERT_TRUE(o.status.ok());
   EXPECT_TRUE(*reader_->is_voided(1, uuid(id_n(1))));
   EXPECT_FALSE(*reader_->is_voided(1, uuid(id_n(2))));
@@ -253,7 +284,7 @@ TEST_F(CommitPipelineTest, VoidingMarksTheTargetVoided) {
 
 TEST_F(CommitPipelineTest, ReferrerInheritsTermsOfAnExistingTarget) {
   ASSERT_TRUE(submit_one(statement_text(id_n(1), "http://target-verb", activity("http://a"))).status.ok());
-  ASSERT_TRUE(submit_one(statement_text(id_n(2), "http://other-verb", ref(id_n(1)))).status.ok());
+  ASSERT_TRUE(submit_one(statement_text(id_n(2), "http://other-verb", statement_ref(id_n(1)))).status.ok());
   EXPECT_EQ(query_ids({xapi::verb_term("http://target-verb")}),
             (std::vector<std::string>{id_n(1), id_n(2)}));
   EXPECT_EQ(query_ids({xapi::verb_term("http://other-verb")}), std::vector<std::string>{id_n(2)});
@@ -261,8 +292,8 @@ TEST_F(CommitPipelineTest, ReferrerInheritsTermsOfAnExistingTarget) {
 
 TEST_F(CommitPipelineTest, BackfillsReferrerWhenTargetArrivesLater) {
   // S2 refers to S1 before S1 exists; S3 refers to S2 (a chain).
-  ASSERT_TRUE(submit_one(statement_text(id_n(2), "http://ref-verb", ref(id_n(1)))).status.ok());
-  ASSERT_TRUE(submit_one(statement_text(id_n(3), "http://ref-ref-verb", ref(id_n(2)))).status.ok());
+  ASSERT_TRUE(submit_one(statement_text(id_n(2), "http://ref-verb", statement_ref(id_n(1)))).status.ok());
+  ASSERT_TRUE(submit_one(statement_text(id_n(3), "http://ref-ref-verb", statement_ref(id_n(2)))).status.ok());
   EXPECT_TRUE(query_ids({xapi::verb_term("http://target-verb")}).empty());
   EXPECT_EQ(query_ids({xapi::verb_term("http://ref-verb")}),
             (std::vector<std::string>{id_n(2), id_n(3)}));
@@ -287,7 +318,7 @@ TEST_F(CommitPipelineTest, BackfillsReferrerWhenTargetArrivesLater) {
 
 TEST_F(CommitPipelineTest, BackfillsWithinOneBatch) {
   std::vector<PreparedStatement> batch;
-  batch.push_back(prepare(statement_text(id_n(2), "http://ref-verb", ref(id_n(1)))));
+  batch.push_back(prepare(statement_text(id_n(2), "http://ref-verb", statement_ref(id_n(1)))));
   batch.push_back(prepare(statement_text(id_n(1), "http://target-verb", activity("http://a"))));
   ASSERT_TRUE(submit(std::move(batch)).status.ok());
   EXPECT_EQ(query_ids({xapi::verb_term("http://target-verb")}),
@@ -296,10 +327,12 @@ TEST_F(CommitPipelineTest, BackfillsWithinOneBatch) {
 
 TEST_F(CommitPipelineTest, LateVoidingOfAVoidingStatementTargetIsStillRejected) {
   // The target of S3 (a voiding statement) arrives first; the voided-voiding rule applies.
-  ASSERT_TRUE(submit_one(statement_text(id_n(2), kVoided, ref(id_n(1)))).status.ok());
-  WriteOutcome o = submit_one(statement_text(id_n(3), kVoided, ref(id_n(2))));
+  ASSERT_TRUE(submit_one(statement_text(id_n(2), kVoided, statement_ref(id_n(1)))).status.ok());
+  WriteOutcome o = submit_one(statement_text(id_n(3), kVoided, statement_ref(id_n(2))));
   EXPECT_FALSE(o.status.ok());
-  if (!o.status.ok()) EXPECT_EQ(o.status.error().status, 400);
+  if (!o.status.ok()) {
+    EXPECT_EQ(o.status.error().status, 400);
+  }
 }
 
 TEST_F(CommitPipelineTest, CommittedSeqAdvancesWithEachWrite) {
@@ -436,6 +469,23 @@ TEST_F(CommitPipelineTest, DecidesRequestsOfOneGroupInOrder) {
   EXPECT_TRUE(get(id_n(5)).has_value());
   EXPECT_FALSE(get(id_n(6)).has_value());
   EXPECT_EQ(pipeline_->committed_seq(), a.last_seq);
+}
+
+TEST_F(CommitPipelineTest, BackfillsAcrossRequestsOfOneGroup) {
+  CommitterGate gate;
+  ASSERT_TRUE(pipeline_->submit(
+      gate.blocking_request(prepare(statement_text(id_n(9), "http://v", activity("http://a"))))));
+  gate.wait_entered();
+  Waiter referrer, target;
+  ASSERT_TRUE(pipeline_->submit(referrer.request(
+      one(prepare(statement_text(id_n(2), "http://ref-verb", statement_ref(id_n(1))))))));
+  ASSERT_TRUE(pipeline_->submit(target.request(
+      one(prepare(statement_text(id_n(1), "http://target-verb", activity("http://t")))))));
+  gate.release();
+  ASSERT_TRUE(referrer.future.get().status.ok());
+  ASSERT_TRUE(target.future.get().status.ok());
+  EXPECT_EQ(query_ids({xapi::verb_term("http://target-verb")}),
+            (std::vector<std::string>{id_n(2), id_n(1)}));
 }
 
 TEST_F(CommitPipelineTest, StopCommitsWhatIsQueued) {

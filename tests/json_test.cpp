@@ -3,7 +3,21 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <ostream>
 #include <string>
+
+namespace scribe::json {
+// Compares JSON values by their semantics (numbers numerically, members in any order) and
+// prints both as JSON text on failure. (A PrintTo overload would not do: gtest's printer
+// templates are instantiated in other test files too, and one instantiation wins at link time.)
+[[maybe_unused]] static ::testing::AssertionResult JsonEqual(const char* a_expr, const char* b_expr,
+                                                              const Value& a, const Value& b) {
+  if (a == b) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << a_expr << " != " << b_expr << "\n  actual:   "
+                                       << serialize(a) << "\n  expected: " << serialize(b);
+}
+}  // namespace scribe::json
+#define EXPECT_JSON_EQ(a, b) EXPECT_PRED_FORMAT2(::scribe::json::JsonEqual, a, b)
 
 namespace scribe::json {
 namespace {
@@ -26,7 +40,7 @@ TEST(Json, RoundTripsCompactTextKeepingMemberOrder) {
   EXPECT_EQ(serialize(v),
             "{\"z\":1,\"a\":[true,false,null,\"x\",-7,2.5],\"m\":{\"b\":{},\"a\":[]},\"s\":\"caf\xc3\xa9\"}");
   // And the serialization parses back to an equal value.
-  EXPECT_EQ(parse_ok(serialize(v)), v);
+  EXPECT_JSON_EQ(parse_ok(serialize(v)), v);
 }
 
 TEST(Json, RoundTripDropsInsignificantWhitespace) {
@@ -80,6 +94,12 @@ TEST(Json, RejectsDuplicateKeysInNestedObjects) {
   EXPECT_EQ(r.error().path, "k");
 }
 
+TEST(Json, RejectsDuplicateKeysSpelledWithEscapes) {
+  auto r = parse(R"({"a":1,"\u0061":2})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().path, "a");
+}
+
 TEST(Json, SameKeyInSiblingObjectsIsNotADuplicate) {
   Value v = parse_ok(R"({"a":{"k":1},"b":{"k":2}})");
   EXPECT_EQ(v.get("a")->get("k")->as_int(), 1);
@@ -87,21 +107,21 @@ TEST(Json, SameKeyInSiblingObjectsIsNotADuplicate) {
 }
 
 TEST(Json, NumericEqualityIgnoresIntegerOrFloatForm) {
-  EXPECT_EQ(parse_ok("1"), parse_ok("1.0"));
-  EXPECT_EQ(parse_ok("100"), parse_ok("1e2"));
-  EXPECT_EQ(parse_ok(R"({"score":{"raw":1}})"), parse_ok(R"({"score":{"raw":1.0}})"));
+  EXPECT_JSON_EQ(parse_ok("1"), parse_ok("1.0"));
+  EXPECT_JSON_EQ(parse_ok("100"), parse_ok("1e2"));
+  EXPECT_JSON_EQ(parse_ok(R"({"score":{"raw":1}})"), parse_ok(R"({"score":{"raw":1.0}})"));
   EXPECT_NE(parse_ok("1"), parse_ok("1.5"));
-  EXPECT_EQ(Value(1), Value(1.0));
+  EXPECT_JSON_EQ(Value(1), Value(1.0));
   EXPECT_NE(Value(1), Value("1"));
   EXPECT_NE(Value(true), Value(1));
 }
 
 TEST(Json, ObjectEqualityIgnoresMemberOrderButArraysDoNot) {
-  EXPECT_EQ(parse_ok(R"({"a":1,"b":[1,2]})"), parse_ok(R"({"b":[1,2],"a":1})"));
+  EXPECT_JSON_EQ(parse_ok(R"({"a":1,"b":[1,2]})"), parse_ok(R"({"b":[1,2],"a":1})"));
   EXPECT_NE(parse_ok(R"({"a":1,"b":[1,2]})"), parse_ok(R"({"a":1,"b":[2,1]})"));
   EXPECT_NE(parse_ok(R"({"a":1})"), parse_ok(R"({"a":1,"b":null})"));
   EXPECT_NE(parse_ok(R"({"a":1})"), parse_ok(R"({"b":1})"));
-  EXPECT_EQ(parse_ok("null"), Value());
+  EXPECT_JSON_EQ(parse_ok("null"), Value());
 }
 
 TEST(Json, DecodesUnicodeEscapesIncludingSurrogatePairs) {
@@ -136,7 +156,9 @@ TEST(Json, RejectsMalformedText) {
                                "{\"a\":1} x", "NaN", "[1 2]", "\"unterminated"}) {
     auto r = parse(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_EQ(r.error().status, 400) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().status, 400) << bad;
+    }
   }
 }
 

@@ -2,11 +2,25 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "common/json.h"
 #include "common/timestamp.h"
+
+namespace scribe::json {
+// Compares JSON values by their semantics (numbers numerically, members in any order) and
+// prints both as JSON text on failure. (A PrintTo overload would not do: gtest's printer
+// templates are instantiated in other test files too, and one instantiation wins at link time.)
+[[maybe_unused]] static ::testing::AssertionResult JsonEqual(const char* a_expr, const char* b_expr,
+                                                              const Value& a, const Value& b) {
+  if (a == b) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << a_expr << " != " << b_expr << "\n  actual:   "
+                                       << serialize(a) << "\n  expected: " << serialize(b);
+}
+}  // namespace scribe::json
+#define EXPECT_JSON_EQ(a, b) EXPECT_PRED_FORMAT2(::scribe::json::JsonEqual, a, b)
 
 namespace scribe::xapi {
 namespace {
@@ -80,10 +94,10 @@ TEST(StatementFormat, IdsReducesAgentsToTheirIdentifierKeepingObjectType) {
           "object":{"objectType":"Activity","id":"http://a","definition":{"type":"http://t"}},
           "authority":{"objectType":"Agent","name":"LRS","openid":"http://id.example.com/lrs"}})",
       StatementFormat::Ids);
-  EXPECT_EQ(*v.get("actor"), parse(R"({"objectType":"Agent","mbox":"mailto:l@example.com"})"));
-  EXPECT_EQ(*v.get("verb"), parse(R"({"id":"http://v"})"));
-  EXPECT_EQ(*v.get("object"), parse(R"({"id":"http://a"})"));
-  EXPECT_EQ(*v.get("authority"), parse(R"({"objectType":"Agent","openid":"http://id.example.com/lrs"})"));
+  EXPECT_JSON_EQ(*v.get("actor"), parse(R"({"objectType":"Agent","mbox":"mailto:l@example.com"})"));
+  EXPECT_JSON_EQ(*v.get("verb"), parse(R"({"id":"http://v"})"));
+  EXPECT_JSON_EQ(*v.get("object"), parse(R"({"id":"http://a"})"));
+  EXPECT_JSON_EQ(*v.get("authority"), parse(R"({"objectType":"Agent","openid":"http://id.example.com/lrs"})"));
   EXPECT_EQ(v.get_string("stored"), kStored);
   EXPECT_EQ(v.get_string("id"), "x");
 }
@@ -96,9 +110,9 @@ TEST(StatementFormat, IdsReducesAgentObjectsAndIdentifiedGroups) {
           "verb":{"id":"http://v"},
           "object":{"objectType":"Agent","name":"B","account":{"homePage":"http://h","name":"b"}}})",
       StatementFormat::Ids);
-  EXPECT_EQ(*v.get("actor"),
+  EXPECT_JSON_EQ(*v.get("actor"),
             parse(R"({"objectType":"Group","mbox_sha1sum":"ebd31e95054c018b10727ccffd2ef2ec3a016ee9"})"));
-  EXPECT_EQ(*v.get("object"),
+  EXPECT_JSON_EQ(*v.get("object"),
             parse(R"({"objectType":"Agent","account":{"homePage":"http://h","name":"b"}})"));
 }
 
@@ -111,7 +125,7 @@ TEST(StatementFormat, IdsReducesAnonymousGroupsToTheirMembers) {
           "verb":{"id":"http://v"},
           "object":{"id":"http://a"}})",
       StatementFormat::Ids);
-  EXPECT_EQ(*v.get("actor"),
+  EXPECT_JSON_EQ(*v.get("actor"),
             parse(R"({"objectType":"Group","member":[{"mbox":"mailto:a@example.com"},
                       {"objectType":"Agent","account":{"homePage":"http://h","name":"b"}}]})"));
 }
@@ -128,12 +142,12 @@ TEST(StatementFormat, IdsReducesActivitiesAndVerbsToTheirIds) {
                                           "grouping":[{"objectType":"Activity","id":"http://g"}]},
                      "platform":"test"}})",
       StatementFormat::Ids);
-  EXPECT_EQ(*v.get("verb"), parse(R"({"id":"http://v"})"));
-  EXPECT_EQ(*v.get("object"), parse(R"({"id":"http://a"})"));
+  EXPECT_JSON_EQ(*v.get("verb"), parse(R"({"id":"http://v"})"));
+  EXPECT_JSON_EQ(*v.get("object"), parse(R"({"id":"http://a"})"));
   const json::Value* context = v.get("context");
   ASSERT_NE(context, nullptr);
-  EXPECT_EQ(*context->get("instructor"), parse(R"({"mbox":"mailto:i@example.com"})"));
-  EXPECT_EQ(*context->get("contextActivities"),
+  EXPECT_JSON_EQ(*context->get("instructor"), parse(R"({"mbox":"mailto:i@example.com"})"));
+  EXPECT_JSON_EQ(*context->get("contextActivities"),
             parse(R"({"parent":[{"id":"http://p"}],"grouping":[{"id":"http://g"}]})"));
   EXPECT_EQ(context->get_string("platform"), "test");
 }
@@ -146,14 +160,14 @@ TEST(StatementFormat, IdsReducesInsideSubStatementsAndLeavesStatementRefs) {
                     "verb":{"id":"http://sv","display":{"en":"x"}},
                     "object":{"id":"http://sa","definition":{"name":{"en":"x"}}}}})",
       StatementFormat::Ids);
-  EXPECT_EQ(*v.get("object"),
+  EXPECT_JSON_EQ(*v.get("object"),
             parse(R"({"objectType":"SubStatement","actor":{"mbox":"mailto:s@example.com"},
                       "verb":{"id":"http://sv"},"object":{"id":"http://sa"}})"));
   json::Value r = render_value(
       R"({"id":"x","actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://v"},
           "object":{"objectType":"StatementRef","id":"ec531277-b57b-4c15-8d91-d292c5b2b8f7"}})",
       StatementFormat::Ids);
-  EXPECT_EQ(*r.get("object"),
+  EXPECT_JSON_EQ(*r.get("object"),
             parse(R"({"objectType":"StatementRef","id":"ec531277-b57b-4c15-8d91-d292c5b2b8f7"})"));
 }
 
@@ -168,32 +182,32 @@ TEST(StatementFormat, IdsReducesContextAgentsAndGroups) {
       StatementFormat::Ids);
   const json::Value* c = v.get("context");
   ASSERT_NE(c, nullptr);
-  EXPECT_EQ(*c->get("team"), parse(R"({"objectType":"Group","mbox":"mailto:t@example.com"})"));
-  EXPECT_EQ(*c->get("contextAgents"),
+  EXPECT_JSON_EQ(*c->get("team"), parse(R"({"objectType":"Group","mbox":"mailto:t@example.com"})"));
+  EXPECT_JSON_EQ(*c->get("contextAgents"),
             parse(R"([{"objectType":"contextAgent","agent":{"mbox":"mailto:c@example.com"},"relevantTypes":["http://r"]}])"));
-  EXPECT_EQ(*c->get("contextGroups"),
+  EXPECT_JSON_EQ(*c->get("contextGroups"),
             parse(R"([{"objectType":"contextGroup","group":{"objectType":"Group","mbox":"mailto:g@example.com"}}])"));
 }
 
 const std::string kMultilingual = R"({"id":"x","actor":{"mbox":"mailto:a@example.com","name":"Ann"},
-  "verb":{"id":"http://v","display":{"en-US":"attended","en-GB":"attended (GB)","fr":"a assisté"}},
+  "verb":{"id":"http://v","display":{"en-US":"attended","en-GB":"attended [GB]","fr":"a assisté"}},
   "object":{"id":"http://a","definition":{
-      "name":{"en-US":"Course","en-GB":"Course (GB)","fr":"Cours"},
+      "name":{"en-US":"Course","en-GB":"Course [GB]","fr":"Cours"},
       "description":{"fr":"Un cours","en-US":"A course"},
       "extensions":{"http://ext":{"name":{"en-US":"kept","fr":"gardé"}}},
-      "choices":[{"id":"c1","description":{"en-US":"one","en-GB":"one (GB)"}}]}}})";
+      "choices":[{"id":"c1","description":{"en-US":"one","en-GB":"one [GB]"}}]}}})";
 
 TEST(StatementFormat, CanonicalKeepsTheBestAcceptLanguageMatch) {
   json::Value v = render_value(kMultilingual, StatementFormat::Canonical, parse_accept_language("en-GB"));
-  EXPECT_EQ(*v.get("verb")->get("display"), parse(R"({"en-GB":"attended (GB)"})"));
+  EXPECT_JSON_EQ(*v.get("verb")->get("display"), parse(R"({"en-GB":"attended [GB]"})"));
   const json::Value* def = v.get("object")->get("definition");
-  EXPECT_EQ(*def->get("name"), parse(R"({"en-GB":"Course (GB)"})"));
+  EXPECT_JSON_EQ(*def->get("name"), parse(R"({"en-GB":"Course [GB]"})"));
   // No en-GB description: the first entry stands in.
-  EXPECT_EQ(*def->get("description"), parse(R"({"fr":"Un cours"})"));
+  EXPECT_JSON_EQ(*def->get("description"), parse(R"({"fr":"Un cours"})"));
   // Language maps nested in interaction components are reduced too.
-  EXPECT_EQ(*def->get("choices"), parse(R"([{"id":"c1","description":{"en-GB":"one (GB)"}}])"));
+  EXPECT_JSON_EQ(*def->get("choices"), parse(R"([{"id":"c1","description":{"en-GB":"one [GB]"}}])"));
   // Extensions are opaque: never reduced.
-  EXPECT_EQ(*def->get("extensions"), parse(R"({"http://ext":{"name":{"en-US":"kept","fr":"gardé"}}})"));
+  EXPECT_JSON_EQ(*def->get("extensions"), parse(R"({"http://ext":{"name":{"en-US":"kept","fr":"gardé"}}})"));
   // A plain string `name` (an agent's) is untouched.
   EXPECT_EQ(v.get("actor")->get_string("name"), "Ann");
 }
@@ -201,36 +215,52 @@ TEST(StatementFormat, CanonicalKeepsTheBestAcceptLanguageMatch) {
 TEST(StatementFormat, CanonicalPrefersEnGbOverEnUsWhenAsked) {
   json::Value v = render_value(kMultilingual, StatementFormat::Canonical,
                                parse_accept_language("en-GB, en-US;q=0.8"));
-  EXPECT_EQ(*v.get("verb")->get("display"), parse(R"({"en-GB":"attended (GB)"})"));
+  EXPECT_JSON_EQ(*v.get("verb")->get("display"), parse(R"({"en-GB":"attended [GB]"})"));
   json::Value us = render_value(kMultilingual, StatementFormat::Canonical,
                                 parse_accept_language("en-GB;q=0.5, en-US"));
-  EXPECT_EQ(*us.get("verb")->get("display"), parse(R"({"en-US":"attended"})"));
+  EXPECT_JSON_EQ(*us.get("verb")->get("display"), parse(R"({"en-US":"attended"})"));
 }
 
 TEST(StatementFormat, CanonicalHonoursQValues) {
   json::Value v = render_value(kMultilingual, StatementFormat::Canonical,
                                parse_accept_language("de, en-US;q=0.3, fr;q=0.7"));
-  EXPECT_EQ(*v.get("verb")->get("display"), parse(R"({"fr":"a assisté"})"));
-  EXPECT_EQ(*v.get("object")->get("definition")->get("name"), parse(R"({"fr":"Cours"})"));
+  EXPECT_JSON_EQ(*v.get("verb")->get("display"), parse(R"({"fr":"a assisté"})"));
+  EXPECT_JSON_EQ(*v.get("object")->get("definition")->get("name"), parse(R"({"fr":"Cours"})"));
   // q=0 means "not acceptable".
   json::Value w = render_value(kMultilingual, StatementFormat::Canonical,
                                parse_accept_language("fr;q=0, en-US"));
-  EXPECT_EQ(*w.get("verb")->get("display"), parse(R"({"en-US":"attended"})"));
+  EXPECT_JSON_EQ(*w.get("verb")->get("display"), parse(R"({"en-US":"attended"})"));
 }
 
 TEST(StatementFormat, CanonicalMatchesALanguagePrefixCaseInsensitively) {
   json::Value v = render_value(kMultilingual, StatementFormat::Canonical, parse_accept_language("EN"));
-  EXPECT_EQ(*v.get("verb")->get("display"), parse(R"({"en-US":"attended"})"));
+  EXPECT_JSON_EQ(*v.get("verb")->get("display"), parse(R"({"en-US":"attended"})"));
   json::Value f = render_value(kMultilingual, StatementFormat::Canonical, parse_accept_language("FR-fr, fr"));
-  EXPECT_EQ(*f.get("verb")->get("display"), parse(R"({"fr":"a assisté"})"));
+  EXPECT_JSON_EQ(*f.get("verb")->get("display"), parse(R"({"fr":"a assisté"})"));
+}
+
+TEST(StatementFormat, CanonicalPrefersAnExactTagOverAPrefixMatch) {
+  // "en" is asked for and the map has "en" itself: "en-US" (listed first) is a worse match.
+  json::Value v = render_value(
+      R"({"id":"x","verb":{"id":"http://v","display":{"en-US":"us","en":"plain"}}})",
+      StatementFormat::Canonical, parse_accept_language("en"));
+  EXPECT_JSON_EQ(*v.get("verb")->get("display"), parse(R"({"en":"plain"})"));
+}
+
+TEST(StatementFormat, CanonicalFallsBackFromARegionalTagToItsLanguage) {
+  // RFC 4647 lookup: en-GB is not there, so "en" is the best match, not the first entry "fr".
+  json::Value v = render_value(
+      R"({"id":"x","verb":{"id":"http://v","display":{"fr":"fait","en":"did"}}})",
+      StatementFormat::Canonical, parse_accept_language("en-GB"));
+  EXPECT_JSON_EQ(*v.get("verb")->get("display"), parse(R"({"en":"did"})"));
 }
 
 TEST(StatementFormat, CanonicalFallsBackToTheFirstEntry) {
   json::Value v = render_value(kMultilingual, StatementFormat::Canonical, parse_accept_language("de, ja"));
-  EXPECT_EQ(*v.get("verb")->get("display"), parse(R"({"en-US":"attended"})"));
-  EXPECT_EQ(*v.get("object")->get("definition")->get("description"), parse(R"({"fr":"Un cours"})"));
+  EXPECT_JSON_EQ(*v.get("verb")->get("display"), parse(R"({"en-US":"attended"})"));
+  EXPECT_JSON_EQ(*v.get("object")->get("definition")->get("description"), parse(R"({"fr":"Un cours"})"));
   json::Value none = render_value(kMultilingual, StatementFormat::Canonical, {});
-  EXPECT_EQ(*none.get("verb")->get("display"), parse(R"({"en-US":"attended"})"));
+  EXPECT_JSON_EQ(*none.get("verb")->get("display"), parse(R"({"en-US":"attended"})"));
 }
 
 TEST(StatementFormat, CanonicalKeepsEverythingThatIsNotALanguageMap) {
@@ -238,7 +268,7 @@ TEST(StatementFormat, CanonicalKeepsEverythingThatIsNotALanguageMap) {
   EXPECT_EQ(v.get_string("id"), "x");
   EXPECT_EQ(v.get_string("stored"), kStored);
   EXPECT_EQ(v.get("object")->get_string("id"), "http://a");
-  EXPECT_EQ(*v.get("actor"), parse(R"({"mbox":"mailto:a@example.com","name":"Ann"})"));
+  EXPECT_JSON_EQ(*v.get("actor"), parse(R"({"mbox":"mailto:a@example.com","name":"Ann"})"));
 }
 
 TEST(StatementFormat, ParsesAcceptLanguageInPreferenceOrder) {
@@ -253,7 +283,7 @@ TEST(StatementFormat, ParsesAcceptLanguageInPreferenceOrder) {
 
 TEST(StatementFormat, WildcardMatchesTheFirstEntry) {
   json::Value v = render_value(kMultilingual, StatementFormat::Canonical, parse_accept_language("ja, *;q=0.1"));
-  EXPECT_EQ(*v.get("verb")->get("display"), parse(R"({"en-US":"attended"})"));
+  EXPECT_JSON_EQ(*v.get("verb")->get("display"), parse(R"({"en-US":"attended"})"));
 }
 
 }  // namespace

@@ -169,7 +169,9 @@ TEST(StatementQuery, ParsesLimit) {
   for (const char* bad : {"-1", "abc", "", "10x", " 10", "1.5", "+3"}) {
     auto r = parse_statement_query({{"limit", bad}}, Version::V2_0_0);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_EQ(r.error().path, "limit") << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().path, "limit") << bad;
+    }
   }
 }
 
@@ -180,7 +182,9 @@ TEST(StatementQuery, ParsesFormatValues) {
   for (const char* bad : {"IDS", "Exact", "", "full"}) {
     auto r = parse_statement_query({{"format", bad}}, Version::V2_0_0);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_EQ(r.error().path, "format");
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().path, "format");
+    }
   }
 }
 

@@ -39,22 +39,50 @@ Term act(std::string_view iri) { return Term{IndexKind::Activity, hash_term(iri)
 // A deterministic id per (store, seq).
 Uuid id_for(StoreId store, Seq seq) {
   Uuid id{};
-  id[0] = uint8_t(store);
+  for (int i = 0; i < 4; i++) id[i] = uint8_t(store >> (24 - 8 * i));
   for (int i = 0; i < 8; i++) id[8 + i] = uint8_t(seq >> (56 - 8 * i));
   return id;
 }
 
+// One engine serves the suite (opening RocksDB is the slow part). Each test works in stores of
+// its own: store k of a test is base_ + k, so tests never see each other's data.
 class StatementReaderTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto e = Engine::open({dir_.path(), 8 << 20, false});
+  struct Shared {
+    TempDir dir;
+    std::unique_ptr<Engine> engine;
+    StoreId next_base = 16;
+  };
+  static inline Shared* shared_ = nullptr;
+
+  static void SetUpTestSuite() {
+    shared_ = new Shared();
+    auto e = Engine::open({shared_->dir.path(), 8 << 20, false});
     ASSERT_TRUE(e.ok()) << e.error().describe();
-    engine_ = std::move(*e);
-    reader_ = std::make_unique<StatementReader>(*engine_);
+    shared_->engine = std::move(*e);
+  }
+  static void TearDownTestSuite() {
+    if (shared_) shared_->engine.reset();
+    delete shared_;
+    shared_ = nullptr;
   }
 
+  void SetUp() override {
+    ASSERT_NE(shared_, nullptr);
+    ASSERT_NE(shared_->engine, nullptr);
+    engine_ = shared_->engine.get();
+    reader_ = std::make_unique<StatementReader>(*engine_);
+    base_ = shared_->next_base;
+    shared_->next_base += 16;
+  }
+
+  // The absolute store id of this test's store k.
+  StoreId S(StoreId k) const { return base_ + k; }
+  Uuid id(StoreId k, Seq seq) const { return id_for(S(k), seq); }
+
   // Writes a statement record and its index entries exactly as the committer lays them out.
-  void put(Seq seq, std::vector<Term> terms, StoreId store = 1, uint8_t flags = 0) {
+  void put(Seq seq, std::vector<Term> terms, StoreId k = 1, uint8_t flags = 0) {
+    const StoreId store = S(k);
     StatementRecord r;
     r.id = id_for(store, seq);
     r.flags = flags;
@@ -69,7 +97,8 @@ class StatementReaderTest : public ::testing::Test {
     ASSERT_TRUE(engine_->write_durable(batch).ok());
   }
 
-  void mark_voided(Seq target_seq, Seq voiding_seq, StoreId store = 1) {
+  void mark_voided(Seq target_seq, Seq voiding_seq, StoreId k = 1) {
+    const StoreId store = S(k);
     rocksdb::WriteBatch batch;
     std::string v;
     put_u64(v, voiding_seq);
@@ -89,38 +118,38 @@ class StatementReaderTest : public ::testing::Test {
     return out;
   }
 
-  static StatementQuery query(std::vector<Term> terms, bool ascending = false, uint32_t limit = 100,
-                              StoreId store = 1) {
+  StatementQuery query(std::vector<Term> terms, bool ascending = false, uint32_t limit = 100,
+                       StoreId k = 1) const {
     StatementQuery q;
-    q.store = store;
+    q.store = S(k);
     q.required = std::move(terms);
     q.ascending = ascending;
     q.limit = limit;
     return q;
   }
 
-  TempDir dir_;
-  std::unique_ptr<Engine> engine_;
+  Engine* engine_ = nullptr;
   std::unique_ptr<StatementReader> reader_;
+  StoreId base_ = 0;
 };
 
 using Seqs = std::vector<Seq>;
 
 TEST_F(StatementReaderTest, GetReturnsRecordJsonIdSeqAndFlags) {
   put(42, {verb("http://v")}, 1, StatementRecord::kTimestampFromStored);
-  auto found = reader_->get(1, id_for(1, 42));
+  auto found = reader_->get(S(1), id(1, 42));
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->has_value());
   const StoredStatement& s = **found;
   EXPECT_EQ(s.seq, 42u);
-  EXPECT_EQ(s.id, id_for(1, 42));
+  EXPECT_EQ(s.id, id(1, 42));
   EXPECT_EQ(s.flags, StatementRecord::kTimestampFromStored);
-  EXPECT_EQ(s.json, "{\"id\":\"" + format_uuid(id_for(1, 42)) + "\",\"n\":42}");
+  EXPECT_EQ(s.json, "{\"id\":\"" + format_uuid(id(1, 42)) + "\",\"n\":42}");
 }
 
 TEST_F(StatementReaderTest, GetOfAnUnknownIdIsEmpty) {
   put(42, {});
-  auto found = reader_->get(1, id_for(1, 43));
+  auto found = reader_->get(S(1), id(1, 43));
   ASSERT_TRUE(found.ok());
   EXPECT_FALSE(found->has_value());
 }
@@ -134,8 +163,8 @@ TEST_F(StatementReaderTest, QueriesByOneTermInDescendingOrderByDefault) {
   StatementPage page = run(query({verb("http://a")}));
   EXPECT_EQ(seqs(page), (Seqs{40, 30, 10}));
   EXPECT_FALSE(page.more);
-  EXPECT_EQ(page.statements[0].id, id_for(1, 40));
-  EXPECT_EQ(page.statements[0].json, "{\"id\":\"" + format_uuid(id_for(1, 40)) + "\",\"n\":40}");
+  EXPECT_EQ(page.statements[0].id, id(1, 40));
+  EXPECT_EQ(page.statements[0].json, "{\"id\":\"" + format_uuid(id(1, 40)) + "\",\"n\":40}");
 }
 
 TEST_F(StatementReaderTest, QueriesInAscendingOrder) {
@@ -257,10 +286,10 @@ TEST_F(StatementReaderTest, SkipsVoidedStatements) {
   mark_voided(30, 40);
   EXPECT_EQ(seqs(run(query({verb("http://a")}))), (Seqs{40, 10}));
   EXPECT_EQ(seqs(run(query({}, true))), (Seqs{10, 40}));
-  EXPECT_TRUE(*reader_->is_voided(1, id_for(1, 20)));
-  EXPECT_FALSE(*reader_->is_voided(1, id_for(1, 10)));
+  EXPECT_TRUE(*reader_->is_voided(S(1), id(1, 20)));
+  EXPECT_FALSE(*reader_->is_voided(S(1), id(1, 10)));
   // A voided statement is still found by id (GET ?voidedStatementId).
-  auto found = reader_->get(1, id_for(1, 20));
+  auto found = reader_->get(S(1), id(1, 20));
   ASSERT_TRUE(found.ok());
   EXPECT_TRUE(found->has_value());
 }
@@ -291,18 +320,18 @@ TEST_F(StatementReaderTest, StoresNeverMix) {
 
   StatementPage one = run(query({verb("http://a")}, true, 100, 1));
   EXPECT_EQ(seqs(one), (Seqs{10, 20, 30}));
-  for (const auto& s : one.statements) EXPECT_EQ(s.id[0], 1);
+  for (const auto& s : one.statements) EXPECT_EQ(s.id, id(1, s.seq));
 
   StatementPage two = run(query({verb("http://a")}, false, 100, 2));
   EXPECT_EQ(seqs(two), (Seqs{30, 25, 10}));
-  for (const auto& s : two.statements) EXPECT_EQ(s.id[0], 2);
+  for (const auto& s : two.statements) EXPECT_EQ(s.id, id(2, s.seq));
 
   EXPECT_EQ(seqs(run(query({}, true, 100, 2))), (Seqs{10, 25, 30}));
   EXPECT_EQ(seqs(run(query({}, false, 100, 1))), (Seqs{30, 20, 10}));
   EXPECT_TRUE(run(query({}, false, 100, 4)).statements.empty());
 
   // By id: another store's statement is not found.
-  auto cross = reader_->get(2, id_for(1, 20));
+  auto cross = reader_->get(S(2), id(1, 20));
   ASSERT_TRUE(cross.ok());
   EXPECT_FALSE(cross->has_value());
   // Voiding in one store does not void in the other.

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <future>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,25 @@
 #include "common/timestamp.h"
 #include "storage/commit_pipeline.h"
 #include "storage/engine.h"
+#include "storage/json_merge_operators.h"
 #include "storage/statement_reader.h"
 #include "xapi/formats.h"
 #include "xapi/router.h"
 #include "xapi/statement_prepare.h"
 #include "xapi/statements_resource.h"
+
+namespace scribe::json {
+// Compares JSON values by their semantics (numbers numerically, members in any order) and
+// prints both as JSON text on failure. (A PrintTo overload would not do: gtest's printer
+// templates are instantiated in other test files too, and one instantiation wins at link time.)
+[[maybe_unused]] static ::testing::AssertionResult JsonEqual(const char* a_expr, const char* b_expr,
+                                                              const Value& a, const Value& b) {
+  if (a == b) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << a_expr << " != " << b_expr << "\n  actual:   "
+                                       << serialize(a) << "\n  expected: " << serialize(b);
+}
+}  // namespace scribe::json
+#define EXPECT_JSON_EQ(a, b) EXPECT_PRED_FORMAT2(::scribe::json::JsonEqual, a, b)
 
 namespace scribe::xapi {
 namespace {
@@ -69,7 +84,7 @@ std::string activity(const std::string& iri) {
   return R"({"objectType":"Activity","id":")" + iri + R"("})";
 }
 
-std::string ref(const std::string& id) {
+std::string statement_ref(const std::string& id) {
   return R"({"objectType":"StatementRef","id":")" + id + R"("})";
 }
 
@@ -115,35 +130,70 @@ std::vector<std::string> statement_ids(const json::Value& result) {
   return ids;
 }
 
+// One engine, pipeline and router serve the whole suite (opening RocksDB is the slow part);
+// each test gets a credential of its own store, so tests never see each other's statements.
 class StatementsApiTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    config_.storage.data_dir = dir_.path();
-    config_.storage.sync_writes = false;
-    config_.storage.block_cache_bytes = 8 << 20;
-    auto e = storage::Engine::open(
-        {config_.storage.data_dir, config_.storage.block_cache_bytes, config_.storage.sync_writes});
+  struct Shared {
+    TempDir dir;
+    Config config;
+    std::unique_ptr<storage::Engine> engine;
+    std::unique_ptr<storage::CommitPipeline> pipeline;
+    std::unique_ptr<storage::StatementReader> reader;
+    std::unique_ptr<StatementsResource> statements;
+    std::unique_ptr<auth::CredentialStore> credentials;
+    std::unique_ptr<Router> router;
+    storage::StoreId next_store = 1;
+
+    ~Shared() {
+      router.reset();
+      statements.reset();
+      pipeline.reset();
+      reader.reset();
+      credentials.reset();
+      engine.reset();
+    }
+  };
+  static inline Shared* shared_ = nullptr;
+
+  static void SetUpTestSuite() {
+    shared_ = new Shared();
+    Config& config = shared_->config;
+    config.storage.data_dir = shared_->dir.path();
+    config.storage.sync_writes = false;
+    config.storage.block_cache_bytes = 8 << 20;
+    // Configured like the server (app/main.cpp): merge operators for Activities and Agents.
+    storage::EngineOptions options{config.storage.data_dir, config.storage.block_cache_bytes,
+                                   config.storage.sync_writes};
+    options.merge_operators[size_t(storage::Family::Activities)] = storage::make_activity_merge_operator();
+    options.merge_operators[size_t(storage::Family::Agents)] = storage::make_person_merge_operator();
+    auto e = storage::Engine::open(options);
     ASSERT_TRUE(e.ok()) << e.error().describe();
-    engine_ = std::move(*e);
-    pipeline_ = std::make_unique<storage::CommitPipeline>(*engine_, same_statement,
-                                                         config_.limits.commit_queue_max);
-    reader_ = std::make_unique<storage::StatementReader>(*engine_);
-    statements_ = std::make_unique<StatementsResource>(config_, *pipeline_, *reader_);
-    credentials_ = std::make_unique<auth::CredentialStore>(*engine_);
-    router_ = std::make_unique<Router>(config_, *credentials_, *statements_);
-    auto created = credentials_->create(1, kHomePage);
+    shared_->engine = std::move(*e);
+    shared_->pipeline = std::make_unique<storage::CommitPipeline>(*shared_->engine, same_statement,
+                                                                 config.limits.commit_queue_max);
+    shared_->reader = std::make_unique<storage::StatementReader>(*shared_->engine);
+    shared_->statements = std::make_unique<StatementsResource>(config, *shared_->pipeline, *shared_->reader);
+    shared_->credentials = std::make_unique<auth::CredentialStore>(*shared_->engine);
+    shared_->router = std::make_unique<Router>(config, *shared_->credentials, *shared_->statements);
+  }
+
+  static void TearDownTestSuite() {
+    delete shared_;
+    shared_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(shared_, nullptr);
+    ASSERT_NE(shared_->router, nullptr);
+    credentials_ = shared_->credentials.get();
+    router_ = shared_->router.get();
+    store_ = shared_->next_store;
+    shared_->next_store += 2;  // store_ + 1 is this test's "other" store
+    auto created = credentials_->create(store_, kHomePage);
     ASSERT_TRUE(created.ok()) << created.error().describe();
     key_ = created->key;
     auth_ = "Basic " + auth::base64_encode(created->key + ":" + created->secret);
-  }
-
-  void TearDown() override {
-    router_.reset();
-    statements_.reset();
-    pipeline_.reset();
-    reader_.reset();
-    credentials_.reset();
-    engine_.reset();
   }
 
   HttpRequest request(const std::string& method, const std::string& resource,
@@ -187,14 +237,9 @@ class StatementsApiTest : public ::testing::Test {
                         R"(","name":")" + key_ + R"("}})");
   }
 
-  TempDir dir_;
-  Config config_;
-  std::unique_ptr<storage::Engine> engine_;
-  std::unique_ptr<storage::CommitPipeline> pipeline_;
-  std::unique_ptr<storage::StatementReader> reader_;
-  std::unique_ptr<StatementsResource> statements_;
-  std::unique_ptr<auth::CredentialStore> credentials_;
-  std::unique_ptr<Router> router_;
+  auth::CredentialStore* credentials_ = nullptr;
+  Router* router_ = nullptr;
+  storage::StoreId store_ = 0;
   std::string key_;
   std::string auth_;
 };
@@ -255,7 +300,7 @@ TEST_F(StatementsApiTest, AboutNeedsNoAuthAndListsBothVersions) {
 TEST_F(StatementsApiTest, PostSingleStatementReturnsArrayOfItsId) {
   HttpResponse r = post(statement(id_n(1), "http://v", activity("http://a")));
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(body_json(r), *json::parse("[\"" + id_n(1) + "\"]"));
+  EXPECT_JSON_EQ(body_json(r), *json::parse("[\"" + id_n(1) + "\"]"));
 
   // Without an id, the LRS assigns one.
   HttpResponse assigned = post(statement("", "http://v", activity("http://a")));
@@ -274,7 +319,7 @@ TEST_F(StatementsApiTest, PostBatchReturnsIdsInOrder) {
                       statement(id_n(2), "http://v", activity("http://a")) + "]";
   HttpResponse r = post(batch);
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(body_json(r), *json::parse("[\"" + id_n(3) + "\",\"" + id_n(1) + "\",\"" + id_n(2) + "\"]"));
+  EXPECT_JSON_EQ(body_json(r), *json::parse("[\"" + id_n(3) + "\",\"" + id_n(1) + "\",\"" + id_n(2) + "\"]"));
 }
 
 TEST_F(StatementsApiTest, PostBatchWithDuplicateIdsStoresNothing) {
@@ -310,10 +355,10 @@ TEST_F(StatementsApiTest, PutThenGetReturnsTheStatementWithLrsProperties) {
   json::Value got = body_json(g);
   json::Value original = *json::parse(sent);
   for (const char* key : {"id", "actor", "verb", "object"})
-    EXPECT_EQ(*got.get(key), *original.get(key)) << key;
+    EXPECT_JSON_EQ(*got.get(key), *original.get(key)) << key;
   auto stored = parse_timestamp(got.get_string("stored"));
   ASSERT_TRUE(stored.ok()) << g.body;
-  EXPECT_EQ(*got.get("authority"), authority());
+  EXPECT_JSON_EQ(*got.get("authority"), authority());
   EXPECT_EQ(got.get_string("version"), "2.0.0");
   // No timestamp was sent: it is the stored time.
   EXPECT_EQ(got.get_string("timestamp"), got.get_string("stored"));
@@ -355,7 +400,7 @@ TEST_F(StatementsApiTest, PutWithMismatchedIdsOrWithoutStatementIdIs400) {
 
 TEST_F(StatementsApiTest, VoidedStatementIsFoundOnlyByVoidedStatementId) {
   ASSERT_EQ(put(id_n(1), statement(id_n(1), "http://v", activity("http://a"))).status, 204);
-  ASSERT_EQ(post(statement(id_n(2), kVoided, ref(id_n(1)))).status, 200);
+  ASSERT_EQ(post(statement(id_n(2), kVoided, statement_ref(id_n(1)))).status, 200);
 
   HttpResponse by_id = get({{"statementId", id_n(1)}});
   EXPECT_EQ(by_id.status, 404) << by_id.body;
@@ -371,8 +416,8 @@ TEST_F(StatementsApiTest, VoidedStatementIsFoundOnlyByVoidedStatementId) {
 
 TEST_F(StatementsApiTest, VoidingAVoidingStatementIsRejected) {
   ASSERT_EQ(post(statement(id_n(1), "http://v", activity("http://a"))).status, 200);
-  ASSERT_EQ(post(statement(id_n(2), kVoided, ref(id_n(1)))).status, 200);
-  HttpResponse r = post(statement(id_n(3), kVoided, ref(id_n(2))));
+  ASSERT_EQ(post(statement(id_n(2), kVoided, statement_ref(id_n(1)))).status, 200);
+  HttpResponse r = post(statement(id_n(3), kVoided, statement_ref(id_n(2))));
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(get({{"statementId", id_n(3)}}).status, 404);
 }
@@ -380,8 +425,8 @@ TEST_F(StatementsApiTest, VoidingAVoidingStatementIsRejected) {
 TEST_F(StatementsApiTest, FiltersMatchStatementsTargetingMatchingStatements) {
   const std::string verb = "http://example.com/verbs/attempted";
   ASSERT_EQ(post(statement(id_n(1), verb, activity("http://a"))).status, 200);
-  ASSERT_EQ(post(statement(id_n(2), kVoided, ref(id_n(1)))).status, 200);
-  ASSERT_EQ(post(statement(id_n(3), "http://example.com/verbs/commented", ref(id_n(1)))).status, 200);
+  ASSERT_EQ(post(statement(id_n(2), kVoided, statement_ref(id_n(1)))).status, 200);
+  ASSERT_EQ(post(statement(id_n(3), "http://example.com/verbs/commented", statement_ref(id_n(1)))).status, 200);
   HttpResponse r = get({{"verb", verb}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(statement_ids(body_json(r)), (std::vector<std::string>{id_n(3), id_n(2)}));
@@ -392,10 +437,40 @@ TEST_F(StatementsApiTest, FiltersMatchStatementsTargetingMatchingStatements) {
 
 TEST_F(StatementsApiTest, FiltersMatchReferrersStoredBeforeTheirTarget) {
   const std::string verb = "http://example.com/verbs/attempted";
-  ASSERT_EQ(post(statement(id_n(3), "http://example.com/verbs/commented", ref(id_n(1)))).status, 200);
+  ASSERT_EQ(post(statement(id_n(3), "http://example.com/verbs/commented", statement_ref(id_n(1)))).status, 200);
   EXPECT_TRUE(statement_ids(body_json(get({{"verb", verb}}))).empty());
   ASSERT_EQ(post(statement(id_n(1), verb, activity("http://a"))).status, 200);
   EXPECT_EQ(statement_ids(body_json(get({{"verb", verb}}))), (std::vector<std::string>{id_n(1), id_n(3)}));
+}
+
+TEST_F(StatementsApiTest, VoidingBeforeTheTargetArrivesStillVoidsIt) {
+  const std::string verb = "http://example.com/verbs/attempted";
+  ASSERT_EQ(post(statement(id_n(2), kVoided, statement_ref(id_n(1)))).status, 200);
+  ASSERT_EQ(post(statement(id_n(1), verb, activity("http://a"))).status, 200);
+  EXPECT_EQ(get({{"statementId", id_n(1)}}).status, 404);
+  EXPECT_EQ(get({{"voidedStatementId", id_n(1)}}).status, 200);
+  EXPECT_EQ(statement_ids(body_json(get({{"verb", verb}}))), std::vector<std::string>{id_n(2)});
+}
+
+TEST_F(StatementsApiTest, RelatedFiltersReachContextAndSubStatements) {
+  const std::string s1 = R"({"id":")" + id_n(1) + R"(","actor":{"mbox":"mailto:a@example.com"},
+      "verb":{"id":"http://v"},"object":{"id":"http://object"},
+      "context":{"instructor":{"mbox":"mailto:teacher@example.com"},
+                 "contextActivities":{"parent":[{"id":"http://parent"}]}}})";
+  const std::string s2 = R"({"id":")" + id_n(2) + R"(","actor":{"mbox":"mailto:a@example.com"},
+      "verb":{"id":"http://v"},"object":{"objectType":"SubStatement",
+        "actor":{"mbox":"mailto:teacher@example.com"},"verb":{"id":"http://sv"},
+        "object":{"id":"http://parent"}}})";
+  ASSERT_EQ(post(s1).status, 200);
+  ASSERT_EQ(post(s2).status, 200) << post(s2).body;
+  const std::string teacher = R"({"mbox":"mailto:teacher@example.com"})";
+  EXPECT_TRUE(statement_ids(body_json(get({{"agent", teacher}}))).empty());
+  EXPECT_EQ(statement_ids(body_json(get({{"agent", teacher}, {"related_agents", "true"}}))),
+            (std::vector<std::string>{id_n(2), id_n(1)}));
+  EXPECT_TRUE(statement_ids(body_json(get({{"activity", "http://parent"}}))).empty());
+  EXPECT_EQ(statement_ids(body_json(get({{"activity", "http://parent"}, {"related_activities", "true"}}))),
+            (std::vector<std::string>{id_n(2), id_n(1)}));
+  EXPECT_EQ(statement_ids(body_json(get({{"activity", "http://object"}}))), std::vector<std::string>{id_n(1)});
 }
 
 TEST_F(StatementsApiTest, PagesWithLimitAndMoreToTheEnd) {
@@ -470,7 +545,7 @@ TEST_F(StatementsApiTest, AlternateSyntaxPutWorksFor103) {
   EXPECT_EQ(response.status, 204) << response.body;
   HttpResponse g = get({{"statementId", id_n(1)}}, "1.0.3");
   ASSERT_EQ(g.status, 200) << g.body;
-  EXPECT_EQ(*body_json(g).get("object"), *json::parse(activity("http://a")));
+  EXPECT_JSON_EQ(*body_json(g).get("object"), *json::parse(activity("http://a")));
 }
 
 TEST_F(StatementsApiTest, AlternateSyntaxIsRejectedFor200) {
@@ -527,8 +602,8 @@ TEST_F(StatementsApiTest, SingleContextActivityComesBackAsAnArray) {
   json::Value got = body_json(get({{"statementId", id_n(1)}}));
   const json::Value* ca = got.get("context") ? got.get("context")->get("contextActivities") : nullptr;
   ASSERT_NE(ca, nullptr) << json::serialize(got);
-  EXPECT_EQ(*ca->get("parent"), *json::parse(R"([{"id":"http://parent"}])"));
-  EXPECT_EQ(*ca->get("grouping"), *json::parse(R"([{"id":"http://g"}])"));
+  EXPECT_JSON_EQ(*ca->get("parent"), *json::parse(R"([{"id":"http://parent"}])"));
+  EXPECT_JSON_EQ(*ca->get("grouping"), *json::parse(R"([{"id":"http://g"}])"));
   // Sending the array form again is the same statement.
   const std::string as_array =
       R"(,"context":{"contextActivities":{"parent":[{"id":"http://parent"}],"grouping":[{"id":"http://g"}]}})";
@@ -547,18 +622,87 @@ TEST_F(StatementsApiTest, TimestampWithOffsetIsNormalisedToUtc) {
 
 TEST_F(StatementsApiTest, FormatIdsAndCanonicalApplyToQueries) {
   std::string s = R"({"id":")" + id_n(1) +
-                  R"(","actor":{"mbox":"mailto:a@example.com","name":"A"},"verb":{"id":"http://v","display":{"en-US":"did","en-GB":"did (GB)"}},"object":{"id":"http://a","definition":{"name":{"en-US":"A","en-GB":"A (GB)"}}}})";
+                  R"(","actor":{"mbox":"mailto:a@example.com","name":"A"},"verb":{"id":"http://v","display":{"en-US":"did","en-GB":"did [GB]"}},"object":{"id":"http://a","definition":{"name":{"en-US":"A","en-GB":"A [GB]"}}}})";
   ASSERT_EQ(post(s).status, 200);
   json::Value ids = body_json(get({{"format", "ids"}}));
   const json::Value& first = ids.get("statements")->as_array().at(0);
-  EXPECT_EQ(*first.get("actor"), *json::parse(R"({"mbox":"mailto:a@example.com"})"));
-  EXPECT_EQ(*first.get("verb"), *json::parse(R"({"id":"http://v"})"));
+  EXPECT_JSON_EQ(*first.get("actor"), *json::parse(R"({"mbox":"mailto:a@example.com"})"));
+  EXPECT_JSON_EQ(*first.get("verb"), *json::parse(R"({"id":"http://v"})"));
 
   HttpRequest canonical = request("GET", "/statements", {{"statementId", id_n(1)}, {"format", "canonical"}});
   canonical.headers.emplace_back("accept-language", "en-GB");
   json::Value c = body_json(send(std::move(canonical)));
-  EXPECT_EQ(*c.get("verb")->get("display"), *json::parse(R"({"en-GB":"did (GB)"})"));
-  EXPECT_EQ(*c.get("object")->get("definition")->get("name"), *json::parse(R"({"en-GB":"A (GB)"})"));
+  EXPECT_JSON_EQ(*c.get("verb")->get("display"), *json::parse(R"({"en-GB":"did [GB]"})"));
+  EXPECT_JSON_EQ(*c.get("object")->get("definition")->get("name"), *json::parse(R"({"en-GB":"A [GB]"})"));
+}
+
+TEST_F(StatementsApiTest, WrongSecretIsRejectedAfterTheRightOneWasCached) {
+  ASSERT_EQ(get({}).status, 200);
+  HttpRequest wrong = request("GET", "/statements");
+  for (auto& h : wrong.headers)
+    if (h.first == "authorization") h.second = "Basic " + auth::base64_encode(key_ + ":nope");
+  EXPECT_EQ(send(std::move(wrong)).status, 401);
+  EXPECT_EQ(get({}).status, 200);
+}
+
+TEST_F(StatementsApiTest, StoresOfDifferentCredentialsNeverMix) {
+  auto other = credentials_->create(store_ + 1, kHomePage);
+  ASSERT_TRUE(other.ok());
+  std::string other_auth = "Basic " + auth::base64_encode(other->key + ":" + other->secret);
+  auto as_other = [&](HttpRequest r) {
+    for (auto& h : r.headers)
+      if (h.first == "authorization") h.second = other_auth;
+    return send(std::move(r));
+  };
+  ASSERT_EQ(put(id_n(1), statement(id_n(1), "http://v", activity("http://a"))).status, 204);
+  // The same id with other content is no conflict in another store.
+  HttpResponse r = as_other(request("PUT", "/statements", {{"statementId", id_n(1)}},
+                                    statement(id_n(1), "http://v", activity("http://b"))));
+  EXPECT_EQ(r.status, 204) << r.body;
+  json::Value mine = body_json(get({{"statementId", id_n(1)}}));
+  json::Value theirs = body_json(as_other(request("GET", "/statements", {{"statementId", id_n(1)}})));
+  EXPECT_EQ(mine.get("object")->get_string("id"), "http://a");
+  EXPECT_EQ(theirs.get("object")->get_string("id"), "http://b");
+  ASSERT_EQ(post(statement(id_n(2), "http://v", activity("http://a"))).status, 200);
+  EXPECT_EQ(as_other(request("GET", "/statements", {{"statementId", id_n(2)}})).status, 404);
+  EXPECT_EQ(statement_ids(body_json(as_other(request("GET", "/statements")))),
+            std::vector<std::string>{id_n(1)});
+  EXPECT_EQ(statement_ids(body_json(get({}))), (std::vector<std::string>{id_n(2), id_n(1)}));
+}
+
+TEST_F(StatementsApiTest, SinceIsExclusiveAndUntilInclusiveOnStored) {
+  for (int i = 1; i <= 3; i++) ASSERT_EQ(post(statement(id_n(i), "http://v", activity("http://a"))).status, 200);
+  std::string stored1(body_json(get({{"statementId", id_n(1)}})).get_string("stored"));
+  std::string stored2(body_json(get({{"statementId", id_n(2)}})).get_string("stored"));
+  EXPECT_EQ(statement_ids(body_json(get({{"since", stored1}}))), (std::vector<std::string>{id_n(3), id_n(2)}));
+  EXPECT_EQ(statement_ids(body_json(get({{"until", stored2}}))), (std::vector<std::string>{id_n(2), id_n(1)}));
+  EXPECT_EQ(statement_ids(body_json(get({{"since", stored1}, {"until", stored2}}))),
+            std::vector<std::string>{id_n(2)});
+}
+
+TEST_F(StatementsApiTest, AgentAndVerbFiltersIntersect) {
+  auto with_actor = [](const std::string& id, const std::string& mbox, const std::string& verb) {
+    return R"({"id":")" + id + R"(","actor":{"mbox":")" + mbox + R"("},"verb":{"id":")" + verb +
+           R"("},"object":{"id":"http://a"}})";
+  };
+  ASSERT_EQ(post(with_actor(id_n(1), "mailto:x@example.com", "http://v1")).status, 200);
+  ASSERT_EQ(post(with_actor(id_n(2), "mailto:y@example.com", "http://v1")).status, 200);
+  ASSERT_EQ(post(with_actor(id_n(3), "mailto:x@example.com", "http://v2")).status, 200);
+  ASSERT_EQ(post(with_actor(id_n(4), "mailto:x@example.com", "http://v1")).status, 200);
+  HttpResponse r = get({{"agent", R"({"mbox":"mailto:x@example.com"})"}, {"verb", "http://v1"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(statement_ids(body_json(r)), (std::vector<std::string>{id_n(4), id_n(1)}));
+  HttpResponse bad = get({{"agent", "{not json"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(body_json(bad).get("error")->get_string("path"), "agent");
+}
+
+TEST_F(StatementsApiTest, ResendWithAnEquivalentTimestampIsTheSameStatement) {
+  ASSERT_EQ(post(statement(id_n(1), "http://v", activity("http://a"),
+                           R"(,"timestamp":"2024-01-31T10:20:30.5+01:00")")).status, 200);
+  HttpResponse again = put(id_n(1), statement(id_n(1), "http://v", activity("http://a"),
+                                              R"(,"timestamp":"2024-01-31T09:20:30.500Z")"));
+  EXPECT_EQ(again.status, 204) << again.body;
 }
 
 TEST_F(StatementsApiTest, UnknownQueryParameterIs400) {

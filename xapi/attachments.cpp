@@ -20,7 +20,8 @@ std::string lower(std::string_view s) {
 struct Declared {
   bool needs_part = false;  // no fileUrl
   bool is_signature = false;
-  std::string path;
+  std::string path;            // the first declaration of this hash
+  std::string needs_part_path; // the first declaration that has no fileUrl
 };
 
 }  // namespace
@@ -69,20 +70,29 @@ Result<StatementRequestBody> read_statement_body(const HttpRequest& request,
 Result<std::vector<AttachmentBytes>> reconcile_attachments(
     const std::vector<const json::Value*>& statements, const std::vector<MultipartPart>& parts) {
   std::map<std::string, Declared> declared;  // by lower-case sha2
+  std::vector<std::string> declaration_order;
   for (size_t s = 0; s < statements.size(); s++) {
     const json::Value* list = statements[s]->get("attachments");
     if (!list || !list->is_array()) continue;
     std::string prefix = statements.size() > 1 ? "[" + std::to_string(s) + "]." : "";
     for (size_t i = 0; i < list->as_array().size(); i++) {
       const json::Value& a = list->as_array()[i];
-      Declared& d = declared[lower(a.get_string("sha2"))];
-      d.path = prefix + "attachments[" + std::to_string(i) + "]";
-      if (!a.get("fileUrl")) d.needs_part = true;
-      if (a.get_string("usageType") == kSignatureUsageType) {
-        d.is_signature = true;
+      std::string sha2 = lower(a.get_string("sha2"));
+      Declared& d = declared[sha2];
+      if (d.path.empty()) {  // errors name the first declaration of a hash
+        d.path = prefix + "attachments[" + std::to_string(i) + "]";
+        declaration_order.push_back(sha2);
+      }
+      const std::string here = prefix + "attachments[" + std::to_string(i) + "]";
+      const bool is_signature = a.get_string("usageType") == kSignatureUsageType;
+      if ((!a.get("fileUrl") || is_signature) && !d.needs_part) {
         d.needs_part = true;
+        d.needs_part_path = here;
+      }
+      if (is_signature) {
+        d.is_signature = true;
         if (media_type(a.get_string("contentType")) != "application/octet-stream")
-          return bad_request(d.path + ".contentType",
+          return bad_request(here + ".contentType",
                              "a signature attachment must be application/octet-stream");
       }
     }
@@ -107,21 +117,24 @@ Result<std::vector<AttachmentBytes>> reconcile_attachments(
     received[sha2] = part.body;
     out.push_back({sha2, part.body});
   }
-  for (const auto& [sha2, d] : declared)
-    if (d.needs_part && !received.count(sha2))
-      return bad_request(d.path, "declared without fileUrl but no multipart part carries it");
+  for (const std::string& sha2 : declaration_order)
+    if (declared[sha2].needs_part && !received.count(sha2))
+      return bad_request(declared[sha2].needs_part_path,
+                         "declared without fileUrl but no multipart part carries it");
 
   // Signatures: each signature attachment signs the statement that declares it.
   for (size_t s = 0; s < statements.size(); s++) {
     const json::Value* list = statements[s]->get("attachments");
     if (!list || !list->is_array()) continue;
-    for (const auto& a : list->as_array()) {
+    std::string prefix = statements.size() > 1 ? "[" + std::to_string(s) + "]." : "";
+    for (size_t i = 0; i < list->as_array().size(); i++) {
+      const json::Value& a = list->as_array()[i];
       if (a.get_string("usageType") != kSignatureUsageType) continue;
-      const Declared& d = declared[lower(a.get_string("sha2"))];
-      auto jws = parse_jws(received[lower(a.get_string("sha2"))], d.path);
+      const std::string path = prefix + "attachments[" + std::to_string(i) + "]";
+      auto jws = parse_jws(received[lower(a.get_string("sha2"))], path);
       if (!jws) return jws.error();
-      if (Status st = verify_jws_signature(*jws, d.path); !st) return st.error();
-      if (Status st = signature_matches_statement(*jws, *statements[s], d.path); !st) return st.error();
+      if (Status st = verify_jws_signature(*jws, path); !st) return st.error();
+      if (Status st = signature_matches_statement(*jws, *statements[s], path); !st) return st.error();
     }
   }
   return out;

@@ -91,7 +91,10 @@ Status verify_jws_signature(const Jws& jws, const std::string& path) {
 
 Status signature_matches_statement(const Jws& jws, const json::Value& statement,
                                    const std::string& path) {
-  if (comparable(jws.payload) != comparable(statement))
+  json::Value signed_form = statement;
+  // A statement PUT by statementId may have been signed before it had an id.
+  if (!jws.payload.get("id") && signed_form.is_object()) signed_form.as_object().erase("id");
+  if (comparable(jws.payload) != comparable(std::move(signed_form)))
     return bad_request(path, "the JWS payload does not match the statement");
   return Status::success();
 }

@@ -37,10 +37,11 @@ HttpResponse method_not_allowed(const char* allow) {
 }  // namespace
 
 Router::Router(const Config& config, auth::CredentialStore& credentials,
-               StatementsResource& statements)
+               StatementsResource& statements, OtherResources others)
     : config_(config),
       credentials_(credentials),
       statements_(statements),
+      others_(others),
       default_version_(parse_version_header(config.xapi.default_version)
                            .value_or(Version::V2_0_0)) {}
 
@@ -126,10 +127,27 @@ void Router::dispatch(HttpRequest& request, const std::string& resource, Version
     if (request.method == "POST") return statements_.post(ctx, request, reply);
     return reply(method_not_allowed("HEAD, GET, PUT, POST"));
   }
-  for (const char* later : {"/activities", "/activities/state", "/activities/profile", "/agents",
-                            "/agents/profile"})
-    if (resource == later)
-      return reply(error_response(Error{501, "", resource + " is not implemented yet"}));
+  const bool is_read = request.method == "GET" || request.method == "HEAD";
+  auto read_only = [&](auto* target) {
+    if (!target) return reply(error_response(Error{501, "", resource + " is not enabled"}));
+    if (!is_read) return reply(method_not_allowed("HEAD, GET"));
+    HttpResponse r = target->get(ctx, request);
+    r.head_only = request.method == "HEAD";
+    reply(std::move(r));
+  };
+  if (resource == "/agents") return read_only(others_.agents);
+  if (resource == "/activities") return read_only(others_.activities);
+  std::optional<storage::DocumentKind> kind;
+  if (resource == "/activities/state") kind = storage::DocumentKind::State;
+  if (resource == "/activities/profile") kind = storage::DocumentKind::ActivityProfile;
+  if (resource == "/agents/profile") kind = storage::DocumentKind::AgentProfile;
+  if (kind) {
+    if (!others_.documents)
+      return reply(error_response(Error{501, "", resource + " is not enabled"}));
+    HttpResponse r = others_.documents->handle(*kind, ctx, request);
+    r.head_only = request.method == "HEAD";
+    return reply(std::move(r));
+  }
   reply(error_response(Error{404, "", "no resource at " + request.path}));
 }
 

@@ -9,15 +9,25 @@
 
 #include "auth/credential_store.h"
 #include "common/config.h"
+#include "xapi/activities_resource.h"
+#include "xapi/agents_resource.h"
+#include "xapi/documents_resource.h"
 #include "xapi/http_message.h"
 #include "xapi/statements_resource.h"
 
 namespace scribe::xapi {
 
+// The resources besides Statements; one left null answers 501.
+struct OtherResources {
+  DocumentsResource* documents = nullptr;  // State, Activity Profile, Agent Profile
+  AgentsResource* agents = nullptr;
+  ActivitiesResource* activities = nullptr;
+};
+
 class Router : public RequestHandler {
  public:
   Router(const Config& config, auth::CredentialStore& credentials,
-         StatementsResource& statements);
+         StatementsResource& statements, OtherResources others = {});
   void handle(HttpRequest request, Reply reply) override;
 
  private:
@@ -26,6 +36,7 @@ class Router : public RequestHandler {
   const Config& config_;
   auth::CredentialStore& credentials_;
   StatementsResource& statements_;
+  OtherResources others_;
   Version default_version_;
 };
 

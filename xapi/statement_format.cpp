@@ -119,14 +119,21 @@ bool is_language_map(const json::Value& v) {
   return true;
 }
 
-// The key of the best entry for the preferences; the first entry when none matches.
+// The key of the best entry for the preferences: for each preferred range in order, an exact
+// tag, then a more specific tag ("en" → "en-US"), then the range's primary language
+// ("en-GB" → "en"); the first entry when nothing matches.
 const std::string* best_language(const json::Object& map, const std::vector<std::string>& prefs) {
+  auto find = [&map](auto&& matches) -> const std::string* {
+    for (const auto& [tag, text] : map)
+      if (matches(lower(tag))) return &tag;
+    return nullptr;
+  };
   for (const auto& pref : prefs) {
-    for (const auto& [tag, text] : map) {
-      std::string t = lower(tag);
-      if (pref == "*" || t == pref || (t.starts_with(pref) && t[pref.size()] == '-'))
-        return &tag;
-    }
+    if (pref == "*") return &map.begin()->first;
+    const std::string primary = pref.substr(0, pref.find('-'));
+    if (auto* t = find([&](const std::string& t) { return t == pref; })) return t;
+    if (auto* t = find([&](const std::string& t) { return t.starts_with(pref + "-"); })) return t;
+    if (auto* t = find([&](const std::string& t) { return t == primary; })) return t;
   }
   return &map.begin()->first;
 }

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "common/timestamp.h"
+#include "xapi/canonical_operands.h"
 #include "xapi/statement_terms.h"
 
 namespace scribe::xapi {
@@ -82,6 +83,7 @@ Result<storage::PreparedStatement> prepare_statement(json::Value statement, Vers
                             : std::string(sent_version));
   json::Value stored_form(std::move(out));
   p.terms = statement_terms(stored_form);
+  p.merges = canonical_operands(stored_form);  // Activities/Agents resources
   p.json = json::serialize(stored_form);
   return p;
 }

@@ -1,0 +1,27 @@
+// Start-up steps shared by the `scribe` subcommands that open the data directory (serve,
+// import): the engine options a data directory needs, and the bootstrap credential.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "auth/credential_store.h"
+#include "common/config.h"
+#include "common/result.h"
+#include "storage/engine.h"
+
+namespace scribe::app {
+
+// The engine options for `config`'s data directory, merge operators included (every process
+// that writes statements must open the engine with them).
+storage::EngineOptions engine_options(const Config& config);
+
+// Creates the bootstrap credential on first start and shows it; later starts show it again
+// from the owner-only file written then, until an operator deletes that file.
+Status bootstrap_credential(const Config& config, auth::CredentialStore& credentials);
+
+// The key and secret kept in the bootstrap file; nullopt once an operator has deleted it.
+std::optional<std::pair<std::string, std::string>> read_bootstrap_file(const Config& config);
+
+}  // namespace scribe::app

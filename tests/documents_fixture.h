@@ -1,0 +1,170 @@
+// A whole Scribe without sockets for the document, Agents and Activities tests: Router ->
+// resources -> DocumentStore / CommitPipeline -> RocksDB (with the JSON merge operators), and a
+// real credential. Requests are plain HttpRequest values.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <cctype>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "auth/credential_store.h"
+#include "common/config.h"
+#include "common/json.h"
+#include "storage/commit_pipeline.h"
+#include "storage/document_store.h"
+#include "storage/engine.h"
+#include "storage/json_merge_operators.h"
+#include "storage/statement_reader.h"
+#include "xapi/router.h"
+#include "xapi/statement_prepare.h"
+#include "xapi/statements_resource.h"
+
+namespace scribe::xapi::testing {
+
+using Query = std::vector<std::pair<std::string, std::string>>;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+inline const char* kV1 = "1.0.3";
+inline const char* kV2 = "2.0.0";
+inline const char* kActivity = "http://www.example.com/activityId/hashset";
+inline const char* kAgent = R"({"objectType":"Agent","account":{"homePage":"http://www.example.com/agentId/1","name":"Rick James"}})";
+
+class DocumentsApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/scribe-docs-XXXXXX";
+    char* p = mkdtemp(tmpl);
+    ASSERT_NE(p, nullptr);
+    dir_ = p;
+    config_.storage.data_dir = dir_;
+    config_.storage.sync_writes = false;
+    config_.storage.block_cache_bytes = 8 << 20;
+    config_.limits.document_bytes_max = 4096;
+    storage::EngineOptions options{dir_, config_.storage.block_cache_bytes, false};
+    options.merge_operators[size_t(storage::Family::Activities)] =
+        storage::make_activity_merge_operator();
+    options.merge_operators[size_t(storage::Family::Agents)] = storage::make_person_merge_operator();
+    auto e = storage::Engine::open(options);
+    ASSERT_TRUE(e.ok()) << e.error().describe();
+    engine_ = std::move(*e);
+    pipeline_ = std::make_unique<storage::CommitPipeline>(*engine_, same_statement,
+                                                         config_.limits.commit_queue_max);
+    reader_ = std::make_unique<storage::StatementReader>(*engine_);
+    statements_ = std::make_unique<StatementsResource>(config_, *pipeline_, *reader_);
+    document_store_ = std::make_unique<storage::DocumentStore>(*engine_);
+    documents_ = std::make_unique<DocumentsResource>(config_, *document_store_);
+    agents_ = std::make_unique<AgentsResource>(*engine_);
+    activities_ = std::make_unique<ActivitiesResource>(*engine_);
+    credentials_ = std::make_unique<auth::CredentialStore>(*engine_);
+    router_ = std::make_unique<Router>(config_, *credentials_, *statements_,
+                                       OtherResources{documents_.get(), agents_.get(), activities_.get()});
+    auto created = credentials_->create(1, "http://lrs.example.com");
+    ASSERT_TRUE(created.ok()) << created.error().describe();
+    auth_ = "Basic " + auth::base64_encode(created->key + ":" + created->secret);
+  }
+
+  void TearDown() override {
+    router_.reset();
+    credentials_.reset();
+    activities_.reset();
+    agents_.reset();
+    documents_.reset();
+    document_store_.reset();
+    statements_.reset();
+    reader_.reset();
+    pipeline_.reset();
+    engine_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  HttpResponse send(const std::string& method, const std::string& resource, Query query,
+                    std::string body = "", Headers headers = {}, const char* version = kV2) {
+    HttpRequest r;
+    r.method = method;
+    r.path = "/xapi" + resource;
+    r.query = std::move(query);
+    r.body = std::move(body);
+    r.headers = std::move(headers);
+    r.headers.emplace_back("x-experience-api-version", version);
+    r.headers.emplace_back("authorization", auth_);
+    bool typed = false;
+    for (const auto& h : r.headers) typed = typed || h.first == "content-type";
+    if (!r.body.empty() && !typed) r.headers.emplace_back("content-type", "application/json");
+    auto promise = std::make_shared<std::promise<HttpResponse>>();
+    auto future = promise->get_future();
+    router_->handle(std::move(r), [promise](HttpResponse response) {
+      promise->set_value(std::move(response));
+    });
+    return future.get();
+  }
+
+  // State parameters for `state_id` (and a registration when given).
+  static Query state(const std::string& state_id, const std::string& registration = "") {
+    Query q{{"activityId", kActivity}, {"agent", kAgent}};
+    if (!state_id.empty()) q.emplace_back("stateId", state_id);
+    if (!registration.empty()) q.emplace_back("registration", registration);
+    return q;
+  }
+  static Query activity_profile(const std::string& profile_id) {
+    Query q{{"activityId", kActivity}};
+    if (!profile_id.empty()) q.emplace_back("profileId", profile_id);
+    return q;
+  }
+  static Query agent_profile(const std::string& profile_id) {
+    Query q{{"agent", kAgent}};
+    if (!profile_id.empty()) q.emplace_back("profileId", profile_id);
+    return q;
+  }
+
+  static const std::string* header(const HttpResponse& r, std::string_view name) {
+    for (const auto& [k, v] : r.headers) {
+      if (k.size() != name.size()) continue;
+      bool same = true;
+      for (size_t i = 0; i < k.size(); i++)
+        same = same && std::tolower(static_cast<unsigned char>(k[i])) ==
+                           std::tolower(static_cast<unsigned char>(name[i]));
+      if (same) return &v;
+    }
+    return nullptr;
+  }
+  static json::Value body_json(const HttpResponse& r) {
+    auto v = json::parse(r.body);
+    EXPECT_TRUE(v.ok()) << r.body;
+    return v.ok() ? *v : json::Value();
+  }
+  static json::Value parse(const std::string& text) { return *json::parse(text); }
+
+  std::string etag_of(const std::string& resource, const Query& q, const char* version = kV2) {
+    HttpResponse r = send("GET", resource, q, "", {}, version);
+    EXPECT_EQ(r.status, 200) << r.body;
+    const std::string* e = header(r, "ETag");
+    return e ? *e : "";
+  }
+
+  HttpResponse post_statement(const std::string& body) {
+    return send("POST", "/statements", {}, body);
+  }
+
+  std::string dir_;
+  Config config_;
+  std::unique_ptr<storage::Engine> engine_;
+  std::unique_ptr<storage::CommitPipeline> pipeline_;
+  std::unique_ptr<storage::StatementReader> reader_;
+  std::unique_ptr<StatementsResource> statements_;
+  std::unique_ptr<storage::DocumentStore> document_store_;
+  std::unique_ptr<DocumentsResource> documents_;
+  std::unique_ptr<AgentsResource> agents_;
+  std::unique_ptr<ActivitiesResource> activities_;
+  std::unique_ptr<auth::CredentialStore> credentials_;
+  std::unique_ptr<Router> router_;
+  std::string auth_;
+};
+
+}  // namespace scribe::xapi::testing
