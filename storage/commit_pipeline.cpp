@@ -85,6 +85,8 @@ CommitPipeline::CommitPipeline(Engine& engine, SameStatement same, uint32_t queu
   auto found = engine_.get(Family::Meta, kLastSeqKey, &value);
   if (found.ok() && *found && value.size() == 8) last_seq_ = get_u64(value);
   committed_seq_.store(last_seq_);
+  assigned_seq_.store(last_seq_);
+  syncer_ = std::thread([this] { run_syncer(); });
   thread_ = std::thread([this] { run(); });
 }
 
@@ -93,11 +95,16 @@ CommitPipeline::~CommitPipeline() { stop(); }
 void CommitPipeline::stop() {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) thread_.join();  // the committer drains the queue first
+  {
+    std::lock_guard lock(sync_mutex_);
+    sync_stopping_ = true;
+  }
+  sync_wake_.notify_all();
+  if (syncer_.joinable()) syncer_.join();  // then every written group is synced and answered
 }
 
 bool CommitPipeline::submit(WriteRequest request) {
@@ -135,50 +142,86 @@ void CommitPipeline::run() {
         queue_.pop_front();
       }
     }
-    commit_group(group);
+    WrittenGroup written = commit_group(group);
+    std::unique_lock lock(sync_mutex_);
+    sync_space_.wait(lock, [this] { return written_.size() < kWrittenGroupsMax; });
+    written_.push_back(std::move(written));
+    sync_wake_.notify_one();
+  }
+}
+
+void CommitPipeline::run_syncer() {
+  for (;;) {
+    std::deque<WrittenGroup> groups;
+    {
+      std::unique_lock lock(sync_mutex_);
+      sync_wake_.wait(lock, [this] { return sync_stopping_ || !written_.empty(); });
+      if (written_.empty() && sync_stopping_) return;
+      groups.swap(written_);
+    }
+    sync_space_.notify_all();
+    bool wrote = false;
+    Seq newest = 0;
+    for (const auto& g : groups) {
+      if (g.written.ok() && g.wrote) wrote = true;
+      newest = std::max(newest, g.last_seq);
+    }
+    Status synced = wrote ? engine_.sync_wal() : Status::success();
+    if (synced.ok() && newest > committed_seq())
+      committed_seq_.store(newest, std::memory_order_release);
+    for (auto& g : groups) {
+      for (size_t i = 0; i < g.requests.size(); i++) {
+        if (g.accepted[i] && !g.written.ok()) g.outcomes[i] = WriteOutcome{g.written, 0, {}};
+        else if (g.accepted[i] && !synced.ok()) g.outcomes[i] = WriteOutcome{synced, 0, {}};
+        g.requests[i].done(std::move(g.outcomes[i]));
+      }
+    }
   }
 }
 
 Seq CommitPipeline::consistent_through() const {
-  const Seq now = Seq(std::max<int64_t>(wall_micros(), 0));
-  const Seq floor = inflight_floor_.load(std::memory_order_seq_cst);
-  if (floor != 0) return floor - 1;
-  return std::max(now, committed_seq());
+  // Read the clock before the state: a seq assigned after this check is >= now.
+  const Seq now = Seq(std::max<int64_t>(wall_micros(), 1));
+  const Seq committed = committed_seq();
+  if (!staging_.load(std::memory_order_seq_cst) &&
+      assigned_seq_.load(std::memory_order_seq_cst) == committed)
+    return std::max(now - 1, committed);
+  return committed;
 }
 
-void CommitPipeline::commit_group(std::vector<WriteRequest>& group) {
-  inflight_floor_.store(last_seq_ + 1, std::memory_order_seq_cst);
+CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteRequest>& group) {
+  staging_.store(true, std::memory_order_seq_cst);
   DrainState drain;
-  std::vector<WriteOutcome> outcomes(group.size());
-  std::vector<bool> accepted(group.size(), false);
+  WrittenGroup out;
+  out.outcomes.resize(group.size());
+  out.accepted.assign(group.size(), false);
   for (size_t i = 0; i < group.size(); i++) {
     drain.request = Overlay();
-    outcomes[i].already_stored.assign(group[i].statements.size(), false);
-    Status s = stage_request(group[i], drain, outcomes[i]);
+    out.outcomes[i].already_stored.assign(group[i].statements.size(), false);
+    Status s = stage_request(group[i], drain, out.outcomes[i]);
     if (!s.ok()) {
-      outcomes[i] = WriteOutcome{s, 0, {}};
+      out.outcomes[i] = WriteOutcome{s, 0, {}};
       continue;
     }
     drain.request.merge_into(drain.drain);
-    accepted[i] = true;
+    out.accepted[i] = true;
   }
 
   rocksdb::WriteBatch batch;
   for (size_t f = 0; f < size_t(Family::Count); f++)
     for (auto& [k, v] : drain.drain.puts[f]) batch.Put(engine_.family(Family(f)), k, v);
   for (auto& m : drain.drain.merges) batch.Merge(engine_.family(m.family), m.key, m.operand);
-  Status written = Status::success();
+  out.written = Status::success();
   if (batch.Count() > 0) {
     batch.Put(engine_.family(Family::Meta), kLastSeqKey, seq_bytes(last_seq_));
-    written = engine_.write_durable(batch);
+    out.written = engine_.write_unsynced(batch);
+    out.wrote = true;
   }
-  if (written.ok()) committed_seq_.store(last_seq_, std::memory_order_release);
-  inflight_floor_.store(0, std::memory_order_seq_cst);
-
-  for (size_t i = 0; i < group.size(); i++) {
-    if (accepted[i] && !written.ok()) outcomes[i] = WriteOutcome{written, 0, {}};
-    group[i].done(std::move(outcomes[i]));
-  }
+  out.last_seq = last_seq_;  // seqs of rejected requests are skipped, never reused
+  assigned_seq_.store(last_seq_, std::memory_order_seq_cst);
+  staging_.store(false, std::memory_order_seq_cst);
+  out.requests = std::move(group);
+  return out;
 }
 
 std::optional<CommitPipeline::Located> CommitPipeline::locate(StoreId store, const Uuid& id,

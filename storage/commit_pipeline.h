@@ -1,7 +1,9 @@
-// The single committer behind every statement write (group commit).
-// IO threads submit validated, fully-prepared batches and never touch the disk. One thread
-// drains whatever is queued, decides each batch (id conflicts, voiding rules), assigns seqs,
-// and writes all accepted batches as one WriteBatch with a synced WAL; then it answers them.
+// The single committer behind every statement write (group commit, pipelined).
+// IO threads submit validated, fully-prepared batches and never touch the disk. The committer
+// thread drains whatever is queued, decides each batch (id conflicts, voiding rules), assigns
+// seqs and applies all accepted batches as one WriteBatch; the syncer thread then fsyncs the
+// WAL once for every group written meanwhile and only then answers their requests. So one
+// fsync serves many requests, and the next group is staged while the previous one syncs.
 // Guarantees: a batch is stored whole or not at all; `done` runs exactly once, after the data
 // is durable (or with the error that kept it out); seqs strictly increase across restarts.
 #pragma once
@@ -65,7 +67,8 @@ class CommitPipeline {
 
   // Returns false (and does not call done) when the queue is full: answer 503.
   bool submit(WriteRequest request);
-  // The newest seq that is durable; `X-Experience-API-Consistent-Through`.
+  // The newest seq that is durable. Statements with a higher seq may already be in RocksDB
+  // but are not yet acknowledged: readers must not return them.
   Seq committed_seq() const { return committed_seq_.load(std::memory_order_acquire); }
   // Every statement stored at or before this seq is readable now. While nothing is being
   // committed that is the present moment: anything submitted later gets a later seq.
@@ -78,8 +81,18 @@ class CommitPipeline {
     std::string record;  // encoded StatementRecord
   };
   struct DrainState;
+  // A group applied to RocksDB, waiting for the WAL sync before its requests are answered.
+  struct WrittenGroup {
+    std::vector<WriteRequest> requests;
+    std::vector<WriteOutcome> outcomes;
+    std::vector<bool> accepted;
+    Status written;
+    bool wrote = false;  // the group applied a batch to RocksDB
+    Seq last_seq = 0;    // the newest seq assigned so far (covers this group)
+  };
   void run();
-  void commit_group(std::vector<WriteRequest>& group);
+  void run_syncer();
+  WrittenGroup commit_group(std::vector<WriteRequest>& group);
   Status stage_request(WriteRequest& request, DrainState& drain, WriteOutcome& outcome);
   std::optional<Located> locate(StoreId store, const Uuid& id, DrainState& drain);
   // Gives `terms` to every statement that (transitively) targets `target_id`.
@@ -96,9 +109,18 @@ class CommitPipeline {
   uint64_t queued_statements_ = 0;
   bool stopping_ = false;
   Seq last_seq_ = 0;  // committer thread only
-  std::atomic<Seq> committed_seq_{0};
-  std::atomic<Seq> inflight_floor_{0};  // lowest seq the group being committed may use; 0: idle
+  std::atomic<Seq> committed_seq_{0};  // durable and acknowledged
+  std::atomic<Seq> assigned_seq_{0};   // the newest seq handed out (maybe not yet durable)
+  std::atomic<bool> staging_{false};   // the committer is assigning seqs right now
   std::thread thread_;
+
+  static constexpr size_t kWrittenGroupsMax = 64;  // backpressure on the committer
+  std::mutex sync_mutex_;
+  std::condition_variable sync_wake_;   // syncer: groups to sync, or stop
+  std::condition_variable sync_space_;  // committer: room in written_
+  std::deque<WrittenGroup> written_;
+  bool sync_stopping_ = false;
+  std::thread syncer_;
 };
 
 }  // namespace scribe::storage

@@ -109,6 +109,19 @@ Status Engine::write_durable(rocksdb::WriteBatch& batch) {
   return Status::success();
 }
 
+Status Engine::write_unsynced(rocksdb::WriteBatch& batch) {
+  auto s = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return storage_error(s, "write failed");
+  return Status::success();
+}
+
+Status Engine::sync_wal() {
+  if (!sync_writes_) return Status::success();
+  auto s = db_->SyncWAL();
+  if (!s.ok()) return storage_error(s, "WAL sync failed");
+  return Status::success();
+}
+
 Result<bool> Engine::get(Family f, const std::string& key, std::string* value) const {
   auto s = db_->Get(rocksdb::ReadOptions(), family(f), key, value);
   if (s.IsNotFound()) return false;

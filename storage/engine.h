@@ -49,6 +49,11 @@ class Engine {
 
   // Applies the batch atomically; with sync_writes the WAL is fsynced before returning.
   Status write_durable(rocksdb::WriteBatch& batch);
+  // Applies the batch atomically without syncing; durable only after a later sync_wal().
+  Status write_unsynced(rocksdb::WriteBatch& batch);
+  // Fsyncs the WAL: every write that returned before this call is then durable.
+  // A no-op when sync_writes is off.
+  Status sync_wal();
   // Point read; NotFound is reported as found=false, other failures as an Error.
   Result<bool> get(Family f, const std::string& key, std::string* value) const;
 

@@ -253,6 +253,14 @@ TEST(Multipart, RejectsHeaderLineWithEmptyName) {
   expect_error(parse("--b\r\n: value\r\n\r\nx\r\n--b--"), 400, "colon");
 }
 
+// DISABLED: parse_headers only rejects a colon at index 0, so " : value" or "\t:value" is
+// accepted as a header whose name is "" (found by fuzz/multipart_fuzzer). Enable once the
+// trimmed name is checked.
+TEST(Multipart, DISABLED_RejectsHeaderLineWithBlankName) {
+  expect_error(parse("--b\r\n : value\r\n\r\nx\r\n--b--"), 400, "colon");
+  expect_error(parse("--b\r\n\t:value\r\n\r\nx\r\n--b--"), 400, "colon");
+}
+
 TEST(Multipart, RejectsUnterminatedHeaders) {
   expect_error(parse("--b\r\nContent-Type: text/plain\r\n"), 400, "not terminated");
   expect_error(parse("--b\r\nContent-Type: text/plain\r\nX: y"), 400, "not terminated");

@@ -242,7 +242,8 @@ HttpResponse StatementsResource::get_one(const RequestContext& ctx, const std::s
   auto found = reader_.get(ctx.credential.store, *uuid);
   if (!found) return error_response(found.error());
   auto not_found = Error{404, voided ? "voidedStatementId" : "statementId", "no such statement"};
-  if (!*found) return error_response(not_found);
+  // A statement applied but not yet synced is not acknowledged to its writer: not visible.
+  if (!*found || (*found)->seq > pipeline_.committed_seq()) return error_response(not_found);
   auto is_voided = reader_.is_voided(ctx.credential.store, *uuid);
   if (!is_voided) return error_response(is_voided.error());
   if (*is_voided != voided) return error_response(not_found);
