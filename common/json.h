@@ -28,12 +28,13 @@ class Object {
   void set(std::string key, Value value);
   bool erase(std::string_view key);
   void append(std::string key, Value value);  // no duplicate check: the caller knows
-  size_t size() const { return members_.size(); }
-  bool empty() const { return members_.empty(); }
-  auto begin() const { return members_.begin(); }
-  auto end() const { return members_.end(); }
-  auto begin() { return members_.begin(); }
-  auto end() { return members_.end(); }
+  // Defined after Value, which must be complete for them (clang insists).
+  size_t size() const;
+  bool empty() const;
+  std::vector<Member>::const_iterator begin() const;
+  std::vector<Member>::const_iterator end() const;
+  std::vector<Member>::iterator begin();
+  std::vector<Member>::iterator end();
 
  private:
   std::vector<Member> members_;
@@ -93,6 +94,13 @@ class Value {
                std::shared_ptr<Object>>
       v_;
 };
+
+inline size_t Object::size() const { return members_.size(); }
+inline bool Object::empty() const { return members_.empty(); }
+inline std::vector<Member>::const_iterator Object::begin() const { return members_.begin(); }
+inline std::vector<Member>::const_iterator Object::end() const { return members_.end(); }
+inline std::vector<Member>::iterator Object::begin() { return members_.begin(); }
+inline std::vector<Member>::iterator Object::end() { return members_.end(); }
 
 // Parses one JSON text. Errors carry status 400 and a message naming the fault.
 Result<Value> parse(std::string_view text);

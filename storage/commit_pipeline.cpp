@@ -167,6 +167,8 @@ void CommitPipeline::run_syncer() {
       newest = std::max(newest, g.last_seq);
     }
     Status synced = wrote ? engine_.sync_wal() : Status::success();
+    for (const auto& g : groups)
+      if (!g.written.ok() || !synced.ok()) operand_cache_invalid_.store(true);
     if (synced.ok() && newest > committed_seq())
       committed_seq_.store(newest, std::memory_order_release);
     for (auto& g : groups) {
@@ -191,6 +193,7 @@ Seq CommitPipeline::consistent_through() const {
 
 CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteRequest>& group) {
   staging_.store(true, std::memory_order_seq_cst);
+  if (operand_cache_invalid_.exchange(false)) last_operand_.clear();
   DrainState drain;
   WrittenGroup out;
   out.outcomes.resize(group.size());
@@ -203,6 +206,7 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
       out.outcomes[i] = WriteOutcome{s, 0, {}};
       continue;
     }
+    drop_repeated_operands(drain.request.merges);
     drain.request.merge_into(drain.drain);
     out.accepted[i] = true;
   }
@@ -325,6 +329,18 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
   for (auto& [sha2, bytes] : request.attachments)
     out.put(Family::Attachments, attachment_key(store, sha2), std::move(bytes));
   return Status::success();
+}
+
+void CommitPipeline::drop_repeated_operands(std::vector<MergeOperand>& merges) {
+  if (last_operand_.size() > kOperandCacheMax) last_operand_.clear();
+  std::erase_if(merges, [this](const MergeOperand& m) {
+    const size_t h = std::hash<std::string_view>()(m.operand);
+    auto [it, inserted] = last_operand_.try_emplace(m.key, h);
+    if (inserted) return false;
+    if (it->second == h) return true;  // folding the same operand again changes nothing
+    it->second = h;
+    return false;
+  });
 }
 
 Status CommitPipeline::backfill(StoreId store, const Uuid& target_id, Seq target_seq,

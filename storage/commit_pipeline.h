@@ -99,6 +99,10 @@ class CommitPipeline {
   Status backfill(StoreId store, const Uuid& target_id, Seq target_seq,
                   const std::vector<Term>& terms, DrainState& drain);
   Seq next_seq();
+  // Drops merge operands identical to the last one written for their key: the folds are
+  // idempotent for a repeated operand, and most statements repeat their activities' and
+  // agents' descriptions. Committer thread only.
+  void drop_repeated_operands(std::vector<MergeOperand>& merges);
 
   Engine& engine_;
   SameStatement same_;
@@ -113,6 +117,10 @@ class CommitPipeline {
   std::atomic<Seq> assigned_seq_{0};   // the newest seq handed out (maybe not yet durable)
   std::atomic<bool> staging_{false};   // the committer is assigning seqs right now
   std::thread thread_;
+
+  static constexpr size_t kOperandCacheMax = 1 << 18;
+  std::unordered_map<std::string, size_t> last_operand_;  // key → hash of its last operand
+  std::atomic<bool> operand_cache_invalid_{false};        // a write or sync failed
 
   static constexpr size_t kWrittenGroupsMax = 64;  // backpressure on the committer
   std::mutex sync_mutex_;

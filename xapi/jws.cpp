@@ -91,10 +91,7 @@ Status verify_jws_signature(const Jws& jws, const std::string& path) {
 
 Status signature_matches_statement(const Jws& jws, const json::Value& statement,
                                    const std::string& path) {
-  json::Value signed_form = statement;
-  // A statement PUT by statementId may have been signed before it had an id.
-  if (!jws.payload.get("id") && signed_form.is_object()) signed_form.as_object().erase("id");
-  if (comparable(jws.payload) != comparable(std::move(signed_form)))
+  if (comparable(jws.payload) != comparable(statement))
     return bad_request(path, "the JWS payload does not match the statement");
   return Status::success();
 }

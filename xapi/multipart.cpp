@@ -28,7 +28,7 @@ Status parse_headers(std::string_view block, MultipartPart& part) {
     size_t end = block.find(kCrlf);
     std::string_view line = block.substr(0, end);
     size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0)
+    if (colon == std::string_view::npos || trim(line.substr(0, colon)).empty())
       return malformed("part header line without a name and colon");
     part.headers.emplace_back(lower(trim(line.substr(0, colon))),
                               std::string(trim(line.substr(colon + 1))));

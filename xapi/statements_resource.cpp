@@ -69,6 +69,10 @@ void StatementsResource::put(const RequestContext& ctx, const HttpRequest& reque
   json::Value* body = &incoming->value;
   if (!body->is_object())
     return reply(error_response(bad_request("", "PUT takes a single statement object")));
+  if (Status s = validate_statement(*body, ctx.version); !s) return reply(error_response(s.error()));
+  // Signatures are checked against the statement as sent, before it takes the id parameter.
+  auto attachments = reconcile_attachments({body}, incoming->parts);
+  if (!attachments) return reply(error_response(attachments.error()));
   if (const json::Value* body_id = body->get("id")) {
     auto a = storage::parse_uuid(*id);
     auto b = body_id->is_string() ? storage::parse_uuid(body_id->as_string()) : std::nullopt;
@@ -77,10 +81,8 @@ void StatementsResource::put(const RequestContext& ctx, const HttpRequest& reque
   } else {
     body->as_object().set("id", *id);
   }
-  auto prepared = accept_statement(*body, ctx, -1);
+  auto prepared = prepare_statement(*body, ctx.version, ctx.credential.authority, "");
   if (!prepared) return reply(error_response(prepared.error()));
-  auto attachments = reconcile_attachments({body}, incoming->parts);
-  if (!attachments) return reply(error_response(attachments.error()));
   std::vector<storage::PreparedStatement> batch;
   batch.push_back(std::move(*prepared));
   write(ctx, std::move(batch), *attachments, true, std::move(reply));
