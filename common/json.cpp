@@ -182,6 +182,11 @@ void serialize_to(const Value& v, std::string& out) {
       char buf[32];
       auto r = std::to_chars(buf, buf + sizeof buf, d);
       out.append(buf, r.ptr);
+      // A double printed without '.' or exponent (1e20 → "100000000000000000000") would
+      // read back as an integer that may not fit 64 bits: keep it a float.
+      if (std::string_view(buf, r.ptr - buf).find_first_of(".eE") == std::string_view::npos &&
+          std::abs(d) >= 1e15)
+        out += ".0";
       break;
     }
     case Kind::String: append_quoted(v.as_string(), out); break;

@@ -240,16 +240,24 @@ std::optional<CommitPipeline::Located> CommitPipeline::locate(StoreId store, con
 
 namespace {
 
-// Adds `extra` to `terms` (skipping present ones); returns the ones added.
+// Adds `extra` to `terms`, OR-ing the flags of terms already present; returns the terms
+// that are new or whose flags grew (their index entries must be written).
 std::vector<Term> add_terms(std::vector<Term>& terms, const std::vector<Term>& extra) {
-  std::vector<Term> added;
+  std::vector<Term> changed;
   for (const Term& t : extra) {
-    if (std::find(terms.begin(), terms.end(), t) != terms.end()) continue;
-    terms.push_back(t);
-    added.push_back(t);
+    auto have = std::find_if(terms.begin(), terms.end(), [&](const Term& h) { return h.same_term(t); });
+    if (have == terms.end()) {
+      terms.push_back(t);
+      changed.push_back(t);
+    } else if ((have->flags | t.flags) != have->flags) {
+      have->flags |= t.flags;
+      changed.push_back(*have);
+    }
   }
-  return added;
+  return changed;
 }
+
+std::string flags_value(const Term& t) { return std::string(1, char(t.flags)); }
 
 }  // namespace
 
@@ -308,7 +316,8 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
         out.put(Family::Voided, voided_key(store, *p.ref_target), seq_bytes(seq));
     }
 
-    for (const Term& t : record.terms) out.put(Family::Index, index_key(store, t, seq), "");
+    for (const Term& t : record.terms)
+      out.put(Family::Index, index_key(store, t, seq), flags_value(t));
     out.put(Family::StatementIds, statement_id_key(store, p.id), seq_bytes(seq));
 
     // Statements that arrived earlier and target this one now inherit its terms, and so do
@@ -363,7 +372,8 @@ Status CommitPipeline::backfill(StoreId store, const Uuid& target_id, Seq target
       if (!referrer) return Error{500, "", "corrupt statement record"};
       auto added = add_terms(referrer->terms, terms);
       if (added.empty()) continue;
-      for (const Term& t : added) out.put(Family::Index, index_key(store, t, referrer_seq), "");
+      for (const Term& t : added)
+        out.put(Family::Index, index_key(store, t, referrer_seq), flags_value(t));
       out.put(Family::Statements, statement_key(store, referrer_seq), encode_record(*referrer));
       frontier.push_back(referrer->id);
     }

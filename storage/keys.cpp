@@ -83,7 +83,7 @@ Seq seq_suffix(std::string_view key) { return get_u64(key.substr(key.size() - 8)
 
 std::string encode_record(const StatementRecord& r) {
   std::string out;
-  out.reserve(19 + r.terms.size() * 17 + r.json.size());
+  out.reserve(19 + r.terms.size() * 18 + r.json.size());
   put_bytes(out, r.id.data(), r.id.size());
   out.push_back(char(r.flags));
   out.push_back(char(uint8_t(r.terms.size() >> 8)));
@@ -91,6 +91,7 @@ std::string encode_record(const StatementRecord& r) {
   for (const Term& t : r.terms) {
     out.push_back(char(t.kind));
     put_bytes(out, t.hash.data(), t.hash.size());
+    out.push_back(char(t.flags));
   }
   out += r.json;
   return out;
@@ -98,7 +99,7 @@ std::string encode_record(const StatementRecord& r) {
 
 namespace {
 constexpr size_t kHeaderBytes = 19;
-constexpr size_t kTermBytes = 17;
+constexpr size_t kTermBytes = 18;
 
 size_t term_count(std::string_view bytes) {
   return (size_t(uint8_t(bytes[17])) << 8) | uint8_t(bytes[18]);
@@ -118,6 +119,7 @@ std::optional<StatementRecord> decode_record(std::string_view bytes) {
     Term t;
     t.kind = IndexKind(uint8_t(p[0]));
     std::memcpy(t.hash.data(), p + 1, 16);
+    t.flags = uint8_t(p[17]);
     r.terms.push_back(t);
   }
   r.json.assign(bytes.substr(kHeaderBytes + n * kTermBytes));

@@ -5,7 +5,7 @@
 // column family   key                                       value
 // statements      store · seq(8)                            statement record (below)
 // statement_ids   store · uuid(16)                          seq(8)
-// index           store · kind(1) · term(16) · seq(8)       empty
+// index           store · kind(1) · term(16) · seq(8)       term flags(1) (kTermDirect)
 // voided          store · target uuid(16)                   seq(8) of the voiding statement
 //                                                           (empty: that voiding had no effect)
 // refs            store · target uuid(16) · seq(8)          empty: statement seq refers to target
@@ -19,7 +19,8 @@
 // seq is the statement's `stored` time in microseconds since the Unix epoch, bumped by one on
 // a tie, so it is strictly increasing and `since`/`until` are key ranges.
 //
-// Statement record: uuid(16) · flags(1) · term count(2) · terms (kind(1) · term(16))* · JSON.
+// Statement record: uuid(16) · flags(1) · term count(2) · terms (kind(1) · term(16) · flags(1))*
+//                   · JSON.
 // JSON is the statement as it will be returned, minus `stored` (derived from seq) and minus
 // `timestamp` when flags has kTimestampFromStored (then timestamp equals stored).
 // The terms are the statement's own index terms plus those it inherits from the statement it
@@ -55,19 +56,26 @@ using StoreId = uint32_t;
 using Seq = uint64_t;
 using Uuid = std::array<uint8_t, 16>;
 
+// One index entry per distinct term of a statement. An agent or activity appearing anywhere
+// (sub-statement, context, authority, group members) is indexed once; its entry's flags say
+// whether it is also the statement's actor/object, so `agent`/`activity` filters need that
+// flag while `related_agents`/`related_activities` take any entry.
 enum class IndexKind : uint8_t {
-  Agent = 1,            // actor, or object when it is an Agent/Group
-  Verb = 2,             // verb id
-  Activity = 3,         // object when it is an Activity
-  Registration = 4,     // context.registration
-  RelatedAgent = 5,     // any agent or group (member) anywhere, sub-statement included
-  RelatedActivity = 6,  // object or any context activity, sub-statement included
+  Agent = 1,         // any agent or group (or member) anywhere; kTermDirect: actor or object
+  Verb = 2,          // verb id
+  Activity = 3,      // object or any context activity, anywhere; kTermDirect: the object
+  Registration = 4,  // context.registration
 };
+
+inline constexpr uint8_t kTermDirect = 1;
 
 struct Term {
   IndexKind kind;
   TermHash hash;
+  // In a statement: what the entry records. In a query: what an entry must have.
+  uint8_t flags = 0;
   friend bool operator==(const Term&, const Term&) = default;
+  bool same_term(const Term& o) const { return kind == o.kind && hash == o.hash; }
 };
 
 struct StatementRecord {

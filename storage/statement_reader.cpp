@@ -7,11 +7,16 @@ namespace scribe::storage {
 namespace {
 
 // Iterates the seqs of one key range (statements of a store, or one index term) in either
-// direction, within [seq_min, seq_max].
+// direction, within [seq_min, seq_max], skipping index entries that lack `required_flags`.
 class SeqCursor {
  public:
-  SeqCursor(const Engine& engine, Family family, std::string prefix, const StatementQuery& q)
-      : prefix_(std::move(prefix)), ascending_(q.ascending), min_(q.seq_min), max_(q.seq_max) {
+  SeqCursor(const Engine& engine, Family family, std::string prefix, const StatementQuery& q,
+            uint8_t required_flags = 0)
+      : prefix_(std::move(prefix)),
+        ascending_(q.ascending),
+        min_(q.seq_min),
+        max_(q.seq_max),
+        required_flags_(required_flags) {
     upper_ = prefix_;
     put_u64(upper_, ~Seq(0));
     upper_.push_back('\xff');
@@ -29,28 +34,41 @@ class SeqCursor {
     put_u64(key, seq);
     if (ascending_) it_->Seek(key);
     else it_->SeekForPrev(key);
-    return valid();
+    return settle();
   }
   bool start() { return seek(ascending_ ? min_ : max_); }
   bool advance() {
-    if (ascending_) it_->Next();
-    else it_->Prev();
-    return valid();
+    step();
+    return settle();
   }
   Seq seq() const { return seq_suffix(it_->key().ToStringView()); }
   rocksdb::Slice value() const { return it_->value(); }
   rocksdb::Status status() const { return it_->status(); }
 
  private:
-  bool valid() const {
+  void step() {
+    if (ascending_) it_->Next();
+    else it_->Prev();
+  }
+  bool in_range() const {
     if (!it_->Valid() || it_->key().size() != prefix_.size() + 8) return false;
     Seq s = seq();
     return s >= min_ && s <= max_;
+  }
+  bool settle() {
+    while (in_range()) {
+      if (required_flags_ == 0) return true;
+      rocksdb::Slice v = it_->value();
+      if (!v.empty() && (uint8_t(v[0]) & required_flags_) == required_flags_) return true;
+      step();
+    }
+    return false;
   }
   std::string prefix_, upper_;
   rocksdb::Slice lower_slice_, upper_slice_;
   bool ascending_;
   Seq min_, max_;
+  uint8_t required_flags_;
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
@@ -99,8 +117,8 @@ Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
                                                   store_prefix(q.store), q));
   } else {
     for (const Term& t : q.required)
-      cursors.push_back(
-          std::make_unique<SeqCursor>(engine_, Family::Index, index_prefix(q.store, t), q));
+      cursors.push_back(std::make_unique<SeqCursor>(engine_, Family::Index,
+                                                    index_prefix(q.store, t), q, t.flags));
   }
 
   // Leapfrog join: move every cursor to the furthest candidate until all agree.

@@ -804,11 +804,8 @@ TEST_F(AttachmentsApiTest, SignedBatchWithOneBadSignatureStoresNothing) {
 }
 
 // The JWS payload is the statement as the client sent it: a PUT body without "id" (the id is
-// the statementId parameter) is signed without one. DISABLED: StatementsResource::put sets
-// "id" in the body before reconcile_attachments compares it with the payload, so this PUT is
-// answered 400 "the JWS payload does not match the statement" (the same body POSTed is
-// accepted). Enable once put() compares the statement as received.
-TEST_F(AttachmentsApiTest, DISABLED_PutOfSignedStatementWithIdOnlyInTheQueryIsAccepted) {
+// the statementId parameter) is signed without one.
+TEST_F(AttachmentsApiTest, PutOfSignedStatementWithIdOnlyInTheQueryIsAccepted) {
   const std::string id = id_n(70);
   std::string jws = sign(statement(""));
   std::string json = statement("", {attachment(sha256(jws), "application/octet-stream", jws.size(), kSignatureType)});

@@ -217,5 +217,16 @@ TEST(Json, AppendQuotedProducesAJsonStringLiteral) {
   EXPECT_EQ(out, R"(x="a\"b")");
 }
 
+TEST(Json, LargeDoublesSerializeToTextThatParsesBack) {
+  for (const char* text : {R"({"a":[1.2345678901234567e20]})", "18446744073709551615",
+                           "1553255922690453255922.9044838048380"}) {
+    auto v = parse(text);
+    ASSERT_TRUE(v.ok()) << text;
+    auto again = parse(serialize(*v));
+    ASSERT_TRUE(again.ok()) << serialize(*v);
+    EXPECT_EQ(*again, *v) << serialize(*v);
+  }
+}
+
 }  // namespace
 }  // namespace scribe::json

@@ -58,7 +58,7 @@ TEST(Keys, StatementKeyByteOrderIsNumericSeqOrder) {
 TEST(Keys, EveryKeyOfAStoreSortsBeforeEveryKeyOfTheNextStore) {
   EXPECT_TRUE(bytes_less(statement_key(1, ~0ull), statement_key(2, 0)));
   EXPECT_TRUE(bytes_less(statement_key(255, ~0ull), statement_key(256, 0)));
-  Term t = term(IndexKind::RelatedActivity, "x");
+  Term t = term(IndexKind::Activity, "x");
   EXPECT_TRUE(bytes_less(index_key(1, t, ~0ull), index_key(2, term(IndexKind::Agent, "a"), 0)));
   EXPECT_TRUE(statement_key(9, 5).starts_with(store_prefix(9)));
   EXPECT_TRUE(index_key(9, t, 5).starts_with(store_prefix(9)));
@@ -85,7 +85,7 @@ TEST(Keys, KeyLayoutsMatchTheDocumentedWidths) {
 
 TEST(Keys, IndexPrefixesSeparateKindsAndTerms) {
   EXPECT_NE(index_prefix(1, term(IndexKind::Agent, "x")),
-            index_prefix(1, term(IndexKind::RelatedAgent, "x")));
+            index_prefix(1, term(IndexKind::Activity, "x")));
   EXPECT_NE(index_prefix(1, term(IndexKind::Verb, "x")), index_prefix(1, term(IndexKind::Verb, "y")));
   EXPECT_EQ(index_prefix(1, term(IndexKind::Verb, "x")), index_prefix(1, term(IndexKind::Verb, "x")));
 }
@@ -121,10 +121,10 @@ TEST(Keys, RecordRoundTripsIdFlagsTermsAndJson) {
   r.id = kId;
   r.flags = StatementRecord::kTimestampFromStored | 2;
   r.terms = {term(IndexKind::Agent, "mbox\x1fmailto:a@b.c"), term(IndexKind::Verb, "http://v"),
-             term(IndexKind::RelatedActivity, "http://a")};
+             term(IndexKind::Activity, "http://a")};
   r.json = R"({"id":"0123abcd-4567-89ef-fedc-ba9876543210","verb":{"id":"http://v"}})";
   std::string bytes = encode_record(r);
-  EXPECT_EQ(bytes.size(), 16u + 1u + 2u + 3u * 17u + r.json.size());
+  EXPECT_EQ(bytes.size(), 16u + 1u + 2u + 3u * 18u + r.json.size());
 
   auto back = decode_record(bytes);
   ASSERT_TRUE(back.has_value());
@@ -148,7 +148,7 @@ TEST(Keys, RecordWithManyTermsRoundTrips) {
   // More than 255 terms exercises the high byte of the term count.
   StatementRecord r;
   r.id = kId;
-  for (int i = 0; i < 300; i++) r.terms.push_back(term(IndexKind::RelatedAgent, std::to_string(i)));
+  for (int i = 0; i < 300; i++) r.terms.push_back(term(IndexKind::Agent, std::to_string(i)));
   r.json = "{}";
   auto back = decode_record(encode_record(r));
   ASSERT_TRUE(back.has_value());

@@ -93,7 +93,8 @@ class StatementReaderTest : public ::testing::Test {
     put_u64(seq_value, seq);
     batch.Put(engine_->family(Family::Statements), statement_key(store, seq), encode_record(r));
     batch.Put(engine_->family(Family::StatementIds), statement_id_key(store, r.id), seq_value);
-    for (const Term& t : terms) batch.Put(engine_->family(Family::Index), index_key(store, t, seq), "");
+    for (const Term& t : terms)
+      batch.Put(engine_->family(Family::Index), index_key(store, t, seq), std::string(1, char(t.flags)));
     ASSERT_TRUE(engine_->write_durable(batch).ok());
   }
 
@@ -347,6 +348,18 @@ TEST_F(StatementReaderTest, HandlesSeqsAtTheExtremesOfTheRange) {
   EXPECT_EQ(seqs(run(query({verb("http://a")}, false))), (Seqs{~Seq(0), ~Seq(0) - 1, 1}));
   EXPECT_EQ(seqs(run(query({verb("http://a")}, true))), (Seqs{1, ~Seq(0) - 1, ~Seq(0)}));
   EXPECT_EQ(seqs(run(query({}, false))), (Seqs{~Seq(0), ~Seq(0) - 1, 1}));
+}
+
+TEST_F(StatementReaderTest, DirectFilterSkipsEntriesOfRelatedOnlyTerms) {
+  Term direct = act("http://a");
+  direct.flags = kTermDirect;
+  Term related_only = act("http://a");  // e.g. only a context activity in statement 2
+  put(1, {direct});
+  put(2, {related_only});
+  Term want_direct = act("http://a");
+  want_direct.flags = kTermDirect;
+  EXPECT_EQ(seqs(run(query({want_direct}))), (Seqs{1}));
+  EXPECT_EQ(seqs(run(query({act("http://a")}))), (Seqs{2, 1}));
 }
 
 }  // namespace

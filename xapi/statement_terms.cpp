@@ -12,8 +12,8 @@ namespace {
 
 constexpr char kSep = '\x1f';
 
-Term make_term(IndexKind kind, std::string_view text) {
-  return Term{kind, storage::hash_term(text)};
+Term make_term(IndexKind kind, std::string_view text, uint8_t flags = 0) {
+  return Term{kind, storage::hash_term(text), flags};
 }
 
 std::string lower(std::string_view s) {
@@ -35,7 +35,12 @@ bool is_agent_or_group(const json::Value& object) {
 class TermCollector {
  public:
   void add(Term t) {
-    if (std::find(terms_.begin(), terms_.end(), t) == terms_.end()) terms_.push_back(t);
+    for (Term& have : terms_)
+      if (have.same_term(t)) {
+        have.flags |= t.flags;
+        return;
+      }
+    terms_.push_back(t);
   }
 
   // An agent or group anywhere: related terms for it and, for a group, its members.
@@ -127,13 +132,13 @@ std::optional<std::string> agent_identity(const json::Value& agent) {
 }
 
 Term agent_term(const std::string& identity, bool related) {
-  return make_term(related ? IndexKind::RelatedAgent : IndexKind::Agent, identity);
+  return make_term(IndexKind::Agent, identity, related ? 0 : storage::kTermDirect);
 }
 
 Term verb_term(const std::string& verb_id) { return make_term(IndexKind::Verb, verb_id); }
 
 Term activity_term(const std::string& activity_id, bool related) {
-  return make_term(related ? IndexKind::RelatedActivity : IndexKind::Activity, activity_id);
+  return make_term(IndexKind::Activity, activity_id, related ? 0 : storage::kTermDirect);
 }
 
 Term registration_term(const std::string& registration) {

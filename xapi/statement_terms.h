@@ -16,6 +16,7 @@ namespace scribe::xapi {
 // (e.g. "mbox\x1fmailto:a@b.c"); nullopt for an anonymous Group or a non-agent.
 std::optional<std::string> agent_identity(const json::Value& agent);
 
+// With related=false the term is direct (actor/object): as a filter it needs kTermDirect.
 storage::Term agent_term(const std::string& identity, bool related);
 storage::Term verb_term(const std::string& verb_id);
 storage::Term activity_term(const std::string& activity_id, bool related);

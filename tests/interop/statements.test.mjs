@@ -3,24 +3,20 @@
 //
 // Run: SCRIBE_BIN=build/scribe node --test tests/interop/statements.test.mjs
 // (tests/interop/install.sh installs the library first). The test starts its own scribe on
-// 127.0.0.1 with port 0 and a temp data dir, and stops it by PID at the end.
+// 127.0.0.1 with port 0 and a temp data dir, and stops it by PID at the end (scribe_server.mjs).
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import XAPI from "@xapi/xapi";
+import {
+  VERSIONS,
+  sleep,
+  startScribe,
+  stopScribe,
+  clientFor,
+  httpStatusOf,
+} from "./scribe_server.mjs";
 
-// Loopback only: never let axios route 127.0.0.1 through a proxy from the environment.
-for (const k of ["NO_PROXY", "no_proxy"]) {
-  process.env[k] = ["127.0.0.1", "localhost", process.env[k]].filter(Boolean).join(",");
-}
-
-const SCRIBE_BIN = process.env.SCRIBE_BIN;
-const VERSIONS = ["1.0.3", "2.0.0"];
 const RUN = randomUUID().slice(0, 8); // keeps every IRI/mbox of this run unique
 const VOIDED = "http://adlnet.gov/expapi/verbs/voided";
 
@@ -32,79 +28,7 @@ const tkey = (ts) => {
   return `${m[1]}.${(m[2] || "").padEnd(9, "0")}`;
 };
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-let server; // { proc, dir, port, auth, log }
-
-async function startScribe() {
-  assert.ok(SCRIBE_BIN, "set SCRIBE_BIN to the scribe binary");
-  assert.ok(fs.existsSync(SCRIBE_BIN), `SCRIBE_BIN=${SCRIBE_BIN} does not exist`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scribe-interop-"));
-  const dataDir = path.join(dir, "data");
-  const portFile = path.join(dir, "port");
-  let log = "";
-  const proc = spawn(
-    SCRIBE_BIN,
-    [
-      "serve",
-      `--storage.data_dir=${dataDir}`,
-      "--server.host=127.0.0.1",
-      "--server.port=0",
-      `--port-file=${portFile}`,
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  proc.stdout.on("data", (d) => (log += d));
-  proc.stderr.on("data", (d) => (log += d));
-  let exited = null;
-  proc.on("exit", (code, sig) => (exited = { code, sig }));
-  const deadline = Date.now() + 15000;
-  let port = 0;
-  while (Date.now() < deadline) {
-    if (exited) break;
-    try {
-      port = parseInt(fs.readFileSync(portFile, "utf8").trim(), 10) || 0;
-    } catch {
-      port = 0;
-    }
-    if (port) break;
-    await sleep(20);
-  }
-  if (!port) {
-    if (!exited) proc.kill("SIGKILL");
-    throw new Error(`scribe did not start (exit ${JSON.stringify(exited)}); output:\n${log}`);
-  }
-  const cred = Object.fromEntries(
-    fs
-      .readFileSync(path.join(dataDir, "bootstrap-credential.txt"), "utf8")
-      .split("\n")
-      .filter((l) => l.includes("="))
-      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1).trim()]),
-  );
-  return {
-    proc,
-    dir,
-    port,
-    auth: XAPI.toBasicAuth(cred.key, cred.secret),
-    exited: () => exited,
-    log: () => log,
-  };
-}
-
-async function stopScribe(s) {
-  if (!s) return;
-  if (!s.exited()) {
-    process.kill(s.proc.pid, "SIGTERM");
-    const deadline = Date.now() + 10000;
-    while (!s.exited() && Date.now() < deadline) await sleep(20);
-    if (!s.exited()) {
-      process.kill(s.proc.pid, "SIGKILL");
-      while (!s.exited()) await sleep(20);
-      throw new Error("scribe did not stop within 10 s of SIGTERM");
-    }
-  }
-  fs.rmSync(s.dir, { recursive: true, force: true });
-}
+let server; // see scribe_server.mjs startScribe
 
 before(async () => {
   server = await startScribe();
@@ -113,17 +37,6 @@ before(async () => {
 after(async () => {
   await stopScribe(server);
 });
-
-// Awaits a request that must fail; returns the HTTP status it failed with.
-async function httpStatusOf(promise) {
-  try {
-    const r = await promise;
-    return r.status;
-  } catch (e) {
-    if (e.response) return e.response.status;
-    throw e;
-  }
-}
 
 const ids = (statements) => statements.map((s) => s.id);
 
@@ -147,11 +60,7 @@ for (const v of VERSIONS) {
     const agentB = { objectType: "Agent", name: "B", mbox: `mailto:b-${tag}@example.com` };
 
     before(() => {
-      xapi = new XAPI({
-        endpoint: `http://127.0.0.1:${server.port}/xapi`,
-        auth: server.auth,
-        version: v, // sets the X-Experience-API-Version header
-      });
+      xapi = clientFor(server, v); // sets the X-Experience-API-Version header
     });
 
     it("GET /about lists the version", async () => {
