@@ -6,9 +6,23 @@
 #include <fstream>
 #include <iostream>
 
+#include "common/config.h"
 #include "storage/json_merge_operators.h"
 
 namespace scribe::app {
+
+Result<Config> load_config(const std::string& config_file, const std::vector<std::string>& overrides) {
+  Config config;
+  if (!config_file.empty()) {
+    auto loaded = load_config_file(config_file, true);
+    if (!loaded) return loaded.error();
+    config = *loaded;
+  }
+  if (Status s = apply_environment(config); !s) return s.error();
+  for (const auto& o : overrides)
+    if (Status s = apply_override(config, o); !s) return s.error();
+  return config;
+}
 
 storage::EngineOptions engine_options(const Config& config) {
   storage::EngineOptions options{config.storage.data_dir, config.storage.block_cache_bytes,

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "auth/credential_store.h"
 #include "common/config.h"
@@ -12,6 +13,10 @@
 #include "storage/engine.h"
 
 namespace scribe::app {
+
+// The configuration of a subcommand: defaults, then `config_file` when one is named, then the
+// SCRIBE_* environment, then `overrides` ("section.key=value") in order.
+Result<Config> load_config(const std::string& config_file, const std::vector<std::string>& overrides);
 
 // The engine options for `config`'s data directory, merge operators included (every process
 // that writes statements must open the engine with them).

@@ -91,19 +91,6 @@ Result<ImportArgs> parse_args(int argc, char** argv) {
   return args;
 }
 
-Result<Config> load_config(const ImportArgs& args) {
-  Config config;
-  if (!args.config_file.empty()) {
-    auto loaded = load_config_file(args.config_file, true);
-    if (!loaded) return loaded.error();
-    config = *loaded;
-  }
-  if (Status s = apply_environment(config); !s) return s.error();
-  for (const auto& o : args.overrides)
-    if (Status s = apply_override(config, o); !s) return s.error();
-  return config;
-}
-
 // The batches handed to the committer and not yet answered, and what the answers said.
 class Inflight {
  public:
@@ -192,7 +179,7 @@ bool submit(storage::CommitPipeline& pipeline, Inflight& inflight, storage::Stor
 int import_command(int argc, char** argv) {
   auto args = parse_args(argc, argv);
   if (!args) return fail(args.error().message + "\nusage:\n" + kImportUsage);
-  auto config = load_config(*args);
+  auto config = load_config(args->config_file, args->overrides);
   if (!config) return fail(config.error().describe());
   auto version = xapi::parse_version_header(args->version.empty() ? config->xapi.default_version
                                                                   : args->version);

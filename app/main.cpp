@@ -63,23 +63,10 @@ Result<ServeArgs> parse_serve_args(int argc, char** argv) {
   return args;
 }
 
-Result<Config> load(const ServeArgs& args) {
-  Config config;
-  if (!args.config_file.empty()) {
-    auto loaded = load_config_file(args.config_file, true);
-    if (!loaded) return loaded.error();
-    config = *loaded;
-  }
-  if (Status s = apply_environment(config); !s) return s.error();
-  for (const auto& o : args.overrides)
-    if (Status s = apply_override(config, o); !s) return s.error();
-  return config;
-}
-
 int serve(int argc, char** argv) {
   auto args = parse_serve_args(argc, argv);
   if (!args) return fail(args.error().message + "\n" + kUsage);
-  auto config = load(*args);
+  auto config = app::load_config(args->config_file, args->overrides);
   if (!config) return fail(config.error().describe());
   std::cout << "# effective configuration\n" << describe(*config) << std::flush;
 

@@ -5,22 +5,14 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "common/text.h"
+
 namespace scribe::auth {
 
 namespace {
 
 constexpr int kPbkdf2Iterations = 100000;
 const std::string kKeyPrefix = "credential/";
-
-std::string hex(std::string_view bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
 
 std::string random_token(size_t bytes) {
   std::string raw(bytes, '\0');
@@ -33,7 +25,7 @@ std::string pbkdf2(const std::string& secret, const std::string& salt, int itera
   PKCS5_PBKDF2_HMAC(secret.data(), int(secret.size()),
                     reinterpret_cast<const unsigned char*>(salt.data()), int(salt.size()),
                     iterations, EVP_sha256(), sizeof out, out);
-  return hex(std::string_view(reinterpret_cast<char*>(out), sizeof out));
+  return text::hex_encode(std::string_view(reinterpret_cast<char*>(out), sizeof out));
 }
 
 std::string sha256(const std::string& s) {

@@ -22,6 +22,7 @@
 #include "bench/http_load.h"
 #include "bench/report.h"
 #include "bench/statement_generator.h"
+#include "common/text.h"
 #include "common/timestamp.h"
 
 namespace {
@@ -149,21 +150,6 @@ void resolve_connection(Args& a) {
     }
   }
   if (!a.key.empty()) a.target.authorization = "Basic " + auth::base64_encode(a.key + ":" + a.secret);
-}
-
-std::string url_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(char(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
 }
 
 // The string value of the first `"name":"..."` in a JSON text (no escapes expected).
@@ -298,7 +284,7 @@ class QueryBuilder {
       f = g_.facts(rng.next() % stored);
     std::string q;
     auto add = [&](const std::string& name, const std::string& value) {
-      q += (q.empty() ? "" : "&") + name + "=" + url_encode(value);
+      q += (q.empty() ? "" : "&") + name + "=" + text::percent_encode(value);
     };
     uint32_t course = f.activity / g_.options().activities_per_course;
     if (kind == "agent") add("agent", g_.learner_agent_json(f.learner));
@@ -392,7 +378,7 @@ class PagingWorkload : public Workload {
     if (s.more.empty()) {
       s.page = 1;
       std::string q = a_.base_path + "/statements?limit=" + std::to_string(a_.limit);
-      if (filtered_) q += "&verb=" + url_encode(g_.verb_id(uint32_t(chains_started_ % 6)));
+      if (filtered_) q += "&verb=" + text::percent_encode(g_.verb_id(uint32_t(chains_started_ % 6)));
       chains_started_++;
       r.target = q;
     } else {

@@ -40,6 +40,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "common/json.h"
+
 namespace scribe::server {
 namespace {
 
@@ -57,35 +59,13 @@ constexpr size_t kDrainBytesMax = 4u << 20;
 // this they are closed without an answer.
 constexpr uint32_t kRejectingMax = 64;
 
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[(c >> 4) & 0xF];
-          out += hex[c & 0xF];
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
 xapi::HttpResponse error_response(int status, std::string_view message) {
   xapi::HttpResponse r;
   r.status = status;
   r.set_header("Content-Type", "application/json");
-  r.body = "{\"error\":{\"status\":" + std::to_string(status) + ",\"message\":\"" +
-           json_escape(message) + "\"}}";
+  r.body = "{\"error\":{\"status\":" + std::to_string(status) + ",\"message\":";
+  json::append_quoted(message, r.body);
+  r.body += "}}";
   return r;
 }
 

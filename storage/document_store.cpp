@@ -11,6 +11,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "common/text.h"
 #include "common/timestamp.h"
 
 namespace scribe::storage {
@@ -38,14 +39,7 @@ Error corrupt() { return Error{500, "", "corrupt document record"}; }
 }  // namespace
 
 std::string Document::etag_hex() const {
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  s.reserve(40);
-  for (uint8_t b : sha1) {
-    s.push_back(hex[b >> 4]);
-    s.push_back(hex[b & 15]);
-  }
-  return s;
+  return text::hex_encode(std::string_view(reinterpret_cast<const char*>(sha1.data()), sha1.size()));
 }
 
 std::array<uint8_t, 20> DocumentStore::sha1(std::string_view bytes) {

@@ -22,6 +22,8 @@
 #include "storage/engine.h"
 #include "storage/statement_reader.h"
 #include "tests/jws_signer.h"
+#include "tests/support/lrs_fixture.h"
+#include "tests/support/temp_dir.h"
 #include "xapi/multipart.h"
 #include "xapi/router.h"
 #include "xapi/statement_prepare.h"
@@ -501,65 +503,21 @@ TEST_F(SignedAttachmentsTest, EachSignatureIsCheckedAgainstItsOwnStatementInABat
 
 // ---- round trips through the Router ------------------------------------------------------
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/scribe-att-XXXXXX";
-    char* p = mkdtemp(tmpl);
-    EXPECT_NE(p, nullptr);
-    path_ = p ? p : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-const std::string* find_header(const HttpResponse& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k.size() != name.size()) continue;
-    bool same = true;
-    for (size_t i = 0; i < k.size(); i++)
-      if (std::tolower(static_cast<unsigned char>(k[i])) != std::tolower(static_cast<unsigned char>(name[i])))
-        same = false;
-    if (same) return &v;
-  }
-  return nullptr;
-}
+using test_support::find_header;
+using test_support::TempDir;
 
 class AttachmentsApiTest : public SignedAttachmentsTest {
  protected:
   void SetUp() override {
-    config_.storage.data_dir = dir_.path();
-    config_.storage.sync_writes = false;
-    config_.storage.block_cache_bytes = 8 << 20;
-    auto e = storage::Engine::open(
-        {config_.storage.data_dir, config_.storage.block_cache_bytes, config_.storage.sync_writes});
+    auto e = test_support::open_test_engine(config_, dir_.path(), false);
     ASSERT_TRUE(e.ok()) << e.error().describe();
-    engine_ = std::move(*e);
-    pipeline_ = std::make_unique<storage::CommitPipeline>(*engine_, same_statement,
-                                                         config_.limits.commit_queue_max);
-    reader_ = std::make_unique<storage::StatementReader>(*engine_);
-    statements_ = std::make_unique<StatementsResource>(config_, *pipeline_, *reader_);
-    credentials_ = std::make_unique<auth::CredentialStore>(*engine_);
-    router_ = std::make_unique<Router>(config_, *credentials_, *statements_);
-    auto created = credentials_->create(1, "http://lrs.example.com");
+    stack_.build(config_, std::move(*e));
+    auto created = stack_.credentials->create(1, "http://lrs.example.com");
     ASSERT_TRUE(created.ok()) << created.error().describe();
     auth_ = "Basic " + auth::base64_encode(created->key + ":" + created->secret);
   }
 
-  void TearDown() override {
-    router_.reset();
-    statements_.reset();
-    pipeline_.reset();
-    reader_.reset();
-    credentials_.reset();
-    engine_.reset();
-  }
+  void TearDown() override { stack_.reset(); }
 
   HttpRequest request(const std::string& method,
                       std::vector<std::pair<std::string, std::string>> query = {},
@@ -575,16 +533,7 @@ class AttachmentsApiTest : public SignedAttachmentsTest {
     return r;
   }
 
-  HttpResponse send(HttpRequest r) {
-    auto promise = std::make_shared<std::promise<HttpResponse>>();
-    auto future = promise->get_future();
-    auto calls = std::make_shared<int>(0);
-    router_->handle(std::move(r), [promise, calls](HttpResponse response) {
-      if (++*calls == 1) promise->set_value(std::move(response));
-      else ADD_FAILURE() << "reply called more than once";
-    });
-    return future.get();
-  }
+  HttpResponse send(HttpRequest r) { return test_support::send_and_wait(*stack_.router, std::move(r)); }
 
   HttpResponse post_multipart(const std::string& json, const std::vector<OutPart>& parts,
                               const std::string& boundary = "abc123boundary") {
@@ -610,14 +559,9 @@ class AttachmentsApiTest : public SignedAttachmentsTest {
     return parts.ok() ? *parts : std::vector<MultipartPart>{};
   }
 
-  TempDir dir_;
+  TempDir dir_{"/tmp/scribe-att"};
   Config config_;
-  std::unique_ptr<storage::Engine> engine_;
-  std::unique_ptr<storage::CommitPipeline> pipeline_;
-  std::unique_ptr<storage::StatementReader> reader_;
-  std::unique_ptr<StatementsResource> statements_;
-  std::unique_ptr<auth::CredentialStore> credentials_;
-  std::unique_ptr<Router> router_;
+  test_support::StatementsStack stack_;
   std::string auth_;
 };
 

@@ -13,6 +13,7 @@
 #include "storage/engine.h"
 #include "storage/json_merge_operators.h"
 #include "storage/statement_reader.h"
+#include "tests/support/temp_dir.h"
 #include "xapi/statement_prepare.h"
 #include "xapi/statement_terms.h"
 
@@ -21,23 +22,7 @@ namespace {
 
 const char* kVoided = "http://adlnet.gov/expapi/verbs/voided";
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/scribe-pipeline-XXXXXX";
-    char* p = mkdtemp(tmpl);
-    EXPECT_NE(p, nullptr);
-    path_ = p ? p : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 json::Value authority(const std::string& name = "tester") {
   auto v = json::parse(R"({"objectType":"Agent","account":{"homePage":"http://lrs.example.com","name":")" +
@@ -138,7 +123,7 @@ class CommitPipelineTest : public ::testing::Test {
     return ids;
   }
 
-  TempDir dir_;
+  TempDir dir_{"/tmp/scribe-pipeline"};
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<CommitPipeline> pipeline_;
   std::unique_ptr<StatementReader> reader_;

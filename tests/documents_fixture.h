@@ -4,11 +4,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <cctype>
-#include <filesystem>
-#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +20,8 @@
 #include "xapi/router.h"
 #include "xapi/statement_prepare.h"
 #include "xapi/statements_resource.h"
+#include "tests/support/lrs_fixture.h"
+#include "tests/support/temp_dir.h"
 
 namespace scribe::xapi::testing {
 
@@ -38,19 +36,9 @@ inline const char* kAgent = R"({"objectType":"Agent","account":{"homePage":"http
 class DocumentsApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/scribe-docs-XXXXXX";
-    char* p = mkdtemp(tmpl);
-    ASSERT_NE(p, nullptr);
-    dir_ = p;
-    config_.storage.data_dir = dir_;
-    config_.storage.sync_writes = false;
-    config_.storage.block_cache_bytes = 8 << 20;
+    ASSERT_FALSE(dir_.path().empty());
     config_.limits.document_bytes_max = 4096;
-    storage::EngineOptions options{dir_, config_.storage.block_cache_bytes, false};
-    options.merge_operators[size_t(storage::Family::Activities)] =
-        storage::make_activity_merge_operator();
-    options.merge_operators[size_t(storage::Family::Agents)] = storage::make_person_merge_operator();
-    auto e = storage::Engine::open(options);
+    auto e = test_support::open_test_engine(config_, dir_.path(), true);
     ASSERT_TRUE(e.ok()) << e.error().describe();
     engine_ = std::move(*e);
     pipeline_ = std::make_unique<storage::CommitPipeline>(*engine_, same_statement,
@@ -80,8 +68,6 @@ class DocumentsApiTest : public ::testing::Test {
     reader_.reset();
     pipeline_.reset();
     engine_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   HttpResponse send(const std::string& method, const std::string& resource, Query query,
@@ -97,12 +83,7 @@ class DocumentsApiTest : public ::testing::Test {
     bool typed = false;
     for (const auto& h : r.headers) typed = typed || h.first == "content-type";
     if (!r.body.empty() && !typed) r.headers.emplace_back("content-type", "application/json");
-    auto promise = std::make_shared<std::promise<HttpResponse>>();
-    auto future = promise->get_future();
-    router_->handle(std::move(r), [promise](HttpResponse response) {
-      promise->set_value(std::move(response));
-    });
-    return future.get();
+    return test_support::send_and_wait(*router_, std::move(r));
   }
 
   // State parameters for `state_id` (and a registration when given).
@@ -124,21 +105,9 @@ class DocumentsApiTest : public ::testing::Test {
   }
 
   static const std::string* header(const HttpResponse& r, std::string_view name) {
-    for (const auto& [k, v] : r.headers) {
-      if (k.size() != name.size()) continue;
-      bool same = true;
-      for (size_t i = 0; i < k.size(); i++)
-        same = same && std::tolower(static_cast<unsigned char>(k[i])) ==
-                           std::tolower(static_cast<unsigned char>(name[i]));
-      if (same) return &v;
-    }
-    return nullptr;
+    return test_support::find_header(r, name);
   }
-  static json::Value body_json(const HttpResponse& r) {
-    auto v = json::parse(r.body);
-    EXPECT_TRUE(v.ok()) << r.body;
-    return v.ok() ? *v : json::Value();
-  }
+  static json::Value body_json(const HttpResponse& r) { return test_support::body_json(r); }
   static json::Value parse(const std::string& text) { return *json::parse(text); }
 
   std::string etag_of(const std::string& resource, const Query& q, const char* version = kV2) {
@@ -152,7 +121,7 @@ class DocumentsApiTest : public ::testing::Test {
     return send("POST", "/statements", {}, body);
   }
 
-  std::string dir_;
+  test_support::TempDir dir_{"/tmp/scribe-docs"};
   Config config_;
   std::unique_ptr<storage::Engine> engine_;
   std::unique_ptr<storage::CommitPipeline> pipeline_;

@@ -11,27 +11,12 @@
 #include "storage/engine.h"
 #include "storage/keys.h"
 #include "storage/term_hash.h"
+#include "tests/support/temp_dir.h"
 
 namespace scribe::storage {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/scribe-reader-XXXXXX";
-    char* p = mkdtemp(tmpl);
-    EXPECT_NE(p, nullptr);
-    path_ = p ? p : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 Term verb(std::string_view iri) { return Term{IndexKind::Verb, hash_term(iri)}; }
 Term act(std::string_view iri) { return Term{IndexKind::Activity, hash_term(iri)}; }
@@ -49,7 +34,7 @@ Uuid id_for(StoreId store, Seq seq) {
 class StatementReaderTest : public ::testing::Test {
  protected:
   struct Shared {
-    TempDir dir;
+    TempDir dir{"/tmp/scribe-reader"};
     std::unique_ptr<Engine> engine;
     StoreId next_base = 16;
   };

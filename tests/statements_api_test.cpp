@@ -15,6 +15,7 @@
 #include "auth/credential_store.h"
 #include "common/config.h"
 #include "common/json.h"
+#include "common/text.h"
 #include "common/timestamp.h"
 #include "storage/commit_pipeline.h"
 #include "storage/engine.h"
@@ -24,43 +25,20 @@
 #include "xapi/router.h"
 #include "xapi/statement_prepare.h"
 #include "xapi/statements_resource.h"
-
-namespace scribe::json {
-// Compares JSON values by their semantics (numbers numerically, members in any order) and
-// prints both as JSON text on failure. (A PrintTo overload would not do: gtest's printer
-// templates are instantiated in other test files too, and one instantiation wins at link time.)
-[[maybe_unused]] static ::testing::AssertionResult JsonEqual(const char* a_expr, const char* b_expr,
-                                                              const Value& a, const Value& b) {
-  if (a == b) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << a_expr << " != " << b_expr << "\n  actual:   "
-                                       << serialize(a) << "\n  expected: " << serialize(b);
-}
-}  // namespace scribe::json
-#define EXPECT_JSON_EQ(a, b) EXPECT_PRED_FORMAT2(::scribe::json::JsonEqual, a, b)
+#include "tests/support/json_expect.h"
+#include "tests/support/lrs_fixture.h"
+#include "tests/support/temp_dir.h"
 
 namespace scribe::xapi {
 namespace {
 
+using test_support::body_json;
+using test_support::find_header;
+using test_support::TempDir;
+using text::percent_encode;
+
 const char* kVoided = "http://adlnet.gov/expapi/verbs/voided";
 const char* kHomePage = "http://lrs.example.com";
-
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/scribe-api-XXXXXX";
-    char* p = mkdtemp(tmpl);
-    EXPECT_NE(p, nullptr);
-    path_ = p ? p : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string id_n(int n) {
   char buf[40];
@@ -88,39 +66,6 @@ std::string statement_ref(const std::string& id) {
   return R"({"objectType":"StatementRef","id":")" + id + R"("})";
 }
 
-std::string url_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(char(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
-const std::string* find_header(const HttpResponse& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k.size() != name.size()) continue;
-    bool same = true;
-    for (size_t i = 0; i < k.size(); i++)
-      if (std::tolower(static_cast<unsigned char>(k[i])) != std::tolower(static_cast<unsigned char>(name[i])))
-        same = false;
-    if (same) return &v;
-  }
-  return nullptr;
-}
-
-json::Value body_json(const HttpResponse& r) {
-  auto v = json::parse(r.body);
-  EXPECT_TRUE(v.ok()) << r.body;
-  return v.ok() ? *v : json::Value();
-}
-
 std::vector<std::string> statement_ids(const json::Value& result) {
   std::vector<std::string> ids;
   const json::Value* list = result.get("statements");
@@ -135,47 +80,19 @@ std::vector<std::string> statement_ids(const json::Value& result) {
 class StatementsApiTest : public ::testing::Test {
  protected:
   struct Shared {
-    TempDir dir;
+    TempDir dir{"/tmp/scribe-api"};
     Config config;
-    std::unique_ptr<storage::Engine> engine;
-    std::unique_ptr<storage::CommitPipeline> pipeline;
-    std::unique_ptr<storage::StatementReader> reader;
-    std::unique_ptr<StatementsResource> statements;
-    std::unique_ptr<auth::CredentialStore> credentials;
-    std::unique_ptr<Router> router;
+    test_support::StatementsStack stack;
     storage::StoreId next_store = 1;
-
-    ~Shared() {
-      router.reset();
-      statements.reset();
-      pipeline.reset();
-      reader.reset();
-      credentials.reset();
-      engine.reset();
-    }
   };
   static inline Shared* shared_ = nullptr;
 
   static void SetUpTestSuite() {
     shared_ = new Shared();
-    Config& config = shared_->config;
-    config.storage.data_dir = shared_->dir.path();
-    config.storage.sync_writes = false;
-    config.storage.block_cache_bytes = 8 << 20;
     // Configured like the server (app/main.cpp): merge operators for Activities and Agents.
-    storage::EngineOptions options{config.storage.data_dir, config.storage.block_cache_bytes,
-                                   config.storage.sync_writes};
-    options.merge_operators[size_t(storage::Family::Activities)] = storage::make_activity_merge_operator();
-    options.merge_operators[size_t(storage::Family::Agents)] = storage::make_person_merge_operator();
-    auto e = storage::Engine::open(options);
+    auto e = test_support::open_test_engine(shared_->config, shared_->dir.path(), true);
     ASSERT_TRUE(e.ok()) << e.error().describe();
-    shared_->engine = std::move(*e);
-    shared_->pipeline = std::make_unique<storage::CommitPipeline>(*shared_->engine, same_statement,
-                                                                 config.limits.commit_queue_max);
-    shared_->reader = std::make_unique<storage::StatementReader>(*shared_->engine);
-    shared_->statements = std::make_unique<StatementsResource>(config, *shared_->pipeline, *shared_->reader);
-    shared_->credentials = std::make_unique<auth::CredentialStore>(*shared_->engine);
-    shared_->router = std::make_unique<Router>(config, *shared_->credentials, *shared_->statements);
+    shared_->stack.build(shared_->config, std::move(*e));
   }
 
   static void TearDownTestSuite() {
@@ -185,9 +102,9 @@ class StatementsApiTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_NE(shared_, nullptr);
-    ASSERT_NE(shared_->router, nullptr);
-    credentials_ = shared_->credentials.get();
-    router_ = shared_->router.get();
+    ASSERT_NE(shared_->stack.router, nullptr);
+    credentials_ = shared_->stack.credentials.get();
+    router_ = shared_->stack.router.get();
     store_ = shared_->next_store;
     shared_->next_store += 2;  // store_ + 1 is this test's "other" store
     auto created = credentials_->create(store_, kHomePage);
@@ -210,16 +127,20 @@ class StatementsApiTest : public ::testing::Test {
     return r;
   }
 
-  HttpResponse send(HttpRequest r) {
-    auto promise = std::make_shared<std::promise<HttpResponse>>();
-    auto future = promise->get_future();
-    auto calls = std::make_shared<int>(0);
-    router_->handle(std::move(r), [promise, calls](HttpResponse response) {
-      if (++*calls == 1) promise->set_value(std::move(response));
-      else ADD_FAILURE() << "reply called more than once";
-    });
-    return future.get();
+  // A PUT of `content` as `id` in the alternate request syntax (a form-encoded POST).
+  HttpRequest alternate_put(const std::string& id, const std::string& content, const std::string& version) {
+    HttpRequest r;
+    r.method = "POST";
+    r.path = "/xapi/statements";
+    r.query = {{"method", "PUT"}};
+    r.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+    r.body = "statementId=" + percent_encode(id) + "&content=" + percent_encode(content) +
+             "&X-Experience-API-Version=" + version + "&Authorization=" + percent_encode(auth_) +
+             "&Content-Type=" + percent_encode("application/json");
+    return r;
   }
+
+  HttpResponse send(HttpRequest r) { return test_support::send_and_wait(*router_, std::move(r)); }
 
   HttpResponse post(const std::string& body, const char* version = "2.0.0") {
     return send(request("POST", "/statements", {}, body, version));
@@ -532,16 +453,8 @@ TEST_F(StatementsApiTest, MoreCombinedWithOtherParametersOrTamperedIs400) {
 }
 
 TEST_F(StatementsApiTest, AlternateSyntaxPutWorksFor103) {
-  const std::string content = statement(id_n(1), "http://v", activity("http://a"));
-  HttpRequest r;
-  r.method = "POST";
-  r.path = "/xapi/statements";
-  r.query = {{"method", "PUT"}};
-  r.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
-  r.body = "statementId=" + url_encode(id_n(1)) + "&content=" + url_encode(content) +
-           "&X-Experience-API-Version=1.0.3&Authorization=" + url_encode(auth_) +
-           "&Content-Type=" + url_encode("application/json");
-  HttpResponse response = send(std::move(r));
+  HttpResponse response = send(alternate_put(id_n(1), statement(id_n(1), "http://v", activity("http://a")),
+                                              "1.0.3"));
   EXPECT_EQ(response.status, 204) << response.body;
   HttpResponse g = get({{"statementId", id_n(1)}}, "1.0.3");
   ASSERT_EQ(g.status, 200) << g.body;
@@ -549,16 +462,8 @@ TEST_F(StatementsApiTest, AlternateSyntaxPutWorksFor103) {
 }
 
 TEST_F(StatementsApiTest, AlternateSyntaxIsRejectedFor200) {
-  const std::string content = statement(id_n(1), "http://v", activity("http://a"));
-  HttpRequest r;
-  r.method = "POST";
-  r.path = "/xapi/statements";
-  r.query = {{"method", "PUT"}};
-  r.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
-  r.body = "statementId=" + url_encode(id_n(1)) + "&content=" + url_encode(content) +
-           "&X-Experience-API-Version=2.0.0&Authorization=" + url_encode(auth_) +
-           "&Content-Type=" + url_encode("application/json");
-  HttpResponse response = send(std::move(r));
+  HttpResponse response = send(alternate_put(id_n(1), statement(id_n(1), "http://v", activity("http://a")),
+                                              "2.0.0"));
   EXPECT_EQ(response.status, 400) << response.body;
   EXPECT_EQ(get({{"statementId", id_n(1)}}).status, 404);
 }

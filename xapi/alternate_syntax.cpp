@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/text.h"
+
 namespace scribe::xapi {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 Result<std::string> decode_component(std::string_view s) {
   std::string out;
@@ -21,8 +16,8 @@ Result<std::string> decode_component(std::string_view s) {
     if (s[i] == '+') {
       out.push_back(' ');
     } else if (s[i] == '%') {
-      int hi = i + 1 < s.size() ? hex_value(s[i + 1]) : -1;
-      int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
+      int hi = i + 1 < s.size() ? text::hex_digit_value(s[i + 1]) : -1;
+      int lo = i + 2 < s.size() ? text::hex_digit_value(s[i + 2]) : -1;
       if (hi < 0 || lo < 0) return bad_request("", "bad %-escape in form body");
       out.push_back(char(hi * 16 + lo));
       i += 2;
@@ -30,12 +25,6 @@ Result<std::string> decode_component(std::string_view s) {
       out.push_back(s[i]);
     }
   }
-  return out;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -80,7 +69,7 @@ Status rewrite_alternate_syntax(HttpRequest& request) {
       method != "HEAD")
     return bad_request("method", "must be GET, PUT, POST, DELETE or HEAD");
   const std::string* type = request.header("content-type");
-  if (type && !lower(*type).starts_with("application/x-www-form-urlencoded"))
+  if (type && !text::ascii_lower(*type).starts_with("application/x-www-form-urlencoded"))
     return Error{415, "Content-Type", "the alternate request syntax needs a form-encoded body"};
   auto form = parse_form(request.body);
   if (!form) return form.error();
@@ -91,7 +80,7 @@ Status rewrite_alternate_syntax(HttpRequest& request) {
   for (const auto& h : request.headers)
     if (h.first != "content-type" && h.first != "content-length") rewritten.headers.push_back(h);
   for (auto& [name, value] : *form) {
-    std::string lname = lower(name);
+    std::string lname = text::ascii_lower(name);
     if (lname == "content") {
       rewritten.body = std::move(value);
     } else if (std::find(std::begin(kHeaderFields), std::end(kHeaderFields), lname) !=

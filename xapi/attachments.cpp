@@ -6,15 +6,31 @@
 #include <map>
 
 #include "xapi/jws.h"
+#include "common/text.h"
 
 namespace scribe::xapi {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+// Calls `fn(statement index, attachment, path)` for each attachment the statements declare, in
+// order; the path is "attachments[i]", prefixed by "[s]." when there are several statements.
+// Stops at the first error `fn` returns.
+template <typename Fn>
+Status for_each_attachment(const std::vector<const json::Value*>& statements, Fn&& fn) {
+  for (size_t s = 0; s < statements.size(); s++) {
+    const json::Value* list = statements[s]->get("attachments");
+    if (!list || !list->is_array()) continue;
+    std::string prefix;
+    if (statements.size() > 1) prefix.append("[").append(std::to_string(s)).append("].");
+    prefix += "attachments[";
+    for (size_t i = 0; i < list->as_array().size(); i++) {
+      std::string path = prefix;
+      path += std::to_string(i);
+      path += ']';
+      if (Status st = fn(s, list->as_array()[i], path); !st) return st;
+    }
+  }
+  return {};
 }
 
 struct Declared {
@@ -34,13 +50,7 @@ std::string sha2_hex(std::string_view bytes, size_t hex_length) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest, &n, md, nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; i++) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 15]);
-  }
-  return out;
+  return text::hex_encode(std::string_view(reinterpret_cast<const char*>(digest), n));
 }
 
 Result<StatementRequestBody> read_statement_body(const HttpRequest& request,
@@ -71,32 +81,28 @@ Result<std::vector<AttachmentBytes>> reconcile_attachments(
     const std::vector<const json::Value*>& statements, const std::vector<MultipartPart>& parts) {
   std::map<std::string, Declared> declared;  // by lower-case sha2
   std::vector<std::string> declaration_order;
-  for (size_t s = 0; s < statements.size(); s++) {
-    const json::Value* list = statements[s]->get("attachments");
-    if (!list || !list->is_array()) continue;
-    std::string prefix = statements.size() > 1 ? "[" + std::to_string(s) + "]." : "";
-    for (size_t i = 0; i < list->as_array().size(); i++) {
-      const json::Value& a = list->as_array()[i];
-      std::string sha2 = lower(a.get_string("sha2"));
-      Declared& d = declared[sha2];
-      if (d.path.empty()) {  // errors name the first declaration of a hash
-        d.path = prefix + "attachments[" + std::to_string(i) + "]";
-        declaration_order.push_back(sha2);
-      }
-      const std::string here = prefix + "attachments[" + std::to_string(i) + "]";
-      const bool is_signature = a.get_string("usageType") == kSignatureUsageType;
-      if ((!a.get("fileUrl") || is_signature) && !d.needs_part) {
-        d.needs_part = true;
-        d.needs_part_path = here;
-      }
-      if (is_signature) {
-        d.is_signature = true;
-        if (media_type(a.get_string("contentType")) != "application/octet-stream")
-          return bad_request(here + ".contentType",
-                             "a signature attachment must be application/octet-stream");
-      }
+  Status declarations = for_each_attachment(statements, [&](size_t, const json::Value& a,
+                                                            const std::string& here) -> Status {
+    std::string sha2 = text::ascii_lower(a.get_string("sha2"));
+    Declared& d = declared[sha2];
+    if (d.path.empty()) {  // errors name the first declaration of a hash
+      d.path = here;
+      declaration_order.push_back(sha2);
     }
-  }
+    const bool is_signature = a.get_string("usageType") == kSignatureUsageType;
+    if ((!a.get("fileUrl") || is_signature) && !d.needs_part) {
+      d.needs_part = true;
+      d.needs_part_path = here;
+    }
+    if (is_signature) {
+      d.is_signature = true;
+      if (media_type(a.get_string("contentType")) != "application/octet-stream")
+        return bad_request(here + ".contentType",
+                           "a signature attachment must be application/octet-stream");
+    }
+    return {};
+  });
+  if (!declarations) return declarations.error();
 
   std::vector<AttachmentBytes> out;
   std::map<std::string, std::string_view> received;
@@ -105,12 +111,12 @@ Result<std::vector<AttachmentBytes>> reconcile_attachments(
     std::string where = "multipart part " + std::to_string(i + 2);
     const std::string* hash = part.header("x-experience-api-hash");
     if (!hash) return bad_request("", where + " has no X-Experience-API-Hash header");
-    std::string sha2 = lower(*hash);
+    std::string sha2 = text::ascii_lower(*hash);
     auto it = declared.find(sha2);
     if (it == declared.end())
       return bad_request("", where + " matches no attachment declared in the statements");
     if (received.count(sha2)) return bad_request("", where + " repeats attachment " + sha2);
-    if (const std::string* cte = part.header("content-transfer-encoding"); cte && lower(*cte) != "binary")
+    if (const std::string* cte = part.header("content-transfer-encoding"); cte && text::ascii_lower(*cte) != "binary")
       return bad_request("", where + ": Content-Transfer-Encoding must be binary");
     if (sha2_hex(part.body, sha2.size()) != sha2)
       return bad_request(it->second.path + ".sha2", "does not match the attachment's bytes");
@@ -123,20 +129,16 @@ Result<std::vector<AttachmentBytes>> reconcile_attachments(
                          "declared without fileUrl but no multipart part carries it");
 
   // Signatures: each signature attachment signs the statement that declares it.
-  for (size_t s = 0; s < statements.size(); s++) {
-    const json::Value* list = statements[s]->get("attachments");
-    if (!list || !list->is_array()) continue;
-    std::string prefix = statements.size() > 1 ? "[" + std::to_string(s) + "]." : "";
-    for (size_t i = 0; i < list->as_array().size(); i++) {
-      const json::Value& a = list->as_array()[i];
-      if (a.get_string("usageType") != kSignatureUsageType) continue;
-      const std::string path = prefix + "attachments[" + std::to_string(i) + "]";
-      auto jws = parse_jws(received[lower(a.get_string("sha2"))], path);
-      if (!jws) return jws.error();
-      if (Status st = verify_jws_signature(*jws, path); !st) return st.error();
-      if (Status st = signature_matches_statement(*jws, *statements[s], path); !st) return st.error();
-    }
-  }
+  Status signatures = for_each_attachment(statements, [&](size_t s, const json::Value& a,
+                                                          const std::string& path) -> Status {
+    if (a.get_string("usageType") != kSignatureUsageType) return {};
+    auto jws = parse_jws(received[text::ascii_lower(a.get_string("sha2"))], path);
+    if (!jws) return jws.error();
+    if (Status st = verify_jws_signature(*jws, path); !st) return st.error();
+    if (Status st = signature_matches_statement(*jws, *statements[s], path); !st) return st.error();
+    return {};
+  });
+  if (!signatures) return signatures.error();
   return out;
 }
 

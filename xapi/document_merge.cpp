@@ -3,13 +3,13 @@
 #include <cctype>
 
 #include "common/json.h"
+#include "common/text.h"
 
 namespace scribe::xapi {
 
 bool is_json_media_type(std::string_view t) {
   t = t.substr(0, t.find(';'));
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  t = text::trim_ows(t);
   constexpr std::string_view kJson = "application/json";
   if (t.size() != kJson.size()) return false;
   for (size_t i = 0; i < t.size(); i++)

@@ -2,23 +2,19 @@
 
 #include <cctype>
 
+#include "common/text.h"
+
 namespace scribe::xapi {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool is_star(std::string_view header) { return trim(header) == "*"; }
+bool is_star(std::string_view header) { return text::trim_ows(header) == "*"; }
 
 // True when the comma-separated list of entity tags names `etag_hex` (case-insensitive hex).
 bool lists(std::string_view header, std::string_view etag_hex) {
   while (!header.empty()) {
     size_t comma = header.find(',');
-    std::string_view tag = trim(header.substr(0, comma));
+    std::string_view tag = text::trim_ows(header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
     if (tag.starts_with("W/")) tag.remove_prefix(2);
     if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);

@@ -2,23 +2,13 @@
 
 #include <cctype>
 
+#include "common/text.h"
+
 namespace scribe::xapi {
 
 namespace {
 
 constexpr std::string_view kCrlf = "\r\n";
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 Error malformed(const std::string& what) { return bad_request("", "multipart body: " + what); }
 
@@ -28,10 +18,10 @@ Status parse_headers(std::string_view block, MultipartPart& part) {
     size_t end = block.find(kCrlf);
     std::string_view line = block.substr(0, end);
     size_t colon = line.find(':');
-    if (colon == std::string_view::npos || trim(line.substr(0, colon)).empty())
+    if (colon == std::string_view::npos || text::trim_ows(line.substr(0, colon)).empty())
       return malformed("part header line without a name and colon");
-    part.headers.emplace_back(lower(trim(line.substr(0, colon))),
-                              std::string(trim(line.substr(colon + 1))));
+    part.headers.emplace_back(text::ascii_lower(text::trim_ows(line.substr(0, colon))),
+                              std::string(text::trim_ows(line.substr(colon + 1))));
     if (end == std::string_view::npos) break;
     block.remove_prefix(end + 2);
   }
@@ -41,7 +31,7 @@ Status parse_headers(std::string_view block, MultipartPart& part) {
 }  // namespace
 
 std::string media_type(std::string_view content_type) {
-  return lower(trim(content_type.substr(0, content_type.find(';'))));
+  return text::ascii_lower(text::trim_ows(content_type.substr(0, content_type.find(';'))));
 }
 
 std::optional<Result<std::string>> multipart_boundary(std::string_view content_type) {
@@ -51,10 +41,10 @@ std::optional<Result<std::string>> multipart_boundary(std::string_view content_t
                                                   : content_type.find(';') + 1);
   while (!rest.empty()) {
     size_t semi = rest.find(';');
-    std::string_view param = trim(rest.substr(0, semi));
+    std::string_view param = text::trim_ows(rest.substr(0, semi));
     size_t eq = param.find('=');
-    if (eq != std::string_view::npos && lower(trim(param.substr(0, eq))) == "boundary") {
-      std::string_view value = trim(param.substr(eq + 1));
+    if (eq != std::string_view::npos && text::ascii_lower(text::trim_ows(param.substr(0, eq))) == "boundary") {
+      std::string_view value = text::trim_ows(param.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
         value = value.substr(1, value.size() - 2);
       if (value.empty() || value.size() > 70)

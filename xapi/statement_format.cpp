@@ -5,16 +5,11 @@
 #include <cstdlib>
 
 #include "common/timestamp.h"
+#include "common/text.h"
 
 namespace scribe::xapi {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -125,7 +120,7 @@ bool is_language_map(const json::Value& v) {
 const std::string* best_language(const json::Object& map, const std::vector<std::string>& prefs) {
   auto find = [&map](auto&& matches) -> const std::string* {
     for (const auto& [tag, text] : map)
-      if (matches(lower(tag))) return &tag;
+      if (matches(text::ascii_lower(tag))) return &tag;
     return nullptr;
   };
   for (const auto& pref : prefs) {
@@ -175,7 +170,7 @@ std::vector<std::string> parse_accept_language(std::string_view header) {
       std::string_view param = trim(item.substr(semi + 1));
       if (param.starts_with("q=")) q = std::strtod(std::string(param.substr(2)).c_str(), nullptr);
     }
-    if (!tag.empty() && q > 0) ranges.emplace_back(q, lower(tag));
+    if (!tag.empty() && q > 0) ranges.emplace_back(q, text::ascii_lower(tag));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }

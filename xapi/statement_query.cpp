@@ -10,6 +10,7 @@
 #include "xapi/formats.h"
 #include "xapi/statement_terms.h"
 #include "xapi/statement_validator.h"
+#include "common/text.h"
 
 namespace scribe::xapi {
 
@@ -19,12 +20,6 @@ constexpr std::string_view kKnown[] = {
     "statementId", "voidedStatementId", "agent", "verb", "activity", "registration",
     "related_activities", "related_agents", "since", "until", "limit", "format",
     "attachments", "ascending"};
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 Result<bool> parse_bool(const std::string& name, const std::string& value) {
   if (value == "true") return true;
@@ -56,7 +51,7 @@ Result<StatementQueryParams> parse_statement_query(const Params& params, Version
     if (!v) continue;
     if (!is_uuid(*v)) return bad_request(id_param, "not a UUID");
     (std::string_view(id_param) == "statementId" ? p.statement_id : p.voided_statement_id) =
-        lower(*v);
+        text::ascii_lower(*v);
     for (const auto& [k, value] : params)
       if (k != id_param && k != "format" && k != "attachments")
         return bad_request(k, std::string("not allowed together with ") + id_param);

@@ -1,0 +1,24 @@
+// Small byte-wise text helpers shared across modules: case folding, whitespace trimming, hex.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace scribe::text {
+
+// `s` with each byte passed through std::tolower (ASCII letters in the "C" locale).
+std::string ascii_lower(std::string_view s);
+
+// `s` without leading and trailing spaces and tabs (HTTP optional whitespace).
+std::string_view trim_ows(std::string_view s);
+
+// Two lower-case hex digits per byte of `bytes`.
+std::string hex_encode(std::string_view bytes);
+
+// The value of one hex digit (either case), or -1 when `c` is not one.
+int hex_digit_value(char c);
+
+// Percent-encodes every byte but the RFC 3986 unreserved characters (upper-case hex).
+std::string percent_encode(std::string_view s);
+
+}  // namespace scribe::text
