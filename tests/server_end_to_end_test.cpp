@@ -14,6 +14,8 @@
 #include "storage/engine.h"
 #include "storage/statement_reader.h"
 #include "tests/socket_client.h"
+#include "tests/support/lrs_fixture.h"
+#include "tests/support/temp_dir.h"
 #include "xapi/router.h"
 #include "xapi/statement_prepare.h"
 #include "xapi/statements_resource.h"
@@ -26,34 +28,24 @@ using testing::Client;
 class ServerEndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/scribe-e2e-XXXXXX";
-    dir_ = mkdtemp(tmpl);
     config_.server.port = 0;
     config_.server.io_threads = 2;
-    config_.storage.data_dir = dir_;
+    config_.storage.data_dir = dir_.path();
     config_.limits.statements_per_batch_max = 10;
-    engine_ = std::move(*storage::Engine::open({dir_, 8 << 20, true}));
-    credentials_ = std::make_unique<auth::CredentialStore>(*engine_);
-    auto created = credentials_->create(1, "http://127.0.0.1");
+    // Synced writes, as in production: this test covers the durable path end to end.
+    auto engine = storage::Engine::open({dir_.path(), 8 << 20, true});
+    ASSERT_TRUE(engine.ok()) << engine.error().describe();
+    stack_.build(config_, std::move(*engine));
+    auto created = stack_.credentials->create(1, "http://127.0.0.1");
+    ASSERT_TRUE(created.ok());
     authorization_ = "Basic " + auth::base64_encode(created->key + ":" + created->secret);
-    pipeline_ = std::make_unique<storage::CommitPipeline>(*engine_, xapi::same_statement, 1000);
-    reader_ = std::make_unique<storage::StatementReader>(*engine_);
-    statements_ = std::make_unique<xapi::StatementsResource>(config_, *pipeline_, *reader_);
-    router_ = std::make_unique<xapi::Router>(config_, *credentials_, *statements_);
-    server_ = std::make_unique<server::HttpServer>(config_, *router_);
+    server_ = std::make_unique<server::HttpServer>(config_, *stack_.router);
     ASSERT_TRUE(server_->start().ok());
   }
   void TearDown() override {
     server_->stop();
-    pipeline_->stop();
     server_.reset();
-    router_.reset();
-    statements_.reset();
-    reader_.reset();
-    pipeline_.reset();
-    credentials_.reset();
-    engine_.reset();
-    std::filesystem::remove_all(dir_);
+    stack_.reset();
   }
 
   std::string request(const std::string& method, const std::string& target,
@@ -69,15 +61,10 @@ class ServerEndToEnd : public ::testing::Test {
            R"(","actor":{"mbox":"mailto:e2e@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/experienced"},"object":{"id":"http://example.com/e2e"}})";
   }
 
-  std::string dir_;
+  test_support::TempDir dir_{"/tmp/scribe-e2e"};
   Config config_;
   std::string authorization_;
-  std::unique_ptr<storage::Engine> engine_;
-  std::unique_ptr<auth::CredentialStore> credentials_;
-  std::unique_ptr<storage::CommitPipeline> pipeline_;
-  std::unique_ptr<storage::StatementReader> reader_;
-  std::unique_ptr<xapi::StatementsResource> statements_;
-  std::unique_ptr<xapi::Router> router_;
+  test_support::StatementsStack stack_;
   std::unique_ptr<server::HttpServer> server_;
 };
 
