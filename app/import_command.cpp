@@ -1,5 +1,7 @@
 #include "app/import_command.h"
 
+#include "app/command_line.h"
+
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
@@ -48,13 +50,10 @@ int fail(const std::string& message) {
 
 Result<ImportArgs> parse_args(int argc, char** argv) {
   ImportArgs args;
-  for (int i = 2; i < argc; i++) {
-    std::string a = argv[i];
-    auto value_of = [&](const std::string& flag) -> std::optional<std::string> {
-      if (a == flag && i + 1 < argc) return std::string(argv[++i]);
-      if (a.starts_with(flag + "=")) return a.substr(flag.size() + 1);
-      return std::nullopt;
-    };
+  app::ArgWalker walker(argc, argv);
+  while (walker.next()) {
+    const std::string& a = walker.current();
+    auto value_of = [&walker](const std::string& flag) { return walker.value_of(flag); };
     auto number = [](const std::string& s) -> std::optional<uint32_t> {
       try {
         size_t used = 0;
@@ -79,8 +78,8 @@ Result<ImportArgs> parse_args(int argc, char** argv) {
       if (!n || *n == 0 || *n > kInflightMax)
         return Error{2, "", "--inflight must be 1.." + std::to_string(kInflightMax)};
       args.inflight = *n;
-    } else if (a.starts_with("--") && a.find('.') != std::string::npos) {
-      args.overrides.push_back(a.substr(2));
+    } else if (auto o = walker.config_override()) {
+      args.overrides.push_back(*o);
     } else if ((a == "-" || !a.starts_with("-")) && args.input.empty()) {
       args.input = a;
     } else {

@@ -12,6 +12,7 @@
 
 #include "app/bootstrap.h"
 #include "app/import_command.h"
+#include "app/command_line.h"
 #include "auth/credential_store.h"
 #include "common/config.h"
 #include "server/http_server.h"
@@ -48,17 +49,12 @@ struct ServeArgs {
 
 Result<ServeArgs> parse_serve_args(int argc, char** argv) {
   ServeArgs args;
-  for (int i = 2; i < argc; i++) {
-    std::string a = argv[i];
-    auto value_of = [&](const std::string& flag) -> std::optional<std::string> {
-      if (a == flag && i + 1 < argc) return std::string(argv[++i]);
-      if (a.starts_with(flag + "=")) return a.substr(flag.size() + 1);
-      return std::nullopt;
-    };
-    if (auto v = value_of("--config")) args.config_file = *v;
-    else if (auto v = value_of("--port-file")) args.port_file = *v;
-    else if (a.starts_with("--") && a.find('.') != std::string::npos) args.overrides.push_back(a.substr(2));
-    else return Error{2, "", "unknown argument " + a};
+  app::ArgWalker walker(argc, argv);
+  while (walker.next()) {
+    if (auto v = walker.value_of("--config")) args.config_file = *v;
+    else if (auto v = walker.value_of("--port-file")) args.port_file = *v;
+    else if (auto o = walker.config_override()) args.overrides.push_back(*o);
+    else return Error{2, "", "unknown argument " + walker.current()};
   }
   return args;
 }
