@@ -173,6 +173,24 @@ TEST_F(StatementsApiTest, MissingVersionHeaderIsRejected) {
   EXPECT_EQ(p.status, 400);
 }
 
+TEST_F(StatementsApiTest, PagesNeverExceedQueryLimitMax) {
+  for (int i = 0; i < 5; i++)
+    ASSERT_EQ(post(statement("", "http://v/limit", activity("http://a/limit"))).status, 200);
+  auto& limits = shared_->config.limits;
+  const auto saved = limits;
+  limits.query_limit_max = 3;
+  for (const char* asked : {"0", "10", ""}) {
+    std::vector<std::pair<std::string, std::string>> query{{"verb", "http://v/limit"}};
+    if (*asked) query.emplace_back("limit", asked);
+    HttpResponse r = get(query);
+    EXPECT_EQ(r.status, 200);
+    json::Value page = body_json(r);
+    EXPECT_EQ(statement_ids(page).size(), 3u) << "limit=" << asked;
+    EXPECT_NE(page.get_string("more"), "") << "limit=" << asked;
+  }
+  limits = saved;
+}
+
 TEST_F(StatementsApiTest, UnsupportedVersionHeaderIsRejected) {
   EXPECT_EQ(get({}, "3.0.0").status, 400);
   EXPECT_EQ(get({}, "0.95").status, 400);

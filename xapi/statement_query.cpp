@@ -122,7 +122,7 @@ storage::StatementQuery to_storage_query(const StatementQueryParams& p, storage:
   q.store = store;
   q.required = p.terms;
   q.ascending = p.ascending;
-  if (!p.limit) q.limit = limits.limit_default;
+  if (!p.limit) q.limit = std::min(limits.limit_default, limits.limit_max);
   else q.limit = *p.limit == 0 ? limits.limit_max : std::min(*p.limit, limits.limit_max);
   if (p.since_micros) q.seq_min = storage::Seq(std::max<int64_t>(*p.since_micros + 1, 0));
   if (p.until_micros) q.seq_max = storage::Seq(std::max<int64_t>(*p.until_micros, 0));
