@@ -270,6 +270,20 @@ TEST(Attachments, RejectsExtraPart) {
              "matches no attachment");
 }
 
+TEST(Attachments, SubStatementAttachmentsAreMatchedToParts) {
+  std::string bytes = "inner";
+  json::Value s = parsed(statement(id_n(1), {}));
+  json::Object sub;
+  sub.append("objectType", "SubStatement");
+  sub.append("actor", *json::parse(R"({"mbox":"mailto:a@example.com"})"));
+  sub.append("verb", *json::parse(R"({"id":"http://example.com/v"})"));
+  sub.append("object", *json::parse(R"({"id":"http://example.com/o"})"));
+  sub.append("attachments", json::Value(json::Array{parsed(attachment(sha256(bytes)))}));
+  s.as_object().set("object", json::Value(std::move(sub)));
+  EXPECT_TRUE(reconcile(s, {part(bytes, sha256(bytes))}).ok());
+  expect_400(reconcile(s, {}), "object.attachments[0]", "no multipart part");
+}
+
 TEST(Attachments, RejectsMissingPart) {
   std::string one = "one", two = "two";
   json::Value s = parsed(statement(id_n(1), {attachment(sha256(one)), attachment(sha256(two))}));
