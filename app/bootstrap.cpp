@@ -7,7 +7,6 @@
 #include <iostream>
 
 #include "common/config.h"
-#include "storage/json_merge_operators.h"
 
 namespace scribe::app {
 
@@ -25,12 +24,8 @@ Result<Config> load_config(const std::string& config_file, const std::vector<std
 }
 
 storage::EngineOptions engine_options(const Config& config) {
-  storage::EngineOptions options{config.storage.data_dir, config.storage.block_cache_bytes,
-                                 config.storage.sync_writes};
-  options.merge_operators[size_t(storage::Family::Activities)] =
-      storage::make_activity_merge_operator();
-  options.merge_operators[size_t(storage::Family::Agents)] = storage::make_person_merge_operator();
-  return options;
+  return storage::EngineOptions{config.storage.data_dir, config.storage.block_cache_bytes,
+                                config.storage.sync_writes};
 }
 
 std::optional<std::pair<std::string, std::string>> read_bootstrap_file(const Config& config) {

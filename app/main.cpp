@@ -19,7 +19,6 @@
 #include "storage/commit_pipeline.h"
 #include "storage/document_store.h"
 #include "storage/engine.h"
-#include "storage/json_merge_operators.h"
 #include "storage/statement_reader.h"
 #include "xapi/router.h"
 #include "xapi/statement_prepare.h"
@@ -73,14 +72,7 @@ int serve(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  storage::EngineOptions engine_options{config->storage.data_dir,
-                                        config->storage.block_cache_bytes,
-                                        config->storage.sync_writes};
-  engine_options.merge_operators[size_t(storage::Family::Activities)] =
-      storage::make_activity_merge_operator();
-  engine_options.merge_operators[size_t(storage::Family::Agents)] =
-      storage::make_person_merge_operator();
-  auto engine = storage::Engine::open(engine_options);
+  auto engine = storage::Engine::open(app::engine_options(*config));
   if (!engine) return fail(engine.error().describe());
   auth::CredentialStore credentials(**engine);
   if (Status s = app::bootstrap_credential(*config, credentials); !s) return fail(s.error().describe());

@@ -23,7 +23,6 @@
 #include "common/json.h"
 #include "common/timestamp.h"
 #include "storage/engine.h"
-#include "storage/json_merge_operators.h"
 #include "storage/keys.h"
 #include "xapi/statement_prepare.h"
 #include "xapi/statement_validator.h"
@@ -137,9 +136,6 @@ Row rocksdb_run(const Args& a, const std::vector<storage::PreparedStatement>& pr
   storage::EngineOptions options;
   options.path = dir.string();
   options.sync_writes = sync;
-  options.merge_operators[size_t(storage::Family::Activities)] =
-      storage::make_activity_merge_operator();
-  options.merge_operators[size_t(storage::Family::Agents)] = storage::make_person_merge_operator();
   auto engine = storage::Engine::open(options);
   if (!engine) die(engine.error().describe());
   storage::Engine& e = **engine;

@@ -55,7 +55,7 @@ rocksdb::ColumnFamilyOptions family_options(Family f, const std::shared_ptr<rock
 }
 
 // Families written with Merge() always get their operator, whoever opens the engine.
-std::shared_ptr<rocksdb::MergeOperator> default_merge_operator(Family f) {
+std::shared_ptr<rocksdb::MergeOperator> merge_operator_for(Family f) {
   if (f == Family::Activities) return make_activity_merge_operator();
   if (f == Family::Agents) return make_person_merge_operator();
   return nullptr;
@@ -84,9 +84,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (size_t i = 0; i < size_t(Family::Count); i++) {
     descriptors.emplace_back(family_name(Family(i)), family_options(Family(i), cache));
-    descriptors.back().options.merge_operator = options.merge_operators[i]
-                                                    ? options.merge_operators[i]
-                                                    : default_merge_operator(Family(i));
+    descriptors.back().options.merge_operator = merge_operator_for(Family(i));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <rocksdb/db.h>
-#include <rocksdb/merge_operator.h>
 #include <rocksdb/write_batch.h>
 
 #include <memory>
@@ -33,8 +32,6 @@ struct EngineOptions {
   std::string path;
   uint64_t block_cache_bytes = 256ull << 20;
   bool sync_writes = true;
-  // Merge operators per family (nullptr: none); families written with Merge() need one.
-  std::shared_ptr<rocksdb::MergeOperator> merge_operators[size_t(Family::Count)] = {};
 };
 
 class Engine {

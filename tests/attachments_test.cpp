@@ -523,7 +523,7 @@ using test_support::TempDir;
 class AttachmentsApiTest : public SignedAttachmentsTest {
  protected:
   void SetUp() override {
-    auto e = test_support::open_test_engine(config_, dir_.path(), false);
+    auto e = test_support::open_test_engine(config_, dir_.path());
     ASSERT_TRUE(e.ok()) << e.error().describe();
     stack_.build(config_, std::move(*e));
     auto created = stack_.credentials->create(1, "http://lrs.example.com");

@@ -11,7 +11,6 @@
 
 #include "common/json.h"
 #include "storage/engine.h"
-#include "storage/json_merge_operators.h"
 #include "storage/statement_reader.h"
 #include "tests/support/temp_dir.h"
 #include "xapi/statement_prepare.h"
@@ -68,11 +67,7 @@ class CommitPipelineTest : public ::testing::Test {
   }
 
   void open(uint32_t queue_max) {
-    // Configured like the server: statements also write merge operands (Activities, Agents).
-    EngineOptions options{dir_.path(), 8 << 20, false};
-    options.merge_operators[size_t(Family::Activities)] = make_activity_merge_operator();
-    options.merge_operators[size_t(Family::Agents)] = make_person_merge_operator();
-    auto e = Engine::open(options);
+    auto e = Engine::open({dir_.path(), 8 << 20, false});
     ASSERT_TRUE(e.ok()) << e.error().describe();
     engine_ = std::move(*e);
     pipeline_ = std::make_unique<CommitPipeline>(*engine_, xapi::same_statement, queue_max);

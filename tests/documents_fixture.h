@@ -15,7 +15,6 @@
 #include "storage/commit_pipeline.h"
 #include "storage/document_store.h"
 #include "storage/engine.h"
-#include "storage/json_merge_operators.h"
 #include "storage/statement_reader.h"
 #include "xapi/router.h"
 #include "xapi/statement_prepare.h"
@@ -38,7 +37,7 @@ class DocumentsApiTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
     config_.limits.document_bytes_max = 4096;
-    auto e = test_support::open_test_engine(config_, dir_.path(), true);
+    auto e = test_support::open_test_engine(config_, dir_.path());
     ASSERT_TRUE(e.ok()) << e.error().describe();
     engine_ = std::move(*e);
     pipeline_ = std::make_unique<storage::CommitPipeline>(*engine_, same_statement,

@@ -19,7 +19,6 @@
 #include "common/timestamp.h"
 #include "storage/commit_pipeline.h"
 #include "storage/engine.h"
-#include "storage/json_merge_operators.h"
 #include "storage/statement_reader.h"
 #include "xapi/formats.h"
 #include "xapi/router.h"
@@ -89,8 +88,7 @@ class StatementsApiTest : public ::testing::Test {
 
   static void SetUpTestSuite() {
     shared_ = new Shared();
-    // Configured like the server (app/main.cpp): merge operators for Activities and Agents.
-    auto e = test_support::open_test_engine(shared_->config, shared_->dir.path(), true);
+    auto e = test_support::open_test_engine(shared_->config, shared_->dir.path());
     ASSERT_TRUE(e.ok()) << e.error().describe();
     shared_->stack.build(shared_->config, std::move(*e));
   }

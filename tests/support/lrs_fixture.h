@@ -15,7 +15,6 @@
 #include "common/result.h"
 #include "storage/commit_pipeline.h"
 #include "storage/engine.h"
-#include "storage/json_merge_operators.h"
 #include "storage/statement_reader.h"
 #include "xapi/router.h"
 #include "xapi/statement_prepare.h"
@@ -23,20 +22,13 @@
 
 namespace scribe::test_support {
 
-// Points `config` at `dir` for a test (no fsync, 8 MiB block cache) and opens the engine, with
-// the Activities and Agents merge operators when `merge_operators` (as app/main.cpp does).
-inline Result<std::unique_ptr<storage::Engine>> open_test_engine(Config& config, const std::string& dir,
-                                                                 bool merge_operators) {
+// Points `config` at `dir` for a test (no fsync, 8 MiB block cache) and opens the engine.
+inline Result<std::unique_ptr<storage::Engine>> open_test_engine(Config& config, const std::string& dir) {
   config.storage.data_dir = dir;
   config.storage.sync_writes = false;
   config.storage.block_cache_bytes = 8 << 20;
-  storage::EngineOptions options{config.storage.data_dir, config.storage.block_cache_bytes,
-                                 config.storage.sync_writes};
-  if (merge_operators) {
-    options.merge_operators[size_t(storage::Family::Activities)] = storage::make_activity_merge_operator();
-    options.merge_operators[size_t(storage::Family::Agents)] = storage::make_person_merge_operator();
-  }
-  return storage::Engine::open(options);
+  return storage::Engine::open(
+      {config.storage.data_dir, config.storage.block_cache_bytes, config.storage.sync_writes});
 }
 
 // Engine -> CommitPipeline / StatementReader -> StatementsResource, CredentialStore -> Router.
