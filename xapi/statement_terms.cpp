@@ -1,5 +1,7 @@
 #include "xapi/statement_terms.h"
 
+#include "common/text.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -14,12 +16,6 @@ constexpr char kSep = '\x1f';
 
 Term make_term(IndexKind kind, std::string_view text, uint8_t flags = 0) {
   return Term{kind, storage::hash_term(text), flags};
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 bool is_activity(const json::Value& object) {
@@ -119,9 +115,10 @@ class TermCollector {
 
 std::optional<std::string> agent_identity(const json::Value& agent) {
   if (!agent.is_object()) return std::nullopt;
-  if (auto v = agent.get_string("mbox"); !v.empty()) return "mbox" + std::string(1, kSep) + lower(v);
+  if (auto v = agent.get_string("mbox"); !v.empty())
+    return "mbox" + std::string(1, kSep) + text::ascii_lower(v);
   if (auto v = agent.get_string("mbox_sha1sum"); !v.empty())
-    return "mbox_sha1sum" + std::string(1, kSep) + lower(v);
+    return "mbox_sha1sum" + std::string(1, kSep) + text::ascii_lower(v);
   if (auto v = agent.get_string("openid"); !v.empty())
     return "openid" + std::string(1, kSep) + std::string(v);
   if (const json::Value* account = agent.get("account"); account && account->is_object()) {
@@ -142,7 +139,7 @@ Term activity_term(const std::string& activity_id, bool related) {
 }
 
 Term registration_term(const std::string& registration) {
-  return make_term(IndexKind::Registration, lower(registration));
+  return make_term(IndexKind::Registration, text::ascii_lower(registration));
 }
 
 std::vector<Term> statement_terms(const json::Value& statement) {

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "common/json.h"
+#include "common/text.h"
 #include "common/timestamp.h"
 #include "xapi/attachments.h"
 #include "xapi/formats.h"
@@ -218,8 +219,7 @@ HttpResponse StatementsResource::with_attachments(
     const json::Value* list = parsed ? parsed->get("attachments") : nullptr;
     if (!list || !list->is_array()) continue;
     for (const auto& a : list->as_array()) {
-      std::string sha2(a.get_string("sha2"));
-      for (char& c : sha2) c = char(std::tolower(static_cast<unsigned char>(c)));
+      std::string sha2 = text::ascii_lower(a.get_string("sha2"));
       if (sha2.empty() || std::find(sent.begin(), sent.end(), sha2) != sent.end()) continue;
       auto bytes = reader_.attachment(store, sha2);
       if (!bytes) return error_response(bytes.error());
