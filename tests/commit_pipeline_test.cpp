@@ -57,6 +57,26 @@ std::string id_n(int n) {
   return buf;
 }
 
+// Holds the committer thread itself, inside the duplicate-id comparison of a re-sent statement,
+// so that later submissions pile up in the queue and are drained together as one group.
+// (Holding a `done` callback would not do: replies run on the syncer thread.)
+class CommitterGate {
+ public:
+  std::function<void()> hook() {
+    return [this] {
+      entered_.set_value();
+      release_future_.wait();
+    };
+  }
+  void wait_entered() { entered_.get_future().wait(); }
+  void release() { release_.set_value(); }
+
+ private:
+  std::promise<void> entered_;
+  std::promise<void> release_;
+  std::shared_future<void> release_future_ = release_.get_future().share();
+};
+
 class CommitPipelineTest : public ::testing::Test {
  protected:
   void SetUp() override { open(65536); }
@@ -70,7 +90,11 @@ class CommitPipelineTest : public ::testing::Test {
     auto e = Engine::open({dir_.path(), 8 << 20, false});
     ASSERT_TRUE(e.ok()) << e.error().describe();
     engine_ = std::move(*e);
-    pipeline_ = std::make_unique<CommitPipeline>(*engine_, xapi::same_statement, queue_max);
+    auto same = [this](std::string_view stored, const PreparedStatement& p) {
+      if (auto hold = std::exchange(committer_hold_, nullptr)) hold();
+      return xapi::same_statement(stored, p);
+    };
+    pipeline_ = std::make_unique<CommitPipeline>(*engine_, same, queue_max);
     reader_ = std::make_unique<StatementReader>(*engine_);
   }
 
@@ -90,6 +114,18 @@ class CommitPipelineTest : public ::testing::Test {
     r.done = [promise](WriteOutcome o) { promise->set_value(std::move(o)); };
     EXPECT_TRUE(pipeline_->submit(std::move(r)));
     return future.get();
+  }
+
+  // Stores `text`, then re-sends it with `gate` armed: the committer stops in the comparison.
+  void hold_committer(CommitterGate& gate, const std::string& text) {
+    ASSERT_TRUE(submit_one(text).status.ok());
+    committer_hold_ = gate.hook();
+    WriteRequest resend;
+    resend.store = 1;
+    resend.statements.push_back(prepare(text));
+    resend.done = [](WriteOutcome) {};
+    ASSERT_TRUE(pipeline_->submit(std::move(resend)));
+    gate.wait_entered();
   }
 
   WriteOutcome submit_one(const std::string& text, StoreId store = 1) {
@@ -121,6 +157,7 @@ class CommitPipelineTest : public ::testing::Test {
   TempDir dir_{"/tmp/scribe-pipeline"};
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<CommitPipeline> pipeline_;
+  std::function<void()> committer_hold_;  // run once by the comparator, on the committer thread
   std::unique_ptr<StatementReader> reader_;
 };
 
@@ -353,29 +390,6 @@ TEST_F(CommitPipelineTest, StoresNeverConflict) {
   EXPECT_NE(get(id_n(1), 2)->json.find("http://b"), std::string::npos);
 }
 
-// Holds the committer inside a `done` callback so that later submissions pile up in the queue
-// and are drained together as one group.
-class CommitterGate {
- public:
-  WriteRequest blocking_request(PreparedStatement statement) {
-    WriteRequest r;
-    r.store = 1;
-    r.statements.push_back(std::move(statement));
-    r.done = [this](WriteOutcome) {
-      entered_.set_value();
-      release_future_.wait();
-    };
-    return r;
-  }
-  void wait_entered() { entered_.get_future().wait(); }
-  void release() { release_.set_value(); }
-
- private:
-  std::promise<void> entered_;
-  std::promise<void> release_;
-  std::shared_future<void> release_future_ = release_.get_future().share();
-};
-
 struct Waiter {
   std::shared_ptr<std::promise<WriteOutcome>> promise = std::make_shared<std::promise<WriteOutcome>>();
   std::future<WriteOutcome> future = promise->get_future();
@@ -398,9 +412,7 @@ std::vector<PreparedStatement> one(PreparedStatement p) {
 TEST_F(CommitPipelineTest, SubmitReturnsFalseWhenTheQueueIsFull) {
   reopen(1);
   CommitterGate gate;
-  ASSERT_TRUE(pipeline_->submit(
-      gate.blocking_request(prepare(statement_text(id_n(1), "http://v", activity("http://a"))))));
-  gate.wait_entered();  // the committer is busy; the queue is empty
+  hold_committer(gate, statement_text(id_n(1), "http://v", activity("http://a")));
 
   Waiter queued;
   ASSERT_TRUE(pipeline_->submit(
@@ -422,9 +434,7 @@ TEST_F(CommitPipelineTest, SubmitReturnsFalseWhenTheQueueIsFull) {
 
 TEST_F(CommitPipelineTest, DecidesRequestsOfOneGroupInOrder) {
   CommitterGate gate;
-  ASSERT_TRUE(pipeline_->submit(
-      gate.blocking_request(prepare(statement_text(id_n(1), "http://v", activity("http://a"))))));
-  gate.wait_entered();
+  hold_committer(gate, statement_text(id_n(1), "http://v", activity("http://a")));
 
   // Three requests drained together: the first stores S5, the second re-sends it (no-op), the
   // third conflicts with it (409) although S5 is not yet on disk when they are decided.
@@ -453,9 +463,7 @@ TEST_F(CommitPipelineTest, DecidesRequestsOfOneGroupInOrder) {
 
 TEST_F(CommitPipelineTest, BackfillsAcrossRequestsOfOneGroup) {
   CommitterGate gate;
-  ASSERT_TRUE(pipeline_->submit(
-      gate.blocking_request(prepare(statement_text(id_n(9), "http://v", activity("http://a"))))));
-  gate.wait_entered();
+  hold_committer(gate, statement_text(id_n(9), "http://v", activity("http://a")));
   Waiter referrer, target;
   ASSERT_TRUE(pipeline_->submit(referrer.request(
       one(prepare(statement_text(id_n(2), "http://ref-verb", statement_ref(id_n(1))))))));
