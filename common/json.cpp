@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace scribe::json {
 
@@ -38,9 +39,11 @@ bool Object::erase(std::string_view key) {
   return false;
 }
 
-void Object::append(std::string key, Value value) {
-  members_.emplace_back(std::move(key), std::move(value));
+Value& Object::append(std::string key, Value value) {
+  return members_.emplace_back(std::move(key), std::move(value)).second;
 }
+
+void Object::reserve(size_t n) { members_.reserve(n); }
 
 double Value::as_double() const {
   if (kind() == Kind::Int) return static_cast<double>(std::get<int64_t>(v_));
@@ -86,42 +89,70 @@ bool operator==(const Value& a, const Value& b) {
 
 namespace {
 
-Result<Value> convert(simdjson::dom::element e, int depth) {
+// Builds the tree for one simdjson element into `out`. Returns false with `error` set on the
+// first fault; the happy path carries no Result/Error per node (this runs for every value of
+// every statement received).
+bool convert(simdjson::dom::element e, int depth, Value& out, Error& error) {
   constexpr int kMaxDepth = 64;
-  if (depth > kMaxDepth) return bad_request("", "JSON nested too deeply");
+  if (depth > kMaxDepth) {
+    error = bad_request("", "JSON nested too deeply");
+    return false;
+  }
   using T = simdjson::dom::element_type;
   switch (e.type()) {
-    case T::NULL_VALUE: return Value();
-    case T::BOOL: return Value(bool(e.get_bool()));
-    case T::INT64: return Value(int64_t(e.get_int64()));
-    case T::UINT64: return Value(double(uint64_t(e.get_uint64())));
-    case T::DOUBLE: return Value(double(e.get_double()));
-    case T::STRING: return Value(std::string_view(e.get_string()));
+    case T::NULL_VALUE: out = Value(); return true;
+    case T::BOOL: out = Value(bool(e.get_bool())); return true;
+    case T::INT64: out = Value(int64_t(e.get_int64())); return true;
+    case T::UINT64: out = Value(double(uint64_t(e.get_uint64()))); return true;
+    case T::DOUBLE: out = Value(double(e.get_double())); return true;
+    case T::STRING: out = Value(std::string_view(e.get_string())); return true;
     case T::ARRAY: {
-      Array out;
       simdjson::dom::array arr = e.get_array();
-      out.reserve(arr.size());
-      for (simdjson::dom::element child : arr) {
-        auto r = convert(child, depth + 1);
-        if (!r) return r;
-        out.push_back(std::move(*r));
-      }
-      return Value(std::move(out));
+      Array items(arr.size());
+      size_t i = 0;
+      for (simdjson::dom::element child : arr)
+        if (!convert(child, depth + 1, items[i++], error)) return false;
+      out = Value(std::move(items));
+      return true;
     }
     case T::OBJECT: {
-      Object out;
-      for (auto field : simdjson::dom::object(e.get_object())) {
-        if (out.find(field.key)) {
-          return bad_request(std::string(field.key), "duplicate property in JSON object");
+      simdjson::dom::object obj = e.get_object();
+      Object members;
+      members.reserve(obj.size());
+      for (auto field : obj) {
+        if (members.find(field.key)) {
+          error = bad_request(std::string(field.key), "duplicate property in JSON object");
+          return false;
         }
-        auto r = convert(field.value, depth + 1);
-        if (!r) return r;
-        out.append(std::string(field.key), std::move(*r));
+        Value& v = members.append(std::string(field.key), Value());
+        if (!convert(field.value, depth + 1, v, error)) return false;
       }
-      return Value(std::move(out));
+      out = Value(std::move(members));
+      return true;
     }
   }
-  return bad_request("", "unsupported JSON value");
+  error = bad_request("", "unsupported JSON value");
+  return false;
+}
+
+// Bytes that must be escaped in a JSON string: control characters, '"' and '\\'.
+constexpr bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// Index of the first byte of s[from..] that needs an escape, or s.size(). Tests eight bytes
+// at a time (SWAR): most strings in statements (IRIs, names, UUIDs) need no escape at all.
+size_t next_escape(std::string_view s, size_t from) {
+  constexpr uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return (v - ones) & ~v & highs; };
+  size_t i = from;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const uint64_t below_space = (w - ones * 0x20) & ~w & highs;  // some byte < 0x20
+    if (below_space | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) break;
+  }
+  for (; i < s.size(); i++)
+    if (needs_escape(static_cast<unsigned char>(s[i]))) return i;
+  return s.size();
 }
 
 }  // namespace
@@ -132,19 +163,20 @@ Result<Value> parse(std::string_view text) {
   simdjson::dom::element root;
   auto err = parser.parse(padded).get(root);
   if (err) return bad_request("", std::string("invalid JSON: ") + simdjson::error_message(err));
-  return convert(root, 0);
+  Value out;
+  Error error;
+  if (!convert(root, 0, out, error)) return error;
+  return out;
 }
 
 void append_quoted(std::string_view s, std::string& out) {
   static const char* hex = "0123456789abcdef";
   out.push_back('"');
-  // Copy runs of characters that need no escape in one append.
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); i++) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = next_escape(s, 0); i < s.size(); i = next_escape(s, run)) {
     out.append(s.data() + run, i - run);
     run = i + 1;
+    const unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -219,6 +251,7 @@ void serialize_to(const Value& v, std::string& out) {
 
 std::string serialize(const Value& value) {
   std::string out;
+  out.reserve(value.is_object() || value.is_array() ? 1024 : 32);  // a statement is ~1-2 KB
   serialize_to(value, out);
   return out;
 }

@@ -27,7 +27,9 @@ class Object {
   // Sets key to value, replacing an existing member in place or appending a new one.
   void set(std::string key, Value value);
   bool erase(std::string_view key);
-  void append(std::string key, Value value);  // no duplicate check: the caller knows
+  // No duplicate check: the caller knows. Returns the appended member's value.
+  Value& append(std::string key, Value value);
+  void reserve(size_t n);
   // Defined after Value, which must be complete for them (clang insists).
   size_t size() const;
   bool empty() const;

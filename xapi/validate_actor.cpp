@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view kIfis[] = {"mbox", "mbox_sha1sum", "openid", "account"};
 
-Status check_account(const json::Value& v, const std::string& path) {
+Status check_account(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(only_keys(v, path, {"homePage", "name"}));
   SCRIBE_CHECK(require_key(v, path, "homePage"));
   SCRIBE_CHECK(require_key(v, path, "name"));
@@ -19,31 +19,31 @@ Status check_account(const json::Value& v, const std::string& path) {
   return expect_string(*v.get("name"), child(path, "name"));
 }
 
-Status check_mbox(const json::Value& v, const std::string& path) {
+Status check_mbox(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(expect_string(v, path));
   if (!is_mailto_iri(v.as_string())) return invalid(path, "must be a mailto: IRI of an e-mail address");
   return Status::success();
 }
 
-Status check_sha1(const json::Value& v, const std::string& path) {
+Status check_sha1(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(expect_string(v, path));
   if (!is_sha1_hex(v.as_string())) return invalid(path, "must be 40 hexadecimal digits (SHA-1)");
   return Status::success();
 }
 
 // Validates whichever IFIs are present (their count is checked by the caller).
-Status check_ifi_values(const json::Value& v, const std::string& path) {
+Status check_ifi_values(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(optional_member(v, path, "mbox", check_mbox));
   SCRIBE_CHECK(optional_member(v, path, "mbox_sha1sum", check_sha1));
   SCRIBE_CHECK(optional_member(v, path, "openid", expect_iri));
   return optional_member(v, path, "account", check_account);
 }
 
-Status check_members(const json::Value& v, const std::string& path) {
+Status check_members(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(expect_array(v, path));
   const json::Array& members = v.as_array();
   for (size_t i = 0; i < members.size(); ++i) {
-    const std::string at = index(path, i);
+    const Path at = index(path, i);
     SCRIBE_CHECK(expect_object(members[i], at));
     if (members[i].get_string("objectType") == "Group")
       return invalid(child(at, "objectType"), "a Group cannot be a member of a Group");
@@ -60,7 +60,7 @@ int count_ifis(const json::Value& actor) {
   return n;
 }
 
-Status check_agent(const json::Value& v, const std::string& path) {
+Status check_agent(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(only_keys(v, path,
                          {"objectType", "name", "mbox", "mbox_sha1sum", "openid", "account"}));
   SCRIBE_CHECK(expect_object_type(v, path, "Agent", false));
@@ -73,7 +73,7 @@ Status check_agent(const json::Value& v, const std::string& path) {
   return check_ifi_values(v, path);
 }
 
-Status check_group(const json::Value& v, const std::string& path) {
+Status check_group(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(only_keys(
       v, path, {"objectType", "name", "member", "mbox", "mbox_sha1sum", "openid", "account"}));
   SCRIBE_CHECK(expect_object_type(v, path, "Group", true));
@@ -90,7 +90,7 @@ Status check_group(const json::Value& v, const std::string& path) {
   return Status::success();
 }
 
-Status check_actor(const json::Value& v, const std::string& path) {
+Status check_actor(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(expect_object(v, path));
   const json::Value* type = v.get("objectType");
   if (type && type->is_string() && type->as_string() == "Group") return check_group(v, path);
@@ -100,7 +100,7 @@ Status check_actor(const json::Value& v, const std::string& path) {
 }
 
 // An Agent, or (3-legged OAuth) an anonymous Group of exactly two Agents.
-Status check_authority(const json::Value& v, const std::string& path) {
+Status check_authority(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(check_actor(v, path));
   if (v.get_string("objectType") != "Group") return Status::success();
   if (count_ifis(v) != 0) return invalid(path, "a Group authority must be anonymous");
@@ -112,13 +112,14 @@ Status check_authority(const json::Value& v, const std::string& path) {
 }  // namespace detail
 
 Status validate_actor(const json::Value& actor, Version, const std::string& path) {
-  return detail::check_actor(actor, path);
+  return detail::check_actor(actor, detail::Path(path));
 }
 
 Status validate_agent_param(const json::Value& agent, Version, const std::string& path) {
-  SCRIBE_CHECK(detail::check_actor(agent, path));
+  const detail::Path at(path);
+  SCRIBE_CHECK(detail::check_actor(agent, at));
   if (detail::count_ifis(agent) != 1)
-    return detail::invalid(path, "must be identified by exactly one inverse functional identifier");
+    return detail::invalid(at, "must be identified by exactly one inverse functional identifier");
   return Status::success();
 }
 

@@ -20,12 +20,12 @@ const char* kind_name(json::Kind k) {
   return "a value";
 }
 
-Status type_error(const json::Value& v, const std::string& path, std::string_view expected) {
+Status type_error(const json::Value& v, const Path& path, std::string_view expected) {
   return invalid(path, "must be " + std::string(expected) + ", not " + kind_name(v.kind()));
 }
 
 // A string check: type first, then the format predicate.
-Status expect_format(const json::Value& v, const std::string& path, bool (*pred)(std::string_view),
+Status expect_format(const json::Value& v, const Path& path, bool (*pred)(std::string_view),
                      std::string_view message) {
   SCRIBE_CHECK(expect_string(v, path));
   if (!pred(v.as_string())) return invalid(path, std::string(message));
@@ -40,43 +40,51 @@ const Rules& rules_for(Version v) {
   return v == Version::V2_0_0 ? k200 : k103;
 }
 
-std::string child(const std::string& path, std::string_view key) {
-  if (path.empty()) return std::string(key);
+void Path::append_to(std::string& out) const {
+  if (!parent_) {
+    out.append(text_);
+    return;
+  }
+  parent_->append_to(out);
+  if (index_ != kNoIndex) {
+    out.append("[").append(std::to_string(index_)).append("]");
+    return;
+  }
+  if (!out.empty()) out.push_back('.');
+  out.append(text_);
+}
+
+std::string Path::str() const {
   std::string out;
-  out.reserve(path.size() + 1 + key.size());
-  out.append(path).append(".").append(key);
+  append_to(out);
   return out;
 }
 
-std::string index(const std::string& path, size_t i) {
-  return path + "[" + std::to_string(i) + "]";
+Error invalid(const Path& path, std::string message) {
+  return bad_request(path.str(), std::move(message));
 }
 
-Error invalid(const std::string& path, std::string message) {
-  return bad_request(path, std::move(message));
-}
-
-Status expect_object(const json::Value& v, const std::string& path) {
+Status expect_object(const json::Value& v, const Path& path) {
   return v.is_object() ? Status::success() : type_error(v, path, "an object");
 }
 
-Status expect_array(const json::Value& v, const std::string& path) {
+Status expect_array(const json::Value& v, const Path& path) {
   return v.is_array() ? Status::success() : type_error(v, path, "an array");
 }
 
-Status expect_string(const json::Value& v, const std::string& path) {
+Status expect_string(const json::Value& v, const Path& path) {
   return v.is_string() ? Status::success() : type_error(v, path, "a string");
 }
 
-Status expect_bool(const json::Value& v, const std::string& path) {
+Status expect_bool(const json::Value& v, const Path& path) {
   return v.is_bool() ? Status::success() : type_error(v, path, "a boolean");
 }
 
-Status expect_number(const json::Value& v, const std::string& path) {
+Status expect_number(const json::Value& v, const Path& path) {
   return v.is_number() ? Status::success() : type_error(v, path, "a number");
 }
 
-Status only_keys(const json::Value& v, const std::string& path,
+Status only_keys(const json::Value& v, const Path& path,
                  std::initializer_list<std::string_view> allowed) {
   SCRIBE_CHECK(expect_object(v, path));
   for (const auto& [key, value] : v.as_object()) {
@@ -87,54 +95,54 @@ Status only_keys(const json::Value& v, const std::string& path,
   return Status::success();
 }
 
-Status require_key(const json::Value& obj, const std::string& path, std::string_view key) {
+Status require_key(const json::Value& obj, const Path& path, std::string_view key) {
   return obj.get(key) ? Status::success() : invalid(child(path, key), "is required");
 }
 
-Status expect_object_type(const json::Value& obj, const std::string& path,
+Status expect_object_type(const json::Value& obj, const Path& path,
                           std::string_view expected, bool required) {
   const json::Value* t = obj.get("objectType");
-  const std::string at = child(path, "objectType");
+  const Path at = child(path, "objectType");
   if (!t) return required ? invalid(at, "is required") : Status::success();
   SCRIBE_CHECK(expect_string(*t, at));
   if (t->as_string() != expected) return invalid(at, "must be \"" + std::string(expected) + "\"");
   return Status::success();
 }
 
-Status expect_iri(const json::Value& v, const std::string& path) {
+Status expect_iri(const json::Value& v, const Path& path) {
   return expect_format(v, path, is_iri, "not a valid IRI");
 }
 
-Status expect_irl(const json::Value& v, const std::string& path) {
+Status expect_irl(const json::Value& v, const Path& path) {
   return expect_format(v, path, is_irl, "not a valid IRL");
 }
 
-Status expect_uuid(const json::Value& v, const std::string& path) {
+Status expect_uuid(const json::Value& v, const Path& path) {
   return expect_format(v, path, is_uuid, "not a valid UUID");
 }
 
-Status expect_language_tag(const json::Value& v, const std::string& path) {
+Status expect_language_tag(const json::Value& v, const Path& path) {
   return expect_format(v, path, is_language_tag, "not a valid RFC 5646 language tag");
 }
 
-Status expect_language_map(const json::Value& v, const std::string& path) {
+Status expect_language_map(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(expect_object(v, path));
   for (const auto& [key, value] : v.as_object()) {
-    const std::string at = child(path, key);
+    const Path at = child(path, key);
     if (!is_language_tag(key)) return invalid(at, "key is not a valid RFC 5646 language tag");
     SCRIBE_CHECK(expect_string(value, at));
   }
   return Status::success();
 }
 
-Status expect_extensions(const json::Value& v, const std::string& path) {
+Status expect_extensions(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(expect_object(v, path));
   for (const auto& [key, value] : v.as_object())
     if (!is_iri(key)) return invalid(child(path, key), "extension key is not a valid IRI");
   return Status::success();  // values are free-form, null included
 }
 
-Status expect_timestamp(const json::Value& v, const std::string& path, const Rules& rules) {
+Status expect_timestamp(const json::Value& v, const Path& path, const Rules& rules) {
   SCRIBE_CHECK(expect_string(v, path));
   auto parsed = parse_timestamp(v.as_string(), rules.timestamp_requires_zone);
   if (!parsed) return invalid(path, "not a valid ISO 8601 timestamp: " + parsed.error().message);

@@ -35,38 +35,57 @@ struct Scope {
   bool in_substatement = false;
 };
 
-std::string child(const std::string& path, std::string_view key);  // "a.b" (or "b" at the root)
-std::string index(const std::string& path, size_t i);               // "a.b[3]"
+// A property path, built lazily: a chain of segments living on the validators' stacks, so
+// checking a valid statement allocates no path strings; str() renders "a.b[3].c" only when a
+// check fails. A Path refers to its parent and its key: keep it no longer than either (bind
+// child(child(p, "a"), "b") only within one expression, never to a local).
+class Path {
+ public:
+  explicit Path(std::string_view root = {}) : text_(root) {}  // e.g. "" or "[3]"
+  Path(const Path& parent, std::string_view key) : parent_(&parent), text_(key) {}
+  Path(const Path& parent, size_t index) : parent_(&parent), index_(index) {}
+  std::string str() const;
 
-Error invalid(const std::string& path, std::string message);
+ private:
+  void append_to(std::string& out) const;
+  static constexpr size_t kNoIndex = size_t(-1);
+  const Path* parent_ = nullptr;
+  std::string_view text_;  // the root text, or this segment's key
+  size_t index_ = kNoIndex;
+};
+
+inline Path child(const Path& path, std::string_view key) { return Path(path, key); }  // "a.b"
+inline Path index(const Path& path, size_t i) { return Path(path, i); }                // "a.b[3]"
+
+Error invalid(const Path& path, std::string message);
 
 // Type checks: the message names the expected and the actual JSON type.
-Status expect_object(const json::Value& v, const std::string& path);
-Status expect_array(const json::Value& v, const std::string& path);
-Status expect_string(const json::Value& v, const std::string& path);
-Status expect_bool(const json::Value& v, const std::string& path);
-Status expect_number(const json::Value& v, const std::string& path);
+Status expect_object(const json::Value& v, const Path& path);
+Status expect_array(const json::Value& v, const Path& path);
+Status expect_string(const json::Value& v, const Path& path);
+Status expect_bool(const json::Value& v, const Path& path);
+Status expect_number(const json::Value& v, const Path& path);
 
 // v must be an object whose keys are all in `allowed` (case-sensitive).
-Status only_keys(const json::Value& v, const std::string& path,
+Status only_keys(const json::Value& v, const Path& path,
                  std::initializer_list<std::string_view> allowed);
 // A required member: fails with "<path>.<key>: is required" when absent.
-Status require_key(const json::Value& obj, const std::string& path, std::string_view key);
+Status require_key(const json::Value& obj, const Path& path, std::string_view key);
 // obj.objectType must equal `expected`; `required` decides whether absence is allowed.
-Status expect_object_type(const json::Value& obj, const std::string& path,
+Status expect_object_type(const json::Value& obj, const Path& path,
                           std::string_view expected, bool required);
 
-Status expect_iri(const json::Value& v, const std::string& path);
-Status expect_irl(const json::Value& v, const std::string& path);
-Status expect_uuid(const json::Value& v, const std::string& path);
-Status expect_language_tag(const json::Value& v, const std::string& path);
-Status expect_language_map(const json::Value& v, const std::string& path);
-Status expect_extensions(const json::Value& v, const std::string& path);
-Status expect_timestamp(const json::Value& v, const std::string& path, const Rules& rules);
+Status expect_iri(const json::Value& v, const Path& path);
+Status expect_irl(const json::Value& v, const Path& path);
+Status expect_uuid(const json::Value& v, const Path& path);
+Status expect_language_tag(const json::Value& v, const Path& path);
+Status expect_language_map(const json::Value& v, const Path& path);
+Status expect_extensions(const json::Value& v, const Path& path);
+Status expect_timestamp(const json::Value& v, const Path& path, const Rules& rules);
 
 // Runs `check(value, path)` on obj[key] when present.
 template <class Check>
-Status optional_member(const json::Value& obj, const std::string& path, std::string_view key,
+Status optional_member(const json::Value& obj, const Path& path, std::string_view key,
                        Check check) {
   const json::Value* v = obj.get(key);
   return v ? check(*v, child(path, key)) : Status::success();

@@ -7,7 +7,7 @@ namespace scribe::xapi::detail {
 namespace {
 
 // One Activity, or an array of them (a single object is accepted and stored as an array).
-Status check_context_activity_list(const json::Value& v, const std::string& path) {
+Status check_context_activity_list(const json::Value& v, const Path& path) {
   if (v.is_object()) return check_activity(v, path);
   SCRIBE_CHECK(expect_array(v, path));
   const json::Array& items = v.as_array();
@@ -15,14 +15,14 @@ Status check_context_activity_list(const json::Value& v, const std::string& path
   return Status::success();
 }
 
-Status check_context_activities(const json::Value& v, const std::string& path) {
+Status check_context_activities(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(only_keys(v, path, {"parent", "grouping", "category", "other"}));
   for (std::string_view key : {"parent", "grouping", "category", "other"})
     SCRIBE_CHECK(optional_member(v, path, key, check_context_activity_list));
   return Status::success();
 }
 
-Status check_relevant_types(const json::Value& v, const std::string& path) {
+Status check_relevant_types(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(expect_array(v, path));
   const json::Array& items = v.as_array();
   if (items.empty()) return invalid(path, "must not be empty");
@@ -31,13 +31,13 @@ Status check_relevant_types(const json::Value& v, const std::string& path) {
 }
 
 // contextAgents / contextGroups: arrays of {objectType, <member>, relevantTypes}.
-Status check_context_parties(const json::Value& v, const std::string& path,
+Status check_context_parties(const json::Value& v, const Path& path,
                              std::string_view object_type, std::string_view member,
-                             Status (*check_member)(const json::Value&, const std::string&)) {
+                             Status (*check_member)(const json::Value&, const Path&)) {
   SCRIBE_CHECK(expect_array(v, path));
   const json::Array& items = v.as_array();
   for (size_t i = 0; i < items.size(); ++i) {
-    const std::string at = index(path, i);
+    const Path at = index(path, i);
     SCRIBE_CHECK(only_keys(items[i], at, {"objectType", member, "relevantTypes"}));
     SCRIBE_CHECK(expect_object_type(items[i], at, object_type, true));
     SCRIBE_CHECK(require_key(items[i], at, member));
@@ -47,11 +47,11 @@ Status check_context_parties(const json::Value& v, const std::string& path,
   return Status::success();
 }
 
-Status check_context_agents(const json::Value& v, const std::string& path) {
+Status check_context_agents(const json::Value& v, const Path& path) {
   return check_context_parties(v, path, "contextAgent", "agent", check_agent);
 }
 
-Status check_context_groups(const json::Value& v, const std::string& path) {
+Status check_context_groups(const json::Value& v, const Path& path) {
   return check_context_parties(v, path, "contextGroup", "group", check_group);
 }
 
@@ -61,7 +61,7 @@ bool is_activity(const json::Value* object) {
   return !t || (t->is_string() && t->as_string() == "Activity");
 }
 
-Status check_keys(const json::Value& v, const Scope& scope, const std::string& path) {
+Status check_keys(const json::Value& v, const Scope& scope, const Path& path) {
   if (scope.rules.context_agents_and_groups)
     return only_keys(v, path,
                      {"registration", "instructor", "team", "contextActivities", "revision",
@@ -75,7 +75,7 @@ Status check_keys(const json::Value& v, const Scope& scope, const std::string& p
 }  // namespace
 
 Status check_context(const json::Value& v, const json::Value* object, const Scope& scope,
-                     const std::string& path) {
+                     const Path& path) {
   SCRIBE_CHECK(check_keys(v, scope, path));
   SCRIBE_CHECK(optional_member(v, path, "registration", expect_uuid));
   SCRIBE_CHECK(optional_member(v, path, "instructor", check_actor));

@@ -13,26 +13,26 @@
 namespace scribe::xapi::detail {
 
 // Actors (validate_actor.cpp).
-Status check_actor(const json::Value& v, const std::string& path);  // Agent or Group
-Status check_agent(const json::Value& v, const std::string& path);  // objectType absent/"Agent"
-Status check_group(const json::Value& v, const std::string& path);  // objectType "Group"
-Status check_authority(const json::Value& v, const std::string& path);
+Status check_actor(const json::Value& v, const Path& path);  // Agent or Group
+Status check_agent(const json::Value& v, const Path& path);  // objectType absent/"Agent"
+Status check_group(const json::Value& v, const Path& path);  // objectType "Group"
+Status check_authority(const json::Value& v, const Path& path);
 // The number of inverse functional identifiers (mbox, mbox_sha1sum, openid, account) present.
 int count_ifis(const json::Value& actor);
 
 // Objects (validate_object.cpp).
-Status check_object(const json::Value& v, const Scope& scope, const std::string& path);
-Status check_activity(const json::Value& v, const std::string& path);
-Status check_statement_ref(const json::Value& v, const std::string& path);
+Status check_object(const json::Value& v, const Scope& scope, const Path& path);
+Status check_activity(const json::Value& v, const Path& path);
+Status check_statement_ref(const json::Value& v, const Path& path);
 
 // Context (validate_context.cpp); `object` is the statement's object, for the revision/platform rule.
 Status check_context(const json::Value& v, const json::Value* object, const Scope& scope,
-                     const std::string& path);
+                     const Path& path);
 
 // Result (validate_result.cpp).
-Status check_result(const json::Value& v, const std::string& path);
+Status check_result(const json::Value& v, const Path& path);
 
 // Statement bodies (statement_validator.cpp).
-Status check_substatement(const json::Value& v, const Scope& scope, const std::string& path);
+Status check_substatement(const json::Value& v, const Scope& scope, const Path& path);
 
 }  // namespace scribe::xapi::detail

@@ -6,7 +6,7 @@ namespace scribe::xapi::detail {
 
 namespace {
 
-Status check_score(const json::Value& v, const std::string& path) {
+Status check_score(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(only_keys(v, path, {"scaled", "raw", "min", "max"}));
   for (std::string_view key : {"scaled", "raw", "min", "max"})
     SCRIBE_CHECK(optional_member(v, path, key, expect_number));
@@ -25,7 +25,7 @@ Status check_score(const json::Value& v, const std::string& path) {
   return Status::success();
 }
 
-Status check_duration(const json::Value& v, const std::string& path) {
+Status check_duration(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(expect_string(v, path));
   if (!is_iso8601_duration(v.as_string()))
     return invalid(path, "not a valid ISO 8601 duration (PnYnMnDTnHnMnS or PnW)");
@@ -34,7 +34,7 @@ Status check_duration(const json::Value& v, const std::string& path) {
 
 }  // namespace
 
-Status check_result(const json::Value& v, const std::string& path) {
+Status check_result(const json::Value& v, const Path& path) {
   SCRIBE_CHECK(only_keys(v, path,
                          {"score", "success", "completion", "response", "duration", "extensions"}));
   SCRIBE_CHECK(optional_member(v, path, "score", check_score));
