@@ -7,6 +7,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,10 @@ class Engine {
   Status sync_wal();
   // Point read; NotFound is reported as found=false, other failures as an Error.
   Result<bool> get(Family f, const std::string& key, std::string* value) const;
+  // Batched point reads (one pass over the files for all keys): values[i] is nullopt when
+  // keys[i] is absent. Any other failure fails the whole call.
+  Status multi_get(Family f, const std::vector<std::string>& keys,
+                   std::vector<std::optional<std::string>>& values) const;
 
  private:
   Engine() = default;
