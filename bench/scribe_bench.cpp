@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -37,6 +38,7 @@ connection:  --host 127.0.0.1 --port N | --port-file FILE   --base-path /xapi
 load:        --connections N (1)  --rate R (open loop, requests/s; default closed loop)
              --requests N  --duration SECONDS (10)   (every run is bounded by both)
 ingest:      --batch 1|10|100|1000 (100)  --start I (first statement index, 0)
+             --pregenerate-mb M (1024: bodies built before the clock starts, at most M MB)
 mixed:       --read-percent P (80)  --batch N (1)  --start I  --preloaded N
 query:       --preloaded N (statements [0,N) are stored)  --limit N (page size, 100)
              --queries agent,verb,activity,registration,related_agents,related_activities,
@@ -60,6 +62,7 @@ struct Args {
   uint64_t start = 0, preloaded = 0, count = 0;
   uint32_t limit = 100;
   int read_percent = 80;
+  uint64_t pregenerate_mb = 1024;  // ingest: request bodies built before the clock starts
   std::string queries = kAllQueries;
   std::string out, json_file, label;
   GeneratorOptions generator;
@@ -114,6 +117,7 @@ Args parse_args(int argc, char** argv) {
     else if (arg == "--count") a.count = u64();
     else if (arg == "--limit") a.limit = uint32_t(u64());
     else if (arg == "--read-percent") a.read_percent = int(u64());
+    else if (arg == "--pregenerate-mb") a.pregenerate_mb = u64();
     else if (arg == "--queries") a.queries = value;
     else if (arg == "--out") a.out = value;
     else if (arg == "--json") a.json_file = value;
@@ -208,7 +212,20 @@ class WriteReadWorkload : public Workload {
   WriteReadWorkload(const Args& a, const StatementGenerator& g, int read_percent,
                     std::function<std::string(Rng&)> read_target)
       : a_(a), g_(g), read_percent_(read_percent), read_target_(std::move(read_target)),
-        next_index_(a.start), rng_(a.generator.seed * 31 + 7) {}
+        next_index_(a.start), rng_(a.generator.seed * 31 + 7) {
+    // Writes only: build the first request bodies now, before the clock starts, so that the
+    // generator (on the same cores as the server) does not compete with the server during
+    // the measured run. Bodies past the cap are generated on the fly.
+    if (read_percent_ > 0) return;
+    const uint64_t cap = a.pregenerate_mb << 20;
+    const uint64_t requests_cap = a.load.requests_max ? a.load.requests_max : ~uint64_t(0);
+    uint64_t bytes = 0, index = next_index_;
+    while (bytes < cap && pregenerated_.size() < requests_cap) {
+      pregenerated_.push_back(body(index));
+      bytes += pregenerated_.back().size();
+      index += a_.batch;
+    }
+  }
 
   bool next(int, LoadRequest& r) override {
     if (read_percent_ > 0 && int(rng_.below(100)) < read_percent_) {
@@ -220,7 +237,12 @@ class WriteReadWorkload : public Workload {
     uint32_t batch = a_.batch;
     r.method = "POST";
     r.target = a_.base_path + "/statements";
-    r.body = batch == 1 ? g_.statement(next_index_) : g_.batch(next_index_, batch);
+    if (!pregenerated_.empty()) {
+      r.body = std::move(pregenerated_.front());
+      pregenerated_.pop_front();
+    } else {
+      r.body = body(next_index_);
+    }
     r.statements = batch;
     r.tag = 0;
     next_index_ += batch;
@@ -239,8 +261,13 @@ class WriteReadWorkload : public Workload {
   uint64_t statements_written = 0, write_requests = 0, read_requests = 0;
 
  private:
+  std::string body(uint64_t first) const {
+    return a_.batch == 1 ? g_.statement(first) : g_.batch(first, a_.batch);
+  }
+
   const Args& a_;
   const StatementGenerator& g_;
+  std::deque<std::string> pregenerated_;  // bodies for next_index_, next_index_ + batch, ...
   int read_percent_;
   std::function<std::string(Rng&)> read_target_;
   uint64_t next_index_;

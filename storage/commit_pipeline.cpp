@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -42,10 +43,16 @@ struct Overlay {
     for (auto it = m.lower_bound(prefix); it != m.end() && it->first.starts_with(prefix); ++it)
       keys.push_back(it->first);
   }
-  void merge_into(Overlay& other) const {
-    for (size_t f = 0; f < size_t(Family::Count); f++)
-      for (auto& [k, v] : puts[f]) other.puts[f][k] = v;
-    other.merges.insert(other.merges.end(), merges.begin(), merges.end());
+  // Moves every staged write into `other` (later writes win); this overlay is left empty.
+  void move_into(Overlay& other) {
+    for (size_t f = 0; f < size_t(Family::Count); f++) {
+      while (!puts[f].empty()) {
+        auto placed = other.puts[f].insert(puts[f].extract(puts[f].begin()));
+        if (!placed.inserted) placed.position->second = std::move(placed.node.mapped());
+      }
+    }
+    std::move(merges.begin(), merges.end(), std::back_inserter(other.merges));
+    merges.clear();
   }
 };
 
@@ -213,7 +220,7 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
     }
     drain.batch.PopSavePoint();
     drop_repeated_operands(drain.request.merges);
-    drain.request.merge_into(drain.drain);
+    drain.request.move_into(drain.drain);
     out.accepted[i] = true;
   }
 

@@ -61,6 +61,13 @@ rocksdb::ColumnFamilyOptions family_options(Family f, const std::shared_ptr<rock
     o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(4));
   if (f == Family::Index)
     o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(21));
+  // The committer probes these for keys that are usually absent (is this id new? is anyone
+  // waiting for this statement? was it voided?): a memtable bloom filter answers most probes
+  // without walking the memtable's skiplist.
+  if (f == Family::StatementIds || f == Family::Refs || f == Family::Voided) {
+    o.memtable_whole_key_filtering = true;
+    o.memtable_prefix_bloom_size_ratio = 0.05;
+  }
   if (f == Family::Attachments) {
     o.enable_blob_files = true;  // large attachment values live in blob files
     o.min_blob_size = 4096;
