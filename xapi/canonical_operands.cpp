@@ -23,11 +23,14 @@ class OperandCollector {
     const json::Value* definition = a.get("definition");
     std::string_view id = a.get_string("id");
     if (!definition || !definition->is_object() || id.empty()) return;
-    json::Object o;
-    o.append("objectType", "Activity");
-    o.append("id", id);
-    o.append("definition", *definition);
-    out_.push_back({storage::Family::Activities, std::string(id), json::serialize(json::Value(std::move(o)))});
+    // {"objectType":"Activity","id":…,"definition":…}, written directly (no temporary tree).
+    std::string operand = "{\"objectType\":\"Activity\",\"id\":";
+    operand.reserve(256);
+    json::append_quoted(id, operand);
+    operand += ",\"definition\":";
+    json::serialize_to(*definition, operand);
+    operand.push_back('}');
+    out_.push_back({storage::Family::Activities, std::string(id), std::move(operand)});
   }
 
   void context(const json::Value* c) {
