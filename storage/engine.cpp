@@ -51,7 +51,13 @@ rocksdb::ColumnFamilyOptions family_options(Family f, const std::shared_ptr<rock
   t.pin_top_level_index_and_filter = true;
   t.pin_l0_filter_and_index_blocks_in_cache = true;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  // Flushes write L0 uncompressed: they run while statements arrive, on the same cores, and L0
+  // is rewritten by the next compaction anyway. Lower levels use LZ4, the last one ZSTD.
   o.compression = rocksdb::kLZ4Compression;
+  o.compression_per_level = {rocksdb::kNoCompression, rocksdb::kLZ4Compression,
+                             rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                             rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                             rocksdb::kLZ4Compression};
   o.bottommost_compression = rocksdb::kZSTD;
   o.write_buffer_size = f == Family::Statements ? (64u << 20) : (32u << 20);
   o.level_compaction_dynamic_level_bytes = true;
