@@ -356,7 +356,7 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
 void CommitPipeline::drop_repeated_operands(std::vector<MergeOperand>& merges) {
   if (last_operand_.size() > kOperandCacheMax) last_operand_.clear();
   std::erase_if(merges, [this](const MergeOperand& m) {
-    const size_t h = std::hash<std::string_view>()(m.operand);
+    const size_t h = m.operand_hash;
     auto [it, inserted] = last_operand_.try_emplace(m.key, h);
     if (inserted) return false;
     if (it->second == h) return true;  // folding the same operand again changes nothing

@@ -12,6 +12,8 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <string>
+#include <string_view>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -25,9 +27,13 @@ namespace scribe::storage {
 
 // A RocksDB merge operand written with a statement (e.g. to an activity's definition).
 struct MergeOperand {
+  MergeOperand(Family f, std::string k, std::string op)
+      : family(f), key(std::move(k)), operand(std::move(op)),
+        operand_hash(std::hash<std::string_view>()(operand)) {}
   Family family;
   std::string key;  // relative to the store: the committer prefixes the store id
   std::string operand;
+  size_t operand_hash;  // computed where the operand is built (an IO thread), not by the committer
 };
 
 struct PreparedStatement {
