@@ -112,6 +112,10 @@ for batch in 1 10 100 1000; do
   fi
   start=$((start + 100000000))
 done
+# More writers in flight: bigger commit groups, and IO threads busy while others wait on fsync.
+bench "ingest-100-16" --scenario ingest --batch 100 --connections 16 --label "16 connections:" \
+  --duration "$DURATION" --start "$start"
+start=$((start + 100000000))
 bench "post-64" --scenario ingest --batch 1 --connections 64 --duration "$DURATION" --start "$start" \
   --label "64 connections:"
 stop_server
@@ -126,6 +130,9 @@ start_server "$SCRATCH/query"
 bench "query" --scenario query --preloaded "$STATEMENTS" --connections "$QUERY_CONNECTIONS" \
   --duration "$QUERY_DURATION" \
   --queries agent,verb,activity,registration,related_agents,related_activities,since_until,agent_verb,verb_registration,activity_since
+# Latency without queueing: one client, so each figure is the server's own time per page.
+bench "query-1" --scenario query --preloaded "$STATEMENTS" --connections 1 \
+  --duration "$QUERY_DURATION" --label "1 connection:" --queries agent,verb,activity,registration
 bench "paging" --scenario query --preloaded "$STATEMENTS" --connections "$QUERY_CONNECTIONS" \
   --duration "$DURATION" --queries paging,paging_all
 bench "mixed" --scenario mixed --preloaded "$STATEMENTS" --connections 16 --read-percent 80 \
