@@ -61,6 +61,10 @@ rocksdb::ColumnFamilyOptions family_options(Family f, const std::shared_ptr<rock
   o.bottommost_compression = rocksdb::kZSTD;
   o.write_buffer_size = f == Family::Statements ? (64u << 20) : (32u << 20);
   o.level_compaction_dynamic_level_bytes = true;
+  // The index takes ~8 random-keyed entries per statement, and leveled compaction rewrote each
+  // one ~7.5 times (474 s of CPU for a 10M import that took 906 s): universal compaction
+  // rewrites them far less, for a few more sorted runs per index seek.
+  if (f == Family::Index) o.compaction_style = rocksdb::kCompactionStyleUniversal;
   // Statement keys grow within a store and index keys grow within a term: an insert hint per
   // prefix lets the memtable append near the previous insert instead of searching the skiplist.
   if (f == Family::Statements)
