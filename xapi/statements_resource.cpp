@@ -35,10 +35,18 @@ Result<IncomingStatements> read_body(const HttpRequest& request, const Config& c
   return IncomingStatements{std::move(*value), std::move(body->attachments)};
 }
 
+// "[i]" followed by `rest`: the path of a batch item's property. Built by appends (GCC 12
+// warns falsely about the equivalent operator+ chain).
+std::string batch_item_path(size_t i, std::string_view rest = "") {
+  std::string path = "[";
+  path.append(std::to_string(i)).append("]").append(rest);
+  return path;
+}
+
 // Validates and prepares one statement; `index` < 0 for a lone statement.
 Result<storage::PreparedStatement> accept_statement(const json::Value& statement,
                                                     const RequestContext& ctx, int index) {
-  std::string prefix = index < 0 ? "" : "[" + std::to_string(index) + "]";
+  std::string prefix = index < 0 ? "" : batch_item_path(size_t(index));
   if (Status s = validate_statement(statement, ctx.version, prefix); !s) return s.error();
   return prepare_statement(statement, ctx.version, ctx.credential.authority,
                            prefix.empty() ? prefix : prefix + ".");
@@ -116,7 +124,7 @@ void StatementsResource::post(const RequestContext& ctx, const HttpRequest& requ
       if (!prepared) return reply(error_response(prepared.error()));
       std::string key(reinterpret_cast<const char*>(prepared->id.data()), 16);
       if (!seen.insert(key).second)
-        return reply(error_response(bad_request("[" + std::to_string(i) + "].id",
+        return reply(error_response(bad_request(batch_item_path(i, ".id"),
                                                 "the same id appears twice in the batch")));
       batch.push_back(std::move(*prepared));
       statements.push_back(&list[i]);
