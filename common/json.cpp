@@ -251,7 +251,6 @@ void serialize_to(const Value& v, std::string& out) {
 
 std::string serialize(const Value& value) {
   std::string out;
-  out.reserve(value.is_object() || value.is_array() ? 1024 : 32);  // a statement is ~1-2 KB
   serialize_to(value, out);
   return out;
 }

@@ -306,12 +306,12 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
       // A statement that voided this one before it arrived voided a voiding statement, which
       // has no effect: reject it when it is in this same batch, else neutralise its marker.
       const std::string key = voided_key(store, p.id);
-      if (const std::string* v = drain.request.find(Family::Voided, key); v && v->size() == 8)
+      if (const std::string* v = drain.request.find(Family::Voided, key); v && voided_value_voids(*v))
         return bad_request("object.id", "a voiding statement cannot be voided (" +
                                             format_uuid(p.id) + " is voided in this batch)");
       auto earlier = drain.lookup(engine_, Family::Voided, key);
       if (!earlier) return earlier.error();
-      if (*earlier && (*earlier)->size() == 8) out.put(Family::Voided, key, "");
+      if (*earlier && voided_value_voids(**earlier)) out.put(Family::Voided, key, "");
     }
     if (p.ref_target) {
       if (auto target = locate(store, *p.ref_target, drain)) {

@@ -12,10 +12,10 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <string>
-#include <string_view>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>

@@ -98,6 +98,9 @@ std::string statement_id_key(StoreId store, const Uuid& id);
 std::string index_prefix(StoreId store, const Term& term);
 std::string index_key(StoreId store, const Term& term, Seq seq);
 std::string voided_key(StoreId store, const Uuid& target);
+// Whether a voided-family value means "voided": the voiding statement's seq(8). An empty value
+// records a voiding that had no effect (it targeted a voiding statement).
+inline bool voided_value_voids(std::string_view value) { return value.size() == 8; }
 std::string refs_prefix(StoreId store, const Uuid& target);
 std::string refs_key(StoreId store, const Uuid& target, Seq seq);
 // sha2: lower-case hex as declared by the statement.

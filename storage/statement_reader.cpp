@@ -98,7 +98,7 @@ Result<bool> StatementReader::is_voided(StoreId store, const Uuid& id) const {
   std::string value;
   auto found = engine_.get(Family::Voided, voided_key(store, id), &value);
   if (!found) return found.error();
-  return *found && value.size() == 8;  // empty: a voiding that had no effect
+  return *found && voided_value_voids(value);
 }
 
 Result<std::optional<std::string>> StatementReader::attachment(StoreId store,
@@ -191,7 +191,7 @@ Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
     std::vector<std::optional<std::string>> voided;
     if (Status st = engine_.multi_get(Family::Voided, voided_keys, voided); !st) return st.error();
     for (size_t i = 0; i < decoded.size(); i++) {
-      if (voided[i] && voided[i]->size() == 8) continue;  // empty: a voiding that had no effect
+      if (voided[i] && voided_value_voids(*voided[i])) continue;
       if (page.statements.size() == q.limit) {
         page.more = true;
         break;
