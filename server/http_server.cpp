@@ -41,6 +41,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "common/json.h"
+#include "common/thread_name.h"
 
 namespace scribe::server {
 namespace {
@@ -536,7 +537,8 @@ Status HttpServer::start() {
     m.running_threads = m.threads_wanted;
   }
   for (int i = 0; i < m.threads_wanted; ++i) {
-    m.threads.emplace_back([&m] {
+    m.threads.emplace_back([&m, i] {
+      name_this_thread("scribe-io-" + std::to_string(i));
       for (;;) {
         try {
           m.sh->ioc.run();

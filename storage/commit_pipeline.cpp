@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "common/thread_name.h"
+
 namespace scribe::storage {
 
 namespace {
@@ -96,8 +98,14 @@ CommitPipeline::CommitPipeline(Engine& engine, SameStatement same, uint32_t queu
   if (found.ok() && *found && value.size() == 8) last_seq_ = get_u64(value);
   committed_seq_.store(last_seq_);
   assigned_seq_.store(last_seq_);
-  syncer_ = std::thread([this] { run_syncer(); });
-  thread_ = std::thread([this] { run(); });
+  syncer_ = std::thread([this] {
+    name_this_thread("scribe-sync");
+    run_syncer();
+  });
+  thread_ = std::thread([this] {
+    name_this_thread("scribe-commit");
+    run();
+  });
 }
 
 CommitPipeline::~CommitPipeline() { stop(); }
