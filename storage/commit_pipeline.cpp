@@ -63,8 +63,9 @@ struct Overlay {
 struct CommitPipeline::DrainState {
   Overlay drain;    // accepted requests of this group
   Overlay request;  // the request being decided; merged into drain on success
-  // Index entries are never read back while staging, so they go straight into the group's
-  // batch (a save point per request undoes a rejected one) instead of through an overlay.
+  // Index entries are never read back while staging, so they skip the overlays: a flat list
+  // (a rejected request truncates its own tail), sorted once per group before it is written.
+  std::vector<std::pair<std::string, std::string>> index_entries;
   rocksdb::WriteBatch batch;
 
   Result<std::optional<std::string>> lookup(Engine& engine, Family f, const std::string& key) {
@@ -218,21 +219,23 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
   out.accepted.assign(group.size(), false);
   for (size_t i = 0; i < group.size(); i++) {
     drain.request = Overlay();
-    drain.batch.SetSavePoint();
+    const size_t index_mark = drain.index_entries.size();
     out.outcomes[i].already_stored.assign(group[i].statements.size(), false);
     Status s = stage_request(group[i], drain, out.outcomes[i]);
     if (!s.ok()) {
-      drain.batch.RollbackToSavePoint();
+      drain.index_entries.resize(index_mark);
       out.outcomes[i] = WriteOutcome{s, 0, {}};
       continue;
     }
-    drain.batch.PopSavePoint();
     drop_repeated_operands(drain.request.merges);
     drain.request.move_into(drain.drain);
     out.accepted[i] = true;
   }
 
   rocksdb::WriteBatch& batch = drain.batch;
+  // In key order, each memtable insert lands next to the previous one of its term.
+  std::sort(drain.index_entries.begin(), drain.index_entries.end());
+  for (auto& [k, v] : drain.index_entries) batch.Put(engine_.family(Family::Index), k, v);
   for (size_t f = 0; f < size_t(Family::Count); f++)
     for (auto& [k, v] : drain.drain.puts[f]) batch.Put(engine_.family(Family(f)), k, v);
   for (auto& m : drain.drain.merges) batch.Merge(engine_.family(m.family), m.key, m.operand);
@@ -338,7 +341,7 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
     }
 
     for (const Term& t : record.terms)
-      drain.batch.Put(engine_.family(Family::Index), index_key(store, t, seq), flags_value(t));
+      drain.index_entries.emplace_back(index_key(store, t, seq), flags_value(t));
     out.put(Family::StatementIds, statement_id_key(store, p.id), seq_bytes(seq));
 
     // Statements that arrived earlier and target this one now inherit its terms, and so do
@@ -394,8 +397,7 @@ Status CommitPipeline::backfill(StoreId store, const Uuid& target_id, Seq target
       auto added = add_terms(referrer->terms, terms);
       if (added.empty()) continue;
       for (const Term& t : added)
-        drain.batch.Put(engine_.family(Family::Index), index_key(store, t, referrer_seq),
-                        flags_value(t));
+        drain.index_entries.emplace_back(index_key(store, t, referrer_seq), flags_value(t));
       out.put(Family::Statements, statement_key(store, referrer_seq), encode_record(*referrer));
       frontier.push_back(referrer->id);
     }
