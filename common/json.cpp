@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -169,85 +170,134 @@ Result<Value> parse(std::string_view text) {
   return out;
 }
 
-void append_quoted(std::string_view s, std::string& out) {
-  static const char* hex = "0123456789abcdef";
-  out.push_back('"');
-  size_t run = 0;  // start of the bytes not yet copied
-  for (size_t i = next_escape(s, 0); i < s.size(); i = next_escape(s, run)) {
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 15]);
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out.push_back('"');
-}
+namespace {
 
-void serialize_to(const Value& v, std::string& out) {
-  switch (v.kind()) {
-    case Kind::Null: out += "null"; break;
-    case Kind::Bool: out += v.as_bool() ? "true" : "false"; break;
-    case Kind::Int: {
-      char buf[24];
-      auto r = std::to_chars(buf, buf + sizeof buf, v.as_int());
-      out.append(buf, r.ptr);
-      break;
+// Appends to a std::string through a raw cursor: one capacity check per token instead of one
+// per push_back/append, which is most of the cost for the short keys and values of a statement.
+// The string's size runs ahead of the cursor while writing; finish() trims it back.
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out), used_(out.size()) {}
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+  ~Writer() { out_.resize(used_); }
+
+  // Room for `n` more bytes at cursor().
+  char* reserve(size_t n) {
+    if (used_ + n > out_.size()) out_.resize(std::max(out_.size() * 2, used_ + n + 256));
+    return out_.data() + used_;
+  }
+  void advance(size_t n) { used_ += n; }
+  void put(char c) {
+    *reserve(1) = c;
+    used_++;
+  }
+  void put(const char* bytes, size_t n) {
+    std::memcpy(reserve(n), bytes, n);
+    used_ += n;
+  }
+  void put(std::string_view s) { put(s.data(), s.size()); }
+
+  void quoted(std::string_view s) {
+    static const char* hex = "0123456789abcdef";
+    char* p = reserve(s.size() + 2);
+    *p++ = '"';
+    size_t i = next_escape(s, 0);
+    std::memcpy(p, s.data(), i);
+    used_ += 1 + i;
+    while (i < s.size()) {
+      // Worst case for the rest: six bytes ("\u00XX") per byte, then the closing quote.
+      p = reserve((s.size() - i) * 6 + 1);
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      char* q = p;
+      *q++ = '\\';
+      switch (c) {
+        case '"': *q++ = '"'; break;
+        case '\\': *q++ = '\\'; break;
+        case '\n': *q++ = 'n'; break;
+        case '\r': *q++ = 'r'; break;
+        case '\t': *q++ = 't'; break;
+        case '\b': *q++ = 'b'; break;
+        case '\f': *q++ = 'f'; break;
+        default:
+          *q++ = 'u';
+          *q++ = '0';
+          *q++ = '0';
+          *q++ = hex[c >> 4];
+          *q++ = hex[c & 15];
+      }
+      const size_t run_start = i + 1;
+      i = next_escape(s, run_start);
+      std::memcpy(q, s.data() + run_start, i - run_start);
+      q += i - run_start;
+      used_ += q - p;
     }
-    case Kind::Double: {
-      double d = v.as_double();
-      if (!std::isfinite(d)) {
-        out += "null";
+    put('"');
+  }
+
+  void value(const Value& v) {
+    switch (v.kind()) {
+      case Kind::Null: put("null", 4); break;
+      case Kind::Bool: v.as_bool() ? put("true", 4) : put("false", 5); break;
+      case Kind::Int: {
+        char* p = reserve(24);
+        advance(std::to_chars(p, p + 24, v.as_int()).ptr - p);
         break;
       }
-      char buf[32];
-      auto r = std::to_chars(buf, buf + sizeof buf, d);
-      out.append(buf, r.ptr);
-      // A double printed without '.' or exponent (1e20 → "100000000000000000000") would
-      // read back as an integer that may not fit 64 bits: keep it a float.
-      if (std::string_view(buf, r.ptr - buf).find_first_of(".eE") == std::string_view::npos &&
-          std::abs(d) >= 1e15)
-        out += ".0";
-      break;
-    }
-    case Kind::String: append_quoted(v.as_string(), out); break;
-    case Kind::Array: {
-      out.push_back('[');
-      bool first = true;
-      for (const auto& e : v.as_array()) {
-        if (!first) out.push_back(',');
-        first = false;
-        serialize_to(e, out);
+      case Kind::Double: {
+        double d = v.as_double();
+        if (!std::isfinite(d)) {
+          put("null", 4);
+          break;
+        }
+        char* p = reserve(40);
+        const size_t n = std::to_chars(p, p + 32, d).ptr - p;
+        advance(n);
+        // A double printed without '.' or exponent (1e20 → "100000000000000000000") would
+        // read back as an integer that may not fit 64 bits: keep it a float.
+        if (std::string_view(p, n).find_first_of(".eE") == std::string_view::npos &&
+            std::abs(d) >= 1e15)
+          put(".0", 2);
+        break;
       }
-      out.push_back(']');
-      break;
-    }
-    case Kind::Object: {
-      out.push_back('{');
-      bool first = true;
-      for (const auto& [k, e] : v.as_object()) {
-        if (!first) out.push_back(',');
-        first = false;
-        append_quoted(k, out);
-        out.push_back(':');
-        serialize_to(e, out);
+      case Kind::String: quoted(v.as_string()); break;
+      case Kind::Array: {
+        put('[');
+        bool first = true;
+        for (const auto& e : v.as_array()) {
+          if (!first) put(',');
+          first = false;
+          value(e);
+        }
+        put(']');
+        break;
       }
-      out.push_back('}');
-      break;
+      case Kind::Object: {
+        put('{');
+        bool first = true;
+        for (const auto& [k, e] : v.as_object()) {
+          if (!first) put(',');
+          first = false;
+          quoted(k);
+          put(':');
+          value(e);
+        }
+        put('}');
+        break;
+      }
     }
   }
-}
+
+ private:
+  std::string& out_;
+  size_t used_;  // bytes of out_ written so far
+};
+
+}  // namespace
+
+void append_quoted(std::string_view s, std::string& out) { Writer(out).quoted(s); }
+
+void serialize_to(const Value& v, std::string& out) { Writer(out).value(v); }
 
 std::string serialize(const Value& value) {
   std::string out;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace scribe {
 
@@ -171,11 +172,26 @@ std::string format_timestamp(int64_t micros) {
   }
   const Civil d = civil_from_days(days);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                static_cast<long long>(d.year), d.month, d.day, static_cast<long long>(sod / 3600),
-                static_cast<long long>(sod / 60 % 60), static_cast<long long>(sod % 60),
-                static_cast<long long>(frac));
-  return buf;
+  if (d.year < 0 || d.year > 9999) {  // outside the fixed-width form: let printf widen it
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
+                  static_cast<long long>(d.year), d.month, d.day,
+                  static_cast<long long>(sod / 3600), static_cast<long long>(sod / 60 % 60),
+                  static_cast<long long>(sod % 60), static_cast<long long>(frac));
+    return buf;
+  }
+  // The common case by hand: snprintf was ~4,000 instructions per call, once per statement.
+  auto digits = [](char* at, int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) at[i] = static_cast<char>('0' + value % 10);
+  };
+  std::memcpy(buf, "0000-00-00T00:00:00.000000Z", 27);
+  digits(buf, d.year, 4);
+  digits(buf + 5, d.month, 2);
+  digits(buf + 8, d.day, 2);
+  digits(buf + 11, sod / 3600, 2);
+  digits(buf + 14, sod / 60 % 60, 2);
+  digits(buf + 17, sod % 60, 2);
+  digits(buf + 20, frac, 6);
+  return std::string(buf, 27);
 }
 
 int64_t now_micros() {

@@ -107,6 +107,11 @@ TEST(Timestamp_Format, HandlesNegativeInstants) {
   EXPECT_EQ(format_timestamp(-1), "1969-12-31T23:59:59.999999Z");
 }
 
+TEST(Timestamp_Format, WidensYearsBeyondFourDigits) {
+  EXPECT_EQ(format_timestamp(253402300799999999), "9999-12-31T23:59:59.999999Z");
+  EXPECT_EQ(format_timestamp(253402300800000000), "10000-01-01T00:00:00.000000Z");
+}
+
 TEST(Timestamp_Format, RoundTripsThroughParse) {
   for (int64_t t : {int64_t{0}, int64_t{1}, int64_t{951782400000001}, int64_t{-6106003154877000},
                     int64_t{253402300799999999}}) {
