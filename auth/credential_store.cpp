@@ -14,12 +14,6 @@ namespace {
 constexpr int kPbkdf2Iterations = 100000;
 const std::string kKeyPrefix = "credential/";
 
-std::string random_token(size_t bytes) {
-  std::string raw(bytes, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), int(bytes));
-  return base64url_encode(raw);
-}
-
 std::string pbkdf2(const std::string& secret, const std::string& salt, int iterations) {
   unsigned char out[32];
   PKCS5_PBKDF2_HMAC(secret.data(), int(secret.size()),
@@ -40,10 +34,19 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+std::string random_credential_token(size_t bytes) {
+  std::string raw(bytes, '\0');
+  for (;;) {  // one draw in 64 starts with '-': draw again
+    RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), int(bytes));
+    std::string token = base64url_encode(raw);
+    if (!token.starts_with('-')) return token;
+  }
+}
+
 Result<NewCredential> CredentialStore::create(storage::StoreId store,
                                               const std::string& authority_home_page) {
-  NewCredential created{random_token(15), random_token(30)};
-  std::string salt = random_token(16);
+  NewCredential created{random_credential_token(15), random_credential_token(30)};
+  std::string salt = random_credential_token(16);
   json::Object account;
   account.append("homePage", authority_home_page);
   account.append("name", created.key);

@@ -24,6 +24,10 @@ struct Credential {
   json::Value authority;  // an Agent with an account naming this credential
 };
 
+// `bytes` random bytes as base64url text that never starts with '-', so that a key or secret
+// can follow an option such as `-u` on any command line without being read as an option.
+std::string random_credential_token(size_t bytes);
+
 struct NewCredential {
   std::string key;
   std::string secret;  // shown once; only its hash is kept
