@@ -174,7 +174,9 @@ namespace {
 
 // Appends to a std::string through a raw cursor: one capacity check per token instead of one
 // per push_back/append, which is most of the cost for the short keys and values of a statement.
-// The string's size runs ahead of the cursor while writing; finish() trims it back.
+// The string's size runs at most a token plus kSlack bytes ahead of the cursor while writing
+// (so appending to a large string costs what is appended, not the string's size); the
+// destructor trims it back to what was written.
 class Writer {
  public:
   explicit Writer(std::string& out) : out_(out), used_(out.size()) {}
@@ -182,9 +184,9 @@ class Writer {
   Writer& operator=(const Writer&) = delete;
   ~Writer() { out_.resize(used_); }
 
-  // Room for `n` more bytes at cursor().
+  // Room for `n` more bytes at the cursor (std::string grows its capacity geometrically).
   char* reserve(size_t n) {
-    if (used_ + n > out_.size()) out_.resize(std::max(out_.size() * 2, used_ + n + 256));
+    if (used_ + n > out_.size()) out_.resize(used_ + n + kSlack);
     return out_.data() + used_;
   }
   void advance(size_t n) { used_ += n; }
@@ -196,41 +198,15 @@ class Writer {
     std::memcpy(reserve(n), bytes, n);
     used_ += n;
   }
-  void put(std::string_view s) { put(s.data(), s.size()); }
 
   void quoted(std::string_view s) {
-    static const char* hex = "0123456789abcdef";
-    char* p = reserve(s.size() + 2);
-    *p++ = '"';
-    size_t i = next_escape(s, 0);
-    std::memcpy(p, s.data(), i);
-    used_ += 1 + i;
-    while (i < s.size()) {
-      // Worst case for the rest: six bytes ("\u00XX") per byte, then the closing quote.
-      p = reserve((s.size() - i) * 6 + 1);
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      char* q = p;
-      *q++ = '\\';
-      switch (c) {
-        case '"': *q++ = '"'; break;
-        case '\\': *q++ = '\\'; break;
-        case '\n': *q++ = 'n'; break;
-        case '\r': *q++ = 'r'; break;
-        case '\t': *q++ = 't'; break;
-        case '\b': *q++ = 'b'; break;
-        case '\f': *q++ = 'f'; break;
-        default:
-          *q++ = 'u';
-          *q++ = '0';
-          *q++ = '0';
-          *q++ = hex[c >> 4];
-          *q++ = hex[c & 15];
-      }
-      const size_t run_start = i + 1;
-      i = next_escape(s, run_start);
-      std::memcpy(q, s.data() + run_start, i - run_start);
-      q += i - run_start;
-      used_ += q - p;
+    put('"');
+    size_t run = 0;  // start of the bytes not yet copied
+    for (size_t i = next_escape(s, 0);; i = next_escape(s, run)) {
+      put(s.data() + run, i - run);
+      if (i == s.size()) break;
+      escape(static_cast<unsigned char>(s[i]));
+      run = i + 1;
     }
     put('"');
   }
@@ -289,6 +265,32 @@ class Writer {
   }
 
  private:
+  static constexpr size_t kSlack = 256;
+
+  // One byte that needs_escape(), as its JSON escape sequence (at most six bytes).
+  void escape(unsigned char c) {
+    static const char* hex = "0123456789abcdef";
+    char* p = reserve(6);
+    char* q = p;
+    *q++ = '\\';
+    switch (c) {
+      case '"': *q++ = '"'; break;
+      case '\\': *q++ = '\\'; break;
+      case '\n': *q++ = 'n'; break;
+      case '\r': *q++ = 'r'; break;
+      case '\t': *q++ = 't'; break;
+      case '\b': *q++ = 'b'; break;
+      case '\f': *q++ = 'f'; break;
+      default:
+        *q++ = 'u';
+        *q++ = '0';
+        *q++ = '0';
+        *q++ = hex[c >> 4];
+        *q++ = hex[c & 15];
+    }
+    used_ += q - p;
+  }
+
   std::string& out_;
   size_t used_;  // bytes of out_ written so far
 };

@@ -66,7 +66,6 @@ struct CommitPipeline::DrainState {
   // Index entries are never read back while staging, so they skip the overlays: a flat list
   // (a rejected request truncates its own tail), sorted once per group before it is written.
   std::vector<std::pair<std::string, std::string>> index_entries;
-  rocksdb::WriteBatch batch;
 
   Result<std::optional<std::string>> lookup(Engine& engine, Family f, const std::string& key) {
     if (auto* v = request.find(f, key)) return std::optional<std::string>(*v);
@@ -232,7 +231,7 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
     out.accepted[i] = true;
   }
 
-  rocksdb::WriteBatch& batch = drain.batch;
+  rocksdb::WriteBatch batch;
   // In key order, each memtable insert lands next to the previous one of its term.
   std::sort(drain.index_entries.begin(), drain.index_entries.end());
   for (auto& [k, v] : drain.index_entries) batch.Put(engine_.family(Family::Index), k, v);

@@ -2,6 +2,7 @@
 // (a key like "-Kx…" after `-u` is read as an option by command-line tools).
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <set>
 #include <string>
 
@@ -13,7 +14,8 @@ namespace {
 TEST(CredentialToken, IsBase64UrlOfTheRequestedLength) {
   const std::string token = random_credential_token(15);
   EXPECT_EQ(token.size(), 20u);  // 15 bytes, no padding
-  for (char c : token) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') << token;
+  for (char c : token)
+    EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') << token;
 }
 
 TEST(CredentialToken, NeverStartsWithADash) {

@@ -206,6 +206,17 @@ TEST(Json, AppendQuotedProducesAJsonStringLiteral) {
   EXPECT_EQ(out, R"(x="a\"b")");
 }
 
+TEST(Json, AppendQuotedKeepsLongEscapedStringsWhole) {
+  // Escapes at every offset of an 8-byte word, in a string appended to a large output.
+  std::string s;
+  for (int i = 0; i < 5000; i++) s += "line " + std::to_string(i) + "\n\"q\"\t\x01";
+  const std::string prefix(100000, 'x');
+  std::string out = prefix;
+  append_quoted(s, out);
+  EXPECT_EQ(out.compare(0, prefix.size(), prefix), 0);
+  EXPECT_EQ(parse_ok(out.substr(prefix.size())).as_string(), s);
+}
+
 TEST(Json, LargeDoublesSerializeToTextThatParsesBack) {
   for (const char* text : {R"({"a":[1.2345678901234567e20]})", "18446744073709551615",
                            "1553255922690453255922.9044838048380"}) {
