@@ -6,7 +6,11 @@
 #include <fstream>
 #include <iostream>
 
+#include "auth/authenticator.h"
+#include "auth/secret_hash.h"
 #include "common/config.h"
+#include "common/timestamp.h"
+#include "storage/data_format.h"
 
 namespace scribe::app {
 
@@ -40,16 +44,41 @@ std::optional<std::pair<std::string, std::string>> read_bootstrap_file(const Con
   return std::pair{key, secret};
 }
 
+Result<AccessControl> open_access_control(const Config& config, storage::Engine& engine) {
+  if (Status s = storage::check_data_format(engine); !s) return s.error();
+  auto pepper = auth::load_or_create_pepper(config.storage.data_dir);
+  if (!pepper) return pepper.error();
+  auto stores = auth::StoreRegistry::open(engine);
+  if (!stores) return stores.error();
+  AccessControl access;
+  access.stores = std::move(*stores);
+  access.credentials =
+      std::make_unique<auth::CredentialStore>(engine, std::move(*pepper), public_url(config));
+  return access;
+}
+
+Result<auth::Principal> principal_of(const AccessControl& access, const std::string& key,
+                                     const std::string& secret) {
+  auto credential = access.credentials->verify(key, secret, now_micros());
+  if (!credential) return credential.error();
+  auto principal = auth::principal_of(std::move(*credential), *access.stores);
+  if (!principal) return Error{401, "", "the credential's store no longer exists"};
+  return std::move(*principal);
+}
+
 Status bootstrap_credential(const Config& config, auth::CredentialStore& credentials) {
   auto path = std::filesystem::path(config.storage.data_dir) / config.auth.bootstrap_file;
   auto any = credentials.any();
   if (!any) return any.error();
   if (!*any) {
-    std::string home = "http://" + config.server.host + ":" + std::to_string(config.server.port);
-    auto created = credentials.create(1, home);
+    auth::CredentialSpec spec;
+    spec.store = auth::kDefaultStoreId;
+    spec.label = "bootstrap";
+    spec.scopes = auth::scope_bit(auth::Scope::All) | auth::scope_bit(auth::Scope::Admin);
+    auto created = credentials.create(spec);
     if (!created) return created.error();
     std::ofstream out(path, std::ios::trunc);
-    out << "key=" << created->key << "\nsecret=" << created->secret << "\n";
+    out << "key=" << created->credential.key << "\nsecret=" << created->secret << "\n";
     out.close();
     chmod(path.c_str(), S_IRUSR | S_IWUSR);
   }

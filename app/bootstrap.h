@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "auth/credential_store.h"
+#include "auth/principal.h"
+#include "auth/store_registry.h"
 #include "common/config.h"
 #include "common/result.h"
 #include "storage/engine.h"
@@ -22,9 +24,23 @@ Result<Config> load_config(const std::string& config_file, const std::vector<std
 // that writes statements must open the engine with them).
 storage::EngineOptions engine_options(const Config& config);
 
-// Creates the bootstrap credential on first start and shows it; later starts show it again
-// from the owner-only file written then, until an operator deletes that file.
+// The stores and credentials of an opened data folder: its format checked (or recorded, when
+// new), the pepper loaded (or created), the `default` store ensured.
+struct AccessControl {
+  std::unique_ptr<auth::StoreRegistry> stores;
+  std::unique_ptr<auth::CredentialStore> credentials;
+};
+Result<AccessControl> open_access_control(const Config& config, storage::Engine& engine);
+
+// Creates the bootstrap credential (scopes `all` and `admin` on `default`) on first start and
+// shows it; later starts show it again from the owner-only file written then, until an
+// operator deletes that file.
 Status bootstrap_credential(const Config& config, auth::CredentialStore& credentials);
+
+// The principal of a key and secret, without the throttle (offline subcommands such as
+// import); a 401 Error when they match no credential of an existing store.
+Result<auth::Principal> principal_of(const AccessControl& access, const std::string& key,
+                                     const std::string& secret);
 
 // The key and secret kept in the bootstrap file; nullopt once an operator has deleted it.
 std::optional<std::pair<std::string, std::string>> read_bootstrap_file(const Config& config);

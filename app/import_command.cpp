@@ -194,17 +194,22 @@ int import_command(int argc, char** argv) {
 
   auto engine = storage::Engine::open(engine_options(*config));
   if (!engine) return fail(engine.error().describe());
-  auth::CredentialStore credentials(**engine);
-  if (Status s = bootstrap_credential(*config, credentials); !s) return fail(s.error().describe());
+  auto access = open_access_control(*config, **engine);
+  if (!access) return fail(access.error().describe());
+  if (Status s = bootstrap_credential(*config, *access->credentials); !s) return fail(s.error().describe());
   if (args->key.empty()) {
     auto kept = read_bootstrap_file(*config);
     if (!kept) return fail("the bootstrap credential file is gone: pass --key and --secret");
     args->key = kept->first;
     args->secret = kept->second;
   }
-  auto credential =
-      credentials.authenticate("Basic " + auth::base64_encode(args->key + ":" + args->secret));
-  if (!credential) return fail("the key and secret do not match a credential of this store");
+  auto principal = principal_of(*access, args->key, args->secret);
+  if (!principal) return fail("the key and secret do not match a credential of this data folder");
+  if (!principal->may(auth::Access::StatementsWrite))
+    return fail("the credential lacks the scope to write statements (" +
+                auth::scopes_granting(auth::Access::StatementsWrite) + ")");
+  const xapi::StatementWriter writer{
+      principal->authority, principal->store.term_key, principal->may_define()};
 
   const uint32_t batch_size =
       std::min<uint32_t>(args->batch, config->limits.statements_per_batch_max);
@@ -223,7 +228,7 @@ int import_command(int argc, char** argv) {
     if (batch.empty()) return true;
     submitted += batch.size();
     batch_ids.clear();
-    return submit(pipeline, inflight, credential->store, std::exchange(batch, {}));
+    return submit(pipeline, inflight, principal->store.id, std::exchange(batch, {}));
   };
   bool stopped = false;
   std::string line;
@@ -234,8 +239,7 @@ int import_command(int argc, char** argv) {
     auto value = json::parse(line);
     Status valid = value ? xapi::validate_statement(*value, *version, where) : Status(value.error());
     Result<storage::PreparedStatement> prepared =
-        valid ? xapi::prepare_statement(std::move(*value), *version, credential->authority,
-                                        where + ".")
+        valid ? xapi::prepare_statement(std::move(*value), *version, writer, where + ".")
               : Result<storage::PreparedStatement>(valid.error());
     if (!prepared) {
       if (rejected++ < kErrorsShownMax) {

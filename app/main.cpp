@@ -10,10 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "app/admin_command.h"
+#include "admin/admin_routes.h"
+#include "admin/admin_service.h"
 #include "app/bootstrap.h"
 #include "app/import_command.h"
 #include "app/command_line.h"
-#include "auth/credential_store.h"
+#include "auth/authenticator.h"
+#include "auth/throttle.h"
 #include "common/config.h"
 #include "server/http_server.h"
 #include "storage/commit_pipeline.h"
@@ -31,6 +35,8 @@ using namespace scribe;
 constexpr const char* kUsage =
     "usage: scribe serve [--config FILE] [--port-file FILE] [--section.key=value ...]\n"
     "       scribe import --storage.data_dir=DIR [--version 2.0.0] FILE.ndjson|-\n"
+    "       scribe admin store create|list|show|delete ... [--url URL] [--json]\n"
+    "       scribe admin credential create|list|revoke|rotate ... (see scribe admin help)\n"
     "       scribe help\n"
     "Settings come from FILE (TOML), then SCRIBE_SECTION_KEY environment variables, then\n"
     "--section.key=value flags; see deploy/scribe.toml for every key.\n";
@@ -74,8 +80,15 @@ int serve(int argc, char** argv) {
 
   auto engine = storage::Engine::open(app::engine_options(*config));
   if (!engine) return fail(engine.error().describe());
-  auth::CredentialStore credentials(**engine);
-  if (Status s = app::bootstrap_credential(*config, credentials); !s) return fail(s.error().describe());
+  auto access = app::open_access_control(*config, **engine);
+  if (!access) return fail(access.error().describe());
+  if (Status s = app::bootstrap_credential(*config, *access->credentials); !s)
+    return fail(s.error().describe());
+  auth::Throttle throttle(config->auth.failures_max, config->auth.failure_window_ms,
+                          config->auth.throttle_entries_max);
+  auth::Authenticator authenticator(*access->credentials, *access->stores, throttle);
+  admin::AdminService admin_service(**engine, *access->stores, *access->credentials);
+  admin::AdminRoutes admin_routes(admin_service);
 
   storage::CommitPipeline pipeline(**engine, xapi::same_statement,
                                    config->limits.commit_queue_max);
@@ -85,7 +98,8 @@ int serve(int argc, char** argv) {
   xapi::DocumentsResource documents(*config, document_store);
   xapi::AgentsResource agents(**engine);
   xapi::ActivitiesResource activities(**engine);
-  xapi::Router router(*config, credentials, statements, {&documents, &agents, &activities});
+  xapi::Router router(*config, authenticator, statements, {&documents, &agents, &activities},
+                      &admin_routes);
   server::HttpServer http(*config, router);
   if (Status s = http.start(); !s) return fail(s.error().describe());
 
@@ -112,6 +126,7 @@ int main(int argc, char** argv) {
   std::string command = argc > 1 ? argv[1] : "help";
   if (command == "serve") return serve(argc, argv);
   if (command == "import") return app::import_command(argc, argv);
+  if (command == "admin") return app::admin_command(argc, argv);
   std::cout << kUsage;
   return command == "help" || command == "--help" ? 0 : 2;
 }

@@ -1,7 +1,7 @@
-// Base64 and base64url codecs (RFC 4648), declared in auth/credential_store.h.
+// Base64 and base64url codecs (RFC 4648); see auth/base64.h.
 #include <array>
 
-#include "auth/credential_store.h"
+#include "auth/base64.h"
 
 namespace scribe::auth {
 

@@ -1,70 +1,214 @@
 #include "auth/credential_store.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
+#include <rocksdb/iterator.h>
 
+#include <algorithm>
+#include <memory>
+
+#include "auth/secret_hash.h"
 #include "common/text.h"
+#include "common/timestamp.h"
 
 namespace scribe::auth {
 
 namespace {
 
-constexpr int kPbkdf2Iterations = 100000;
 const std::string kKeyPrefix = "credential/";
 
-std::string pbkdf2(const std::string& secret, const std::string& salt, int iterations) {
-  unsigned char out[32];
-  PKCS5_PBKDF2_HMAC(secret.data(), int(secret.size()),
-                    reinterpret_cast<const unsigned char*>(salt.data()), int(salt.size()),
-                    iterations, EVP_sha256(), sizeof out, out);
-  return text::hex_encode(std::string_view(reinterpret_cast<char*>(out), sizeof out));
+Error unauthorized() { return Error{401, "Authorization", "valid credentials required"}; }
+Error not_found(const std::string& key) {
+  return Error{404, "key", "no credential with key '" + key + "'"};
 }
 
-std::string sha256(const std::string& s) {
-  unsigned char out[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), out);
-  return std::string(reinterpret_cast<char*>(out), sizeof out);
-}
-
-bool constant_time_equal(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+std::optional<std::string> hex_decode(std::string_view hex) {
+  if (hex.size() % 2) return std::nullopt;
+  std::string out(hex.size() / 2, '\0');
+  for (size_t i = 0; i < out.size(); i++) {
+    int hi = text::hex_digit_value(hex[2 * i]), lo = text::hex_digit_value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = char(hi * 16 + lo);
+  }
+  return out;
 }
 
 }  // namespace
 
-std::string random_credential_token(size_t bytes) {
-  std::string raw(bytes, '\0');
-  for (;;) {  // one draw in 64 starts with '-': draw again
-    RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), int(bytes));
-    std::string token = base64url_encode(raw);
-    if (!token.starts_with('-')) return token;
+std::string encode_credential(const CredentialInfo& info) {
+  json::Object o;
+  o.append("store", int64_t{info.store});
+  o.append("label", info.label);
+  json::Array scopes;
+  for (auto& name : scope_names(info.scopes)) scopes.emplace_back(name);
+  o.append("scopes", json::Value(std::move(scopes)));
+  o.append("authority", info.authority);
+  o.append("created_us", info.created_us);
+  json::Array secrets;
+  for (const auto& s : info.secrets) {
+    json::Object e;
+    e.append("hash", text::hex_encode(s.hash));
+    e.append("created_us", s.created_us);
+    if (s.valid_until_us) e.append("valid_until_us", *s.valid_until_us);
+    secrets.emplace_back(std::move(e));
   }
+  o.append("secrets", json::Value(std::move(secrets)));
+  return json::serialize(json::Value(std::move(o)));
 }
 
-Result<NewCredential> CredentialStore::create(storage::StoreId store,
-                                              const std::string& authority_home_page) {
-  NewCredential created{random_credential_token(15), random_credential_token(30)};
-  std::string salt = random_credential_token(16);
-  json::Object account;
-  account.append("homePage", authority_home_page);
-  account.append("name", created.key);
-  json::Object authority;
-  authority.append("objectType", "Agent");
-  authority.append("account", json::Value(std::move(account)));
-  json::Object record;
-  record.append("salt", salt);
-  record.append("iterations", int64_t{kPbkdf2Iterations});
-  record.append("hash", pbkdf2(created.secret, salt, kPbkdf2Iterations));
-  record.append("store", int64_t{store});
-  record.append("authority", json::Value(std::move(authority)));
+std::optional<CredentialInfo> decode_credential(std::string_view key, std::string_view bytes) {
+  auto v = json::parse(bytes);
+  if (!v || !v->is_object()) return std::nullopt;
+  const json::Value* store = v->get("store");
+  const json::Value* scopes = v->get("scopes");
+  const json::Value* authority = v->get("authority");
+  const json::Value* created = v->get("created_us");
+  const json::Value* secrets = v->get("secrets");
+  if (!store || !store->is_int() || !scopes || !scopes->is_array() || !authority ||
+      !authority->is_object() || !created || !created->is_int() || !secrets || !secrets->is_array())
+    return std::nullopt;
+  CredentialInfo info;
+  info.key = std::string(key);
+  info.store = storage::StoreId(store->as_int());
+  info.label = std::string(v->get_string("label"));
+  for (const auto& s : scopes->as_array()) {
+    auto scope = s.is_string() ? parse_scope(s.as_string()) : std::nullopt;
+    if (!scope) return std::nullopt;
+    info.scopes |= scope_bit(*scope);
+  }
+  info.authority = *authority;
+  info.created_us = created->as_int();
+  for (const auto& s : secrets->as_array()) {
+    SecretInfo secret;
+    auto hash = hex_decode(s.get_string("hash"));
+    const json::Value* c = s.get("created_us");
+    if (!hash || hash->size() != kSecretHashBytes || !c || !c->is_int()) return std::nullopt;
+    secret.hash = std::move(*hash);
+    secret.created_us = c->as_int();
+    if (const json::Value* until = s.get("valid_until_us")) {
+      if (!until->is_int()) return std::nullopt;
+      secret.valid_until_us = until->as_int();
+    }
+    info.secrets.push_back(std::move(secret));
+  }
+  if (info.secrets.empty() || info.secrets.size() > kSecretsMax) return std::nullopt;
+  return info;
+}
+
+CredentialStore::CredentialStore(storage::Engine& engine, std::string pepper,
+                                 std::string authority_home_page)
+    : engine_(engine), pepper_(std::move(pepper)), authority_home_page_(std::move(authority_home_page)) {}
+
+IssuedSecret CredentialStore::issue(CredentialInfo info, int64_t now_us) const {
+  IssuedSecret issued;
+  issued.secret = random_credential_token(kSecretTokenBytes);
+  info.secrets.insert(info.secrets.begin(), SecretInfo{secret_hash(pepper_, issued.secret), now_us, {}});
+  if (info.secrets.size() > kSecretsMax) info.secrets.resize(kSecretsMax);  // oldest go first
+  issued.credential = std::move(info);
+  return issued;
+}
+
+Result<IssuedSecret> CredentialStore::create(const CredentialSpec& spec) {
+  if (spec.label.size() > kLabelBytesMax)
+    return bad_request("label", "longer than " + std::to_string(kLabelBytesMax) + " bytes");
+  CredentialInfo info;
+  info.key = random_credential_token(kKeyTokenBytes);
+  info.store = spec.store;
+  info.label = spec.label;
+  info.scopes = spec.scopes;
+  info.created_us = now_micros();
+  if (!spec.authority.is_null()) {
+    info.authority = spec.authority;
+  } else {
+    json::Object account;
+    account.append("homePage", authority_home_page_);
+    account.append("name", info.key);
+    json::Object authority;
+    authority.append("objectType", "Agent");
+    authority.append("account", json::Value(std::move(account)));
+    info.authority = json::Value(std::move(authority));
+  }
+  IssuedSecret issued = issue(std::move(info), now_micros());
+  std::lock_guard lock(write_mutex_);
+  if (Status s = write(issued.credential); !s) return s.error();
+  return issued;
+}
+
+Status CredentialStore::write(const CredentialInfo& info) {
   rocksdb::WriteBatch batch;
-  batch.Put(engine_.family(storage::Family::Meta), kKeyPrefix + created.key,
-            json::serialize(json::Value(std::move(record))));
-  Status s = engine_.write_durable(batch);
-  if (!s) return s.error();
-  return created;
+  batch.Put(engine_.family(storage::Family::Meta), kKeyPrefix + info.key, encode_credential(info));
+  return engine_.write_durable(batch);
+}
+
+Result<std::optional<CredentialInfo>> CredentialStore::read(std::string_view key) const {
+  std::string bytes;
+  auto found = engine_.get(storage::Family::Meta, kKeyPrefix + std::string(key), &bytes);
+  if (!found) return found.error();
+  if (!*found) return std::optional<CredentialInfo>();
+  auto info = decode_credential(key, bytes);
+  if (!info) return Error{500, "", "corrupt credential record"};
+  return std::optional<CredentialInfo>(std::move(*info));
+}
+
+Result<std::vector<CredentialInfo>> CredentialStore::list(std::optional<storage::StoreId> store) const {
+  std::vector<CredentialInfo> out;
+  std::unique_ptr<rocksdb::Iterator> it(engine_.db()->NewIterator(
+      rocksdb::ReadOptions(), engine_.family(storage::Family::Meta)));
+  for (it->Seek(kKeyPrefix); it->Valid() && it->key().starts_with(kKeyPrefix); it->Next()) {
+    auto info = decode_credential(it->key().ToStringView().substr(kKeyPrefix.size()),
+                                  it->value().ToStringView());
+    if (!info) return Error{500, "", "corrupt credential record"};
+    if (!store || info->store == *store) out.push_back(std::move(*info));
+  }
+  if (!it->status().ok()) return storage::storage_error(it->status(), "credential scan failed");
+  return out;
+}
+
+Result<CredentialInfo> CredentialStore::find(const std::string& key) const {
+  auto info = read(key);
+  if (!info) return info.error();
+  if (!*info) return not_found(key);
+  return std::move(**info);
+}
+
+Status CredentialStore::revoke(const std::string& key) {
+  std::lock_guard lock(write_mutex_);
+  auto info = read(key);
+  if (!info) return info.error();
+  if (!*info) return not_found(key);
+  rocksdb::WriteBatch batch;
+  batch.Delete(engine_.family(storage::Family::Meta), kKeyPrefix + key);
+  return engine_.write_durable(batch);
+}
+
+Result<IssuedSecret> CredentialStore::rotate(const std::string& key,
+                                            std::optional<int64_t> previous_valid_until_us) {
+  const int64_t now = now_micros();
+  if (previous_valid_until_us && *previous_valid_until_us <= now)
+    return bad_request("valid_until", "must be in the future");
+  std::lock_guard lock(write_mutex_);
+  auto info = read(key);
+  if (!info) return info.error();
+  if (!*info) return not_found(key);
+  CredentialInfo current = std::move(**info);
+  std::vector<SecretInfo> kept;
+  if (previous_valid_until_us) {
+    for (auto& s : current.secrets) {
+      if (s.valid_until_us && *s.valid_until_us <= now) continue;  // already dead
+      s.valid_until_us = std::min(s.valid_until_us.value_or(INT64_MAX), *previous_valid_until_us);
+      kept.push_back(std::move(s));
+    }
+  }
+  current.secrets = std::move(kept);
+  IssuedSecret issued = issue(std::move(current), now);
+  issued.previous_valid_until_us = previous_valid_until_us;
+  if (Status s = write(issued.credential); !s) return s.error();
+  return issued;
+}
+
+Status CredentialStore::add_store_deletion(storage::StoreId store, rocksdb::WriteBatch& batch) const {
+  auto all = list(store);
+  if (!all) return all.error();
+  for (const auto& c : *all) batch.Delete(engine_.family(storage::Family::Meta), kKeyPrefix + c.key);
+  return Status::success();
 }
 
 Result<bool> CredentialStore::any() const {
@@ -76,46 +220,20 @@ Result<bool> CredentialStore::any() const {
   return found;
 }
 
-std::optional<Credential> CredentialStore::authenticate(std::string_view authorization) const {
-  constexpr std::string_view kBasic = "Basic ";
-  if (authorization.size() <= kBasic.size()) return std::nullopt;
-  for (size_t i = 0; i < kBasic.size(); i++)
-    if (std::tolower(authorization[i]) != std::tolower(kBasic[i])) return std::nullopt;
-  auto decoded = base64_decode(authorization.substr(kBasic.size()));
-  if (!decoded) return std::nullopt;
-  size_t colon = decoded->find(':');
-  if (colon == std::string::npos) return std::nullopt;
-  return verify(decoded->substr(0, colon), decoded->substr(colon + 1));
-}
-
-std::optional<Credential> CredentialStore::verify(const std::string& key,
-                                                  const std::string& secret) const {
-  const std::string digest = sha256(secret);
-  {
-    std::shared_lock lock(cache_mutex_);
-    auto it = cache_.find(key);
-    if (it != cache_.end())
-      return constant_time_equal(it->second.first, digest) ? std::optional(it->second.second)
-                                                           : std::nullopt;
+Result<CredentialInfo> CredentialStore::verify(std::string_view key, std::string_view secret,
+                                               int64_t now_us) const {
+  // Hash first: the work before the comparison does not depend on whether the guess is right.
+  const std::string presented = secret_hash(pepper_, secret);
+  auto info = read(key);
+  if (!info) return info.error();
+  if (!*info) return unauthorized();
+  bool match = false;
+  for (const auto& s : (*info)->secrets) {  // every hash is compared; no early exit
+    bool valid = !s.valid_until_us || *s.valid_until_us > now_us;
+    match |= constant_time_equal(s.hash, presented) & valid;
   }
-  std::string bytes;
-  auto found = engine_.get(storage::Family::Meta, kKeyPrefix + key, &bytes);
-  if (!found.ok() || !*found) return std::nullopt;
-  auto record = json::parse(bytes);
-  if (!record) return std::nullopt;
-  const json::Value* iterations = record->get("iterations");
-  const json::Value* store = record->get("store");
-  const json::Value* authority = record->get("authority");
-  if (!iterations || !iterations->is_int() || !store || !store->is_int() || !authority)
-    return std::nullopt;
-  std::string expected(record->get_string("hash"));
-  std::string actual =
-      pbkdf2(secret, std::string(record->get_string("salt")), int(iterations->as_int()));
-  if (!constant_time_equal(expected, actual)) return std::nullopt;
-  Credential c{key, storage::StoreId(store->as_int()), *authority};
-  std::unique_lock lock(cache_mutex_);
-  cache_[key] = {digest, c};
-  return c;
+  if (!match) return unauthorized();
+  return std::move(**info);
 }
 
 }  // namespace scribe::auth

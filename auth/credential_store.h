@@ -1,16 +1,27 @@
-// Credentials for HTTP Basic auth: a key, a secret stored only as a salted PBKDF2-SHA256 hash,
-// the store (tenant) the credential writes to and reads from, and the authority the LRS puts
-// on statements sent with it. Verified secrets are cached as a SHA-256 so a request costs one
-// hash, not a PBKDF2 run. Thread-safe.
+// Credentials for HTTP Basic auth. A credential belongs to one store and has a label, a set of
+// scopes and an authority (the Agent or Group the LRS puts on statements sent with it). Its
+// key and secret are random (the secret 256 bits); the secret is shown once and kept only as
+// HMAC-SHA256(pepper, secret) (auth/secret_hash.h).
+// Guarantees:
+// - Every verification reads the credential's record from the database: no cache, so a revoke
+//   or rotation takes effect on the very next request on every thread.
+// - Verification costs the same work for a wrong secret as for a right one: the secret is
+//   hashed first, then compared in constant time against every kept hash.
+// - A rotation adds a new secret; the previous ones stay valid until the given time, or die
+//   at once. A credential keeps at most kSecretsMax secrets.
+// Records live in the meta family under "credential/<key>" (JSON). Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
+#include <rocksdb/write_batch.h>
+
+#include "auth/scopes.h"
 #include "common/json.h"
 #include "common/result.h"
 #include "storage/engine.h"
@@ -18,45 +29,79 @@
 
 namespace scribe::auth {
 
-struct Credential {
-  std::string key;
-  storage::StoreId store = 1;
-  json::Value authority;  // an Agent with an account naming this credential
+inline constexpr size_t kSecretsMax = 4;
+inline constexpr size_t kLabelBytesMax = 200;
+inline constexpr size_t kKeyTokenBytes = 15;     // 20 base64url characters
+inline constexpr size_t kSecretTokenBytes = 32;  // 256 bits, 43 characters
+
+struct SecretInfo {
+  std::string hash;  // HMAC-SHA256(pepper, secret), raw
+  int64_t created_us = 0;
+  std::optional<int64_t> valid_until_us;
 };
 
-// `bytes` random bytes as base64url text that never starts with '-', so that a key or secret
-// can follow an option such as `-u` on any command line without being read as an option.
-std::string random_credential_token(size_t bytes);
-
-struct NewCredential {
+struct CredentialInfo {
   std::string key;
-  std::string secret;  // shown once; only its hash is kept
+  storage::StoreId store = 0;
+  std::string label;
+  ScopeSet scopes = 0;
+  json::Value authority;
+  int64_t created_us = 0;
+  std::vector<SecretInfo> secrets;
+};
+
+struct CredentialSpec {
+  storage::StoreId store = 0;
+  std::string label;
+  ScopeSet scopes = 0;
+  // Null: the default, an Agent with account {homePage: authority_home_page, name: key}.
+  json::Value authority;
+};
+
+// A credential together with a secret issued for it (shown to the caller once).
+struct IssuedSecret {
+  CredentialInfo credential;
+  std::string secret;
+  // On rotation: until when the previous secret stays valid (nullopt: it died at once).
+  std::optional<int64_t> previous_valid_until_us;
 };
 
 class CredentialStore {
  public:
-  explicit CredentialStore(storage::Engine& engine) : engine_(engine) {}
+  CredentialStore(storage::Engine& engine, std::string pepper, std::string authority_home_page);
 
-  // Creates a credential for `store` with a random key and secret.
-  Result<NewCredential> create(storage::StoreId store, const std::string& authority_home_page);
+  Result<IssuedSecret> create(const CredentialSpec& spec);
+  // Every credential, or those of one store, by key.
+  Result<std::vector<CredentialInfo>> list(std::optional<storage::StoreId> store) const;
+  // 404 when there is no such credential.
+  Result<CredentialInfo> find(const std::string& key) const;
+  // Deletes the credential durably (404 when there is none).
+  Status revoke(const std::string& key);
+  // Issues a new secret. Previous secrets stay valid until `previous_valid_until_us` (which
+  // must be in the future), or die at once without it.
+  Result<IssuedSecret> rotate(const std::string& key, std::optional<int64_t> previous_valid_until_us);
+  // Adds the deletion of every credential of `store` to `batch`.
+  Status add_store_deletion(storage::StoreId store, rocksdb::WriteBatch& batch) const;
   // True when at least one credential exists.
   Result<bool> any() const;
-  // Verifies an Authorization header value ("Basic base64(key:secret)").
-  std::optional<Credential> authenticate(std::string_view authorization) const;
+
+  // The credential when `secret` is one of its valid secrets at `now_us`; a 401 Error when the
+  // key is unknown (or revoked), the secret wrong, or the secret expired.
+  Result<CredentialInfo> verify(std::string_view key, std::string_view secret, int64_t now_us) const;
 
  private:
-  std::optional<Credential> verify(const std::string& key, const std::string& secret) const;
+  Result<std::optional<CredentialInfo>> read(std::string_view key) const;
+  Status write(const CredentialInfo& info);
+  IssuedSecret issue(CredentialInfo info, int64_t now_us) const;
+
   storage::Engine& engine_;
-  mutable std::shared_mutex cache_mutex_;
-  // key -> (sha256 of the verified secret, credential)
-  mutable std::unordered_map<std::string, std::pair<std::string, Credential>> cache_;
+  const std::string pepper_;
+  const std::string authority_home_page_;
+  std::mutex write_mutex_;  // serialises read-modify-writes (rotate) against each other
 };
 
-// Standard base64 (RFC 4648 §4) decoding; nullopt on malformed input.
-std::optional<std::string> base64_decode(std::string_view in);
-std::string base64_encode(std::string_view in);
-// base64url without padding (RFC 4648 §5), for opaque tokens in URLs.
-std::string base64url_encode(std::string_view in);
-std::optional<std::string> base64url_decode(std::string_view in);
+// Record encoding, exposed for tests.
+std::string encode_credential(const CredentialInfo& info);
+std::optional<CredentialInfo> decode_credential(std::string_view key, std::string_view bytes);
 
 }  // namespace scribe::auth

@@ -16,10 +16,11 @@
 #include <functional>
 #include <iostream>
 #include <sstream>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "auth/credential_store.h"
+#include "auth/base64.h"
 #include "bench/http_load.h"
 #include "bench/report.h"
 #include "bench/statement_generator.h"

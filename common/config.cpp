@@ -131,6 +131,11 @@ const std::vector<Key>& keys() {
       key<&C::server, &C::Server::tls_cert_file>("server", "tls_cert_file",
                                                  "PEM certificate chain; with tls_key_file: HTTPS"),
       key<&C::server, &C::Server::tls_key_file>("server", "tls_key_file", "PEM private key"),
+      key<&C::server, &C::Server::public_url>(
+          "server", "public_url", "URL clients use; empty: http(s)://host:port"),
+      key<&C::server, &C::Server::cors_allowed_origins>(
+          "server", "cors_allowed_origins",
+          "\"*\" or comma-separated origins allowed with credentials"),
       key<&C::limits, &C::Limits::body_bytes_max>("limits", "body_bytes_max",
                                                   "request body bytes (413 past it)"),
       key<&C::limits, &C::Limits::header_bytes_max>(
@@ -162,6 +167,12 @@ const std::vector<Key>& keys() {
           "xapi", "default_version", "version used for replies to requests without one"),
       key<&C::auth, &C::Auth::bootstrap_file>(
           "auth", "bootstrap_file", "bootstrap credential file, relative to storage.data_dir"),
+      key<&C::auth, &C::Auth::failures_max>(
+          "auth", "failures_max", "failed logins per (address, key) before 429"),
+      key<&C::auth, &C::Auth::failure_window_ms>("auth", "failure_window_ms",
+                                                 "window in which failures are counted"),
+      key<&C::auth, &C::Auth::throttle_entries_max>(
+          "auth", "throttle_entries_max", "(address, key) pairs the throttle tracks at most"),
   };
   return table;
 }
@@ -452,6 +463,13 @@ Status apply_override(Config& config, const std::string& assignment) {
   const Key* k = find_key(section, key_name);
   if (!k) return config_error("unknown key " + std::string(name) + " in override");
   return assign_text(config, *k, a.substr(eq + 1));
+}
+
+std::string public_url(const Config& config) {
+  if (!config.server.public_url.empty()) return config.server.public_url;
+  bool tls = !config.server.tls_cert_file.empty();
+  return std::string(tls ? "https://" : "http://") + config.server.host + ":" +
+         std::to_string(config.server.port);
 }
 
 std::string describe(const Config& config) {

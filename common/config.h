@@ -19,6 +19,12 @@ struct Config {
     int io_threads = 0;               // 0: one per core
     std::string tls_cert_file;        // both set: serve HTTPS
     std::string tls_key_file;
+    // The URL clients reach this server at ("https://lrs.example.com"); empty: derived from
+    // host, port and whether TLS is on. Default credential authorities name it as homePage.
+    std::string public_url;
+    // "*" (any origin, never with credentials) or a comma-separated list of origins that are
+    // echoed back with Allow-Credentials.
+    std::string cors_allowed_origins = "*";
   } server;
 
   struct Limits {
@@ -48,6 +54,9 @@ struct Config {
   struct Auth {
     // Where the bootstrap credential is written on first start (relative to data_dir).
     std::string bootstrap_file = "bootstrap-credential.txt";
+    uint32_t failures_max = 20;            // failed logins per (address, key) in the window
+    uint32_t failure_window_ms = 60000;    // ... before that pair gets 429
+    uint32_t throttle_entries_max = 100000;  // (address, key) pairs tracked at most
   } auth;
 };
 
@@ -57,6 +66,8 @@ Result<Config> load_config_file(const std::string& path, bool required);
 Status apply_environment(Config& config);
 // Applies one "--section.key=value" override.
 Status apply_override(Config& config, const std::string& assignment);
+// server.public_url, or the URL derived from host, port and TLS when it is empty.
+std::string public_url(const Config& config);
 // The effective configuration as TOML, printed at start-up.
 std::string describe(const Config& config);
 

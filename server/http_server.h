@@ -6,7 +6,21 @@
 // oversized headers get 431, oversized bodies 413 (refused from Content-Length before the body is
 // read), malformed requests 400, all with a JSON error body, and the connection is then closed;
 // connections over limits.connections_max get 503 and are closed; idle and slow connections are
-// closed after limits.idle_timeout_ms / request_timeout_ms. No Beast/Asio type leaks from here.
+// closed after limits.idle_timeout_ms / request_timeout_ms. Every request carries the peer's IP
+// address (remote_address; an IPv4-mapped IPv6 peer is given as plain IPv4). No Beast/Asio type
+// leaks from here.
+//
+// TLS: with both server.tls_cert_file and server.tls_key_file set the listener speaks only HTTPS
+// (a plaintext request on it is never served): TLS 1.2 or 1.3 (1.3 preferred), TLS 1.2 limited
+// to forward-secret AEAD suites (ECDHE with AES-GCM or ChaCha20-Poly1305, server's order), no
+// renegotiation, no compression. Before anything is bound, start() refuses (with an Error naming
+// the config key and the file) a lone cert or key, an unreadable or non-PEM file, a certificate
+// outside its validity period and a key that does not match it; reload_tls() applies the same
+// checks. The handshake runs under limits.request_timeout_ms and a failed one just closes; every
+// other behaviour above (limits, 503 after the handshake, keep-alive, HEAD, 100-continue) is the
+// same as over plain TCP; after a reply that ends the connection (Connection: close, an error
+// reply, 503) the server sends close_notify before closing (timeouts and stop() just close).
+// Client certificates are not requested.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +50,15 @@ class HttpServer {
   void stop();
   // Blocks until stop() has been called (returns at once if it already was).
   void wait();
+
+  // True when the server speaks HTTPS: both server.tls_cert_file and server.tls_key_file are set.
+  bool tls() const;
+  // Re-reads and re-checks server.tls_cert_file and server.tls_key_file (the checks start()
+  // makes). On success connections accepted from now on use the new certificate and key, while
+  // open connections keep theirs and are not interrupted; on failure returns the Error and the
+  // certificate in use stays. Success and no effect when TLS is off. Safe from any thread (not
+  // async-signal-safe: call it from a thread that handles the signal, not a signal handler).
+  Status reload_tls();
 
  private:
   struct Impl;

@@ -263,11 +263,13 @@ std::optional<CommitPipeline::Located> CommitPipeline::locate(StoreId store, con
 
 namespace {
 
-// Adds `extra` to `terms`, OR-ing the flags of terms already present; returns the terms
-// that are new or whose flags grew (their index entries must be written).
+// Adds a target's `extra` terms to a referrer's `terms`, OR-ing the flags of terms already
+// present and skipping kinds referrers do not inherit; returns the terms that are new or whose
+// flags grew (their index entries must be written).
 std::vector<Term> add_terms(std::vector<Term>& terms, const std::vector<Term>& extra) {
   std::vector<Term> changed;
   for (const Term& t : extra) {
+    if (!inherited_by_referrers(t.kind)) continue;
     auto have = std::find_if(terms.begin(), terms.end(), [&](const Term& h) { return h.same_term(t); });
     if (have == terms.end()) {
       terms.push_back(t);

@@ -22,19 +22,37 @@ constexpr uint8_t kRecordVersion = 1;
 constexpr size_t kFixedBytes = 1 + 8 + 20 + 4;
 
 std::string prefix_of(StoreId store, const DocumentScope& scope) {
-  TermHash h = hash_term(scope.text);
+  const TermHash& h = scope.hash;
   if (scope.registration) return document_prefix(store, scope.kind, h, &*scope.registration);
   if (scope.kind == DocumentKind::State) return document_scope_prefix(store, scope.kind, h);
   return document_prefix(store, scope.kind, h, nullptr);
 }
 
 std::string key_of(StoreId store, const DocumentScope& scope, const std::string& id) {
-  TermHash h = hash_term(scope.text);
+  const TermHash& h = scope.hash;
   return document_key(store, scope.kind, h, scope.registration ? &*scope.registration : nullptr,
                       id);
 }
 
 Error corrupt() { return Error{500, "", "corrupt document record"}; }
+
+// The document at `key`, when it belongs to `scope_text`; `other_scope` tells a key held by
+// another scope (a hash collision) from an absent one.
+Result<std::optional<Document>> read_document(const Engine& engine, const std::string& key,
+                                              std::string_view scope_text, bool* other_scope) {
+  std::string bytes;
+  auto found = engine.get(Family::Documents, key, &bytes);
+  if (!found) return found.error();
+  if (!*found) return std::optional<Document>();
+  std::string stored_scope;
+  auto doc = decode_document(bytes, &stored_scope);
+  if (!doc) return corrupt();
+  if (stored_scope != scope_text) {
+    if (other_scope) *other_scope = true;
+    return std::optional<Document>();
+  }
+  return std::optional<Document>(std::move(*doc));
+}
 
 }  // namespace
 
@@ -91,15 +109,7 @@ std::mutex& DocumentStore::stripe(const std::string& key) const {
 
 Result<std::optional<Document>> DocumentStore::get(StoreId store, const DocumentScope& scope,
                                                    const std::string& id) const {
-  std::string bytes;
-  auto found = engine_.get(Family::Documents, key_of(store, scope, id), &bytes);
-  if (!found) return found.error();
-  if (!*found) return std::optional<Document>();
-  std::string scope_text;
-  auto doc = decode_document(bytes, &scope_text);
-  if (!doc) return corrupt();
-  if (scope_text != scope.text) return std::optional<Document>();  // a scope-hash collision
-  return std::optional<Document>(std::move(*doc));
+  return read_document(engine_, key_of(store, scope, id), scope.text, nullptr);
 }
 
 Result<std::vector<std::string>> DocumentStore::scan_keys(StoreId store, const DocumentScope& scope,
@@ -140,8 +150,12 @@ Status DocumentStore::update(StoreId store, const DocumentScope& scope, const st
                              const DocumentDecision& decide) {
   const std::string key = key_of(store, scope, id);
   std::lock_guard<std::mutex> lock(stripe(key));
-  auto current = get(store, scope, id);
+  bool other_scope = false;
+  auto current = read_document(engine_, key, scope.text, &other_scope);
   if (!current) return current.error();
+  // The key is another scope's (a hash collision): never overwrite or remove that document.
+  if (other_scope)
+    return Error{409, "", "this document's key is held by a document of another scope"};
   auto change = decide(*current);
   if (!change) return change.error();
   rocksdb::WriteBatch batch;

@@ -22,10 +22,13 @@
 namespace scribe::storage {
 
 // Where documents live: a kind, a scope (the canonical text the caller derives from the
-// activity and/or agent) and, for State, an optional registration.
+// activity and/or agent, and its hash under the store's term key) and, for State, an optional
+// registration. The text is kept in each record and re-checked on every read and write, so
+// even a hash collision never returns, lists or overwrites another scope's document.
 struct DocumentScope {
   DocumentKind kind = DocumentKind::State;
   std::string text;
+  TermHash hash{};  // storage::hash_term(store's key, text)
   std::optional<Uuid> registration;
 };
 

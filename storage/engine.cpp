@@ -13,6 +13,23 @@ namespace scribe::storage {
 
 namespace {
 
+// The first `prefix_bytes` of keys at least `min_key_bytes` long (see the insert hints below).
+class HintPrefix : public rocksdb::SliceTransform {
+ public:
+  HintPrefix(size_t prefix_bytes, size_t min_key_bytes)
+      : prefix_bytes_(prefix_bytes), min_key_bytes_(min_key_bytes),
+        name_("scribe.HintPrefix." + std::to_string(prefix_bytes)) {}
+  const char* Name() const override { return name_.c_str(); }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), prefix_bytes_);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return key.size() >= min_key_bytes_; }
+
+ private:
+  const size_t prefix_bytes_, min_key_bytes_;
+  const std::string name_;
+};
+
 const char* family_name(Family f) {
   switch (f) {
     case Family::Statements: return "statements";
@@ -67,10 +84,13 @@ rocksdb::ColumnFamilyOptions family_options(Family f, const std::shared_ptr<rock
   if (f == Family::Index) o.compaction_style = rocksdb::kCompactionStyleUniversal;
   // Statement keys grow within a store and index keys grow within a term: an insert hint per
   // prefix lets the memtable append near the previous insert instead of searching the skiplist.
+  // Only whole keys are in the hint domain: RocksDB 7.8 keeps one hint map for a family's point
+  // and range-tombstone memtables alike, so a range delete whose begin key (a bare store
+  // prefix) took a hint would corrupt the point memtable's skiplist.
   if (f == Family::Statements)
-    o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(4));
+    o.memtable_insert_with_hint_prefix_extractor = std::make_shared<HintPrefix>(4, 12);
   if (f == Family::Index)
-    o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(21));
+    o.memtable_insert_with_hint_prefix_extractor = std::make_shared<HintPrefix>(21, 29);
   // The committer probes these for keys that are usually absent (is this id new? is anyone
   // waiting for this statement? was it voided?): a memtable bloom filter answers most probes
   // without walking the memtable's skiplist.

@@ -65,7 +65,12 @@ enum class IndexKind : uint8_t {
   Verb = 2,          // verb id
   Activity = 3,      // object or any context activity, anywhere; kTermDirect: the object
   Registration = 4,  // context.registration
+  Authority = 5,     // the statement's authority (statements/read/mine); never inherited
 };
+
+// Whether a statement that targets another by StatementRef takes this kind of the target's
+// terms: the filters match through references, but whose statement it is does not.
+inline constexpr bool inherited_by_referrers(IndexKind kind) { return kind != IndexKind::Authority; }
 
 inline constexpr uint8_t kTermDirect = 1;
 

@@ -6,80 +6,61 @@ namespace scribe::storage {
 
 namespace {
 
-inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "term hashes assume little-endian");
 
-inline uint64_t fmix64(uint64_t k) {
-  k ^= k >> 33;
-  k *= 0xff51afd7ed558ccdULL;
-  k ^= k >> 33;
-  k *= 0xc4ceb9fe1a85ec53ULL;
-  k ^= k >> 33;
-  return k;
-}
+inline uint64_t rotl(uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
 
-inline uint64_t load64(const uint8_t* p) {
+inline uint64_t load_le64(const uint8_t* p) {
   uint64_t v;
   std::memcpy(&v, p, 8);
-  return v;  // little-endian hosts only; asserted below
+  return v;
 }
 
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "term hashes assume little-endian");
+inline void store_le64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
+
+struct SipState {
+  uint64_t v0, v1, v2, v3;
+
+  void round() {
+    v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32);
+    v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;
+    v0 += v3; v3 = rotl(v3, 21); v3 ^= v0;
+    v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);
+  }
+  void compress(uint64_t m) {  // c = 2 rounds per message word
+    v3 ^= m;
+    round();
+    round();
+    v0 ^= m;
+  }
+  uint64_t finalize_word(uint8_t marker) {  // d = 4 rounds
+    v2 ^= marker;
+    for (int i = 0; i < 4; i++) round();
+    return v0 ^ v1 ^ v2 ^ v3;
+  }
+};
 
 }  // namespace
 
-TermHash hash_term(std::string_view term) {
-  const auto* data = reinterpret_cast<const uint8_t*>(term.data());
+TermHash hash_term(const TermKey& key, std::string_view term) {
+  const uint64_t k0 = load_le64(key.data()), k1 = load_le64(key.data() + 8);
+  SipState s{k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL,
+             k0 ^ 0x6c7967656e657261ULL, k1 ^ 0x7465646279746573ULL};
+  s.v1 ^= 0xee;  // 128-bit output mode
+
+  const auto* in = reinterpret_cast<const uint8_t*>(term.data());
   const size_t len = term.size();
-  const size_t nblocks = len / 16;
-  constexpr uint64_t kSeed = 0x5c71be5c71be0001ULL;
-  uint64_t h1 = kSeed, h2 = kSeed;
-  constexpr uint64_t c1 = 0x87c37b91114253d5ULL;
-  constexpr uint64_t c2 = 0x4cf5ad432745937fULL;
-
-  for (size_t i = 0; i < nblocks; i++) {
-    uint64_t k1 = load64(data + i * 16);
-    uint64_t k2 = load64(data + i * 16 + 8);
-    k1 *= c1; k1 = rotl64(k1, 31); k1 *= c2; h1 ^= k1;
-    h1 = rotl64(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
-    k2 *= c2; k2 = rotl64(k2, 33); k2 *= c1; h2 ^= k2;
-    h2 = rotl64(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
-  }
-
-  const uint8_t* tail = data + nblocks * 16;
-  uint64_t k1 = 0, k2 = 0;
-  switch (len & 15) {
-    case 15: k2 ^= uint64_t(tail[14]) << 48; [[fallthrough]];
-    case 14: k2 ^= uint64_t(tail[13]) << 40; [[fallthrough]];
-    case 13: k2 ^= uint64_t(tail[12]) << 32; [[fallthrough]];
-    case 12: k2 ^= uint64_t(tail[11]) << 24; [[fallthrough]];
-    case 11: k2 ^= uint64_t(tail[10]) << 16; [[fallthrough]];
-    case 10: k2 ^= uint64_t(tail[9]) << 8; [[fallthrough]];
-    case 9:
-      k2 ^= uint64_t(tail[8]);
-      k2 *= c2; k2 = rotl64(k2, 33); k2 *= c1; h2 ^= k2;
-      [[fallthrough]];
-    case 8: k1 ^= uint64_t(tail[7]) << 56; [[fallthrough]];
-    case 7: k1 ^= uint64_t(tail[6]) << 48; [[fallthrough]];
-    case 6: k1 ^= uint64_t(tail[5]) << 40; [[fallthrough]];
-    case 5: k1 ^= uint64_t(tail[4]) << 32; [[fallthrough]];
-    case 4: k1 ^= uint64_t(tail[3]) << 24; [[fallthrough]];
-    case 3: k1 ^= uint64_t(tail[2]) << 16; [[fallthrough]];
-    case 2: k1 ^= uint64_t(tail[1]) << 8; [[fallthrough]];
-    case 1:
-      k1 ^= uint64_t(tail[0]);
-      k1 *= c1; k1 = rotl64(k1, 31); k1 *= c2; h1 ^= k1;
-  }
-
-  h1 ^= len; h2 ^= len;
-  h1 += h2; h2 += h1;
-  h1 = fmix64(h1); h2 = fmix64(h2);
-  h1 += h2; h2 += h1;
+  const size_t whole = len & ~size_t(7);
+  for (size_t i = 0; i < whole; i += 8) s.compress(load_le64(in + i));
+  uint64_t last = uint64_t(len & 0xff) << 56;
+  for (size_t i = 0; i < (len & 7); i++) last |= uint64_t(in[whole + i]) << (8 * i);
+  s.compress(last);
 
   TermHash out;
-  for (int i = 0; i < 8; i++) {
-    out[i] = uint8_t(h1 >> (56 - 8 * i));
-    out[8 + i] = uint8_t(h2 >> (56 - 8 * i));
-  }
+  store_le64(out.data(), s.finalize_word(0xee));
+  s.v1 ^= 0xdd;
+  for (int i = 0; i < 4; i++) s.round();
+  store_le64(out.data() + 8, s.v0 ^ s.v1 ^ s.v2 ^ s.v3);
   return out;
 }
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/credential_store.h"
+#include "auth/base64.h"
 #include "common/config.h"
 #include "common/json.h"
 #include "storage/commit_pipeline.h"
@@ -526,9 +526,7 @@ class AttachmentsApiTest : public SignedAttachmentsTest {
     auto e = test_support::open_test_engine(config_, dir_.path());
     ASSERT_TRUE(e.ok()) << e.error().describe();
     stack_.build(config_, std::move(*e));
-    auto created = stack_.credentials->create(1, "http://lrs.example.com");
-    ASSERT_TRUE(created.ok()) << created.error().describe();
-    auth_ = "Basic " + auth::base64_encode(created->key + ":" + created->secret);
+    auth_ = stack_.basic_auth();
   }
 
   void TearDown() override { stack_.reset(); }

@@ -40,10 +40,14 @@ std::string statement_ref(const std::string& id) {
   return R"({"objectType":"StatementRef","id":")" + id + R"("})";
 }
 
+// The term-hash key of the store these tests write to.
+constexpr TermKey kTermKey{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+
 PreparedStatement prepare(const std::string& text, const std::string& authority_name = "tester") {
   auto v = json::parse(text);
   EXPECT_TRUE(v.ok()) << text;
-  auto p = xapi::prepare_statement(*v, xapi::Version::V2_0_0, authority(authority_name), "");
+  auto p = xapi::prepare_statement(*v, xapi::Version::V2_0_0,
+                                   xapi::StatementWriter{authority(authority_name), kTermKey, true}, "");
   EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().describe());
   return std::move(*p);
 }
@@ -140,10 +144,10 @@ class CommitPipelineTest : public ::testing::Test {
     return r.ok() ? *r : std::nullopt;
   }
 
-  std::vector<std::string> query_ids(std::vector<Term> terms, StoreId store = 1) {
+  std::vector<std::string> query_ids(const std::vector<xapi::TermText>& terms, StoreId store = 1) {
     StatementQuery q;
     q.store = store;
-    q.required = std::move(terms);
+    for (const auto& t : terms) q.required.push_back(xapi::hash_term(kTermKey, t));
     q.ascending = true;
     q.limit = 1000;
     auto page = reader_->query(q);
@@ -329,7 +333,7 @@ TEST_F(CommitPipelineTest, BackfillsReferrerWhenTargetArrivesLater) {
   ASSERT_TRUE(*engine_->get(Family::Statements, statement_key(1, (*s2)->seq), &bytes));
   auto record = decode_record(bytes);
   ASSERT_TRUE(record.has_value());
-  auto vt = xapi::verb_term("http://target-verb");
+  auto vt = xapi::hash_term(kTermKey, xapi::verb_term("http://target-verb"));
   EXPECT_NE(std::find(record->terms.begin(), record->terms.end(), vt), record->terms.end());
 }
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "auth/credential_store.h"
+#include "auth/secret_hash.h"
 
 namespace scribe::auth {
 namespace {

@@ -39,35 +39,13 @@ class DocumentsApiTest : public ::testing::Test {
     config_.limits.document_bytes_max = 4096;
     auto e = test_support::open_test_engine(config_, dir_.path());
     ASSERT_TRUE(e.ok()) << e.error().describe();
-    engine_ = std::move(*e);
-    pipeline_ = std::make_unique<storage::CommitPipeline>(*engine_, same_statement,
-                                                         config_.limits.commit_queue_max);
-    reader_ = std::make_unique<storage::StatementReader>(*engine_);
-    statements_ = std::make_unique<StatementsResource>(config_, *pipeline_, *reader_);
-    document_store_ = std::make_unique<storage::DocumentStore>(*engine_);
-    documents_ = std::make_unique<DocumentsResource>(config_, *document_store_);
-    agents_ = std::make_unique<AgentsResource>(*engine_);
-    activities_ = std::make_unique<ActivitiesResource>(*engine_);
-    credentials_ = std::make_unique<auth::CredentialStore>(*engine_);
-    router_ = std::make_unique<Router>(config_, *credentials_, *statements_,
-                                       OtherResources{documents_.get(), agents_.get(), activities_.get()});
-    auto created = credentials_->create(1, "http://lrs.example.com");
-    ASSERT_TRUE(created.ok()) << created.error().describe();
-    auth_ = "Basic " + auth::base64_encode(created->key + ":" + created->secret);
+    stack_.build(config_, std::move(*e));
+    engine_ = stack_.engine.get();
+    router_ = stack_.router.get();
+    auth_ = stack_.basic_auth();
   }
 
-  void TearDown() override {
-    router_.reset();
-    credentials_.reset();
-    activities_.reset();
-    agents_.reset();
-    documents_.reset();
-    document_store_.reset();
-    statements_.reset();
-    reader_.reset();
-    pipeline_.reset();
-    engine_.reset();
-  }
+  void TearDown() override { stack_.reset(); }
 
   HttpResponse send(const std::string& method, const std::string& resource, Query query,
                     std::string body = "", Headers headers = {}, const char* version = kV2) {
@@ -122,16 +100,9 @@ class DocumentsApiTest : public ::testing::Test {
 
   test_support::TempDir dir_{"/tmp/scribe-docs"};
   Config config_;
-  std::unique_ptr<storage::Engine> engine_;
-  std::unique_ptr<storage::CommitPipeline> pipeline_;
-  std::unique_ptr<storage::StatementReader> reader_;
-  std::unique_ptr<StatementsResource> statements_;
-  std::unique_ptr<storage::DocumentStore> document_store_;
-  std::unique_ptr<DocumentsResource> documents_;
-  std::unique_ptr<AgentsResource> agents_;
-  std::unique_ptr<ActivitiesResource> activities_;
-  std::unique_ptr<auth::CredentialStore> credentials_;
-  std::unique_ptr<Router> router_;
+  test_support::StatementsStack stack_;
+  storage::Engine* engine_ = nullptr;
+  Router* router_ = nullptr;
   std::string auth_;
 };
 

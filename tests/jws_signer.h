@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "auth/credential_store.h"
+#include "auth/base64.h"
 
 namespace scribe::testing_jws {
 

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "auth/credential_store.h"
+#include "auth/base64.h"
 #include "common/json.h"
 #include "tests/jws_signer.h"
 

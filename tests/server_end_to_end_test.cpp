@@ -36,9 +36,7 @@ class ServerEndToEnd : public ::testing::Test {
     auto engine = storage::Engine::open({dir_.path(), 8 << 20, true});
     ASSERT_TRUE(engine.ok()) << engine.error().describe();
     stack_.build(config_, std::move(*engine));
-    auto created = stack_.credentials->create(1, "http://127.0.0.1");
-    ASSERT_TRUE(created.ok());
-    authorization_ = "Basic " + auth::base64_encode(created->key + ":" + created->secret);
+    authorization_ = stack_.basic_auth();
     server_ = std::make_unique<server::HttpServer>(config_, *stack_.router);
     ASSERT_TRUE(server_->start().ok());
   }

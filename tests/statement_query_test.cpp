@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "auth/base64.h"
+
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -194,24 +196,30 @@ TEST(StatementQuery, ParsesAscendingAndAttachmentsFlags) {
   EXPECT_FALSE(p.attachments);
 }
 
+const storage::TermKey kKey{1, 2, 3};
+
 TEST(StatementQuery, StorageQueryAppliesLimitsAndBounds) {
   QueryLimits limits{100, 1000};
   StatementQueryParams p = parse_ok({{"verb", kVerb}, {"ascending", "true"}});
-  storage::StatementQuery q = to_storage_query(p, 7, limits);
+  storage::StatementQuery q = to_storage_query(p, 7, kKey, limits);
   EXPECT_EQ(q.store, 7u);
   EXPECT_EQ(q.limit, 100u);
   EXPECT_TRUE(q.ascending);
-  EXPECT_EQ(q.required, p.terms);
+  ASSERT_EQ(q.required.size(), 1u);
+  EXPECT_EQ(q.required[0], hash_term(kKey, p.terms[0]));
+  // The same filter in a store with another key looks for another hash.
+  storage::TermKey other_key{9};
+  EXPECT_NE(to_storage_query(p, 7, other_key, limits).required[0], q.required[0]);
   EXPECT_EQ(q.seq_min, 0u);
   EXPECT_EQ(q.seq_max, ~storage::Seq(0));
 
-  EXPECT_EQ(to_storage_query(parse_ok({{"limit", "0"}}), 1, limits).limit, 1000u);
-  EXPECT_EQ(to_storage_query(parse_ok({{"limit", "5000"}}), 1, limits).limit, 1000u);
-  EXPECT_EQ(to_storage_query(parse_ok({{"limit", "7"}}), 1, limits).limit, 7u);
+  EXPECT_EQ(to_storage_query(parse_ok({{"limit", "0"}}), 1, kKey, limits).limit, 1000u);
+  EXPECT_EQ(to_storage_query(parse_ok({{"limit", "5000"}}), 1, kKey, limits).limit, 1000u);
+  EXPECT_EQ(to_storage_query(parse_ok({{"limit", "7"}}), 1, kKey, limits).limit, 7u);
 
   // since is exclusive, until inclusive.
   StatementQueryParams b = parse_ok({{"since", "2024-01-01T00:00:00Z"}, {"until", "2024-01-02T00:00:00Z"}});
-  storage::StatementQuery bq = to_storage_query(b, 1, limits);
+  storage::StatementQuery bq = to_storage_query(b, 1, kKey, limits);
   EXPECT_EQ(bq.seq_min, storage::Seq(*b.since_micros + 1));
   EXPECT_EQ(bq.seq_max, storage::Seq(*b.until_micros));
 }
@@ -220,16 +228,16 @@ TEST(StatementQuery, CursorPositionNarrowsTheRangeInWalkDirection) {
   QueryLimits limits{100, 1000};
   StatementQueryParams desc = parse_ok({});
   desc.after_seq = 5000;
-  EXPECT_EQ(to_storage_query(desc, 1, limits).seq_max, 4999u);
-  EXPECT_EQ(to_storage_query(desc, 1, limits).seq_min, 0u);
+  EXPECT_EQ(to_storage_query(desc, 1, kKey, limits).seq_max, 4999u);
+  EXPECT_EQ(to_storage_query(desc, 1, kKey, limits).seq_min, 0u);
   StatementQueryParams asc = parse_ok({{"ascending", "true"}});
   asc.after_seq = 5000;
-  EXPECT_EQ(to_storage_query(asc, 1, limits).seq_min, 5001u);
-  EXPECT_EQ(to_storage_query(asc, 1, limits).seq_max, ~storage::Seq(0));
+  EXPECT_EQ(to_storage_query(asc, 1, kKey, limits).seq_min, 5001u);
+  EXPECT_EQ(to_storage_query(asc, 1, kKey, limits).seq_max, ~storage::Seq(0));
   // A cursor never widens explicit bounds.
   StatementQueryParams bounded = parse_ok({{"until", "1970-01-01T00:00:00.001Z"}});
   bounded.after_seq = 5000;
-  EXPECT_EQ(to_storage_query(bounded, 1, limits).seq_max, 1000u);
+  EXPECT_EQ(to_storage_query(bounded, 1, kKey, limits).seq_max, 1000u);
 }
 
 TEST(StatementQuery, MoreCursorRoundTripsParametersAndPosition) {

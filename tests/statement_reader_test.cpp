@@ -18,8 +18,9 @@ namespace {
 
 using test_support::TempDir;
 
-Term verb(std::string_view iri) { return Term{IndexKind::Verb, hash_term(iri)}; }
-Term act(std::string_view iri) { return Term{IndexKind::Activity, hash_term(iri)}; }
+const TermKey kKey{1};
+Term verb(std::string_view iri) { return Term{IndexKind::Verb, hash_term(kKey, iri)}; }
+Term act(std::string_view iri) { return Term{IndexKind::Activity, hash_term(kKey, iri)}; }
 
 // A deterministic id per (store, seq).
 Uuid id_for(StoreId store, Seq seq) {
@@ -188,7 +189,7 @@ TEST_F(StatementReaderTest, IntersectsTwoTermsByLeapfrogInBothDirections) {
 }
 
 TEST_F(StatementReaderTest, IntersectsThreeTerms) {
-  Term a = verb("http://A"), b = act("http://B"), c = Term{IndexKind::Registration, hash_term("r")};
+  Term a = verb("http://A"), b = act("http://B"), c = Term{IndexKind::Registration, hash_term(kKey, "r")};
   put(1, {a, b});
   put(2, {a, b, c});
   put(3, {b, c});

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/base64.h"
 #include "auth/credential_store.h"
 #include "common/config.h"
 #include "common/json.h"
@@ -88,6 +89,7 @@ class StatementsApiTest : public ::testing::Test {
 
   static void SetUpTestSuite() {
     shared_ = new Shared();
+    shared_->config.server.public_url = kHomePage;
     auto e = test_support::open_test_engine(shared_->config, shared_->dir.path());
     ASSERT_TRUE(e.ok()) << e.error().describe();
     shared_->stack.build(shared_->config, std::move(*e));
@@ -105,10 +107,9 @@ class StatementsApiTest : public ::testing::Test {
     router_ = shared_->stack.router.get();
     store_ = shared_->next_store;
     shared_->next_store += 2;  // store_ + 1 is this test's "other" store
-    auto created = credentials_->create(store_, kHomePage);
-    ASSERT_TRUE(created.ok()) << created.error().describe();
-    key_ = created->key;
-    auth_ = "Basic " + auth::base64_encode(created->key + ":" + created->secret);
+    auto created = shared_->stack.credential(store_name(store_), auth::scope_bit(auth::Scope::All));
+    key_ = created.credential.key;
+    auth_ = "Basic " + auth::base64_encode(key_ + ":" + created.secret);
   }
 
   HttpRequest request(const std::string& method, const std::string& resource,
@@ -155,6 +156,8 @@ class StatementsApiTest : public ::testing::Test {
     return *json::parse(R"({"objectType":"Agent","account":{"homePage":")" + std::string(kHomePage) +
                         R"(","name":")" + key_ + R"("}})");
   }
+
+  static std::string store_name(storage::StoreId n) { return "api-" + std::to_string(n); }
 
   auth::CredentialStore* credentials_ = nullptr;
   Router* router_ = nullptr;
@@ -567,9 +570,7 @@ TEST_F(StatementsApiTest, WrongSecretIsRejectedAfterTheRightOneWasCached) {
 }
 
 TEST_F(StatementsApiTest, StoresOfDifferentCredentialsNeverMix) {
-  auto other = credentials_->create(store_ + 1, kHomePage);
-  ASSERT_TRUE(other.ok());
-  std::string other_auth = "Basic " + auth::base64_encode(other->key + ":" + other->secret);
+  std::string other_auth = shared_->stack.basic_auth(store_name(store_ + 1));
   auto as_other = [&](HttpRequest r) {
     for (auto& h : r.headers)
       if (h.first == "authorization") h.second = other_auth;

@@ -15,7 +15,7 @@ HttpResponse ActivitiesResource::get(const RequestContext& ctx, const HttpReques
 
   std::string stored;
   auto found = engine_.get(storage::Family::Activities,
-                           storage::activity_key(ctx.credential.store, *id), &stored);
+                           storage::activity_key(ctx.store(), *id), &stored);
   if (!found) return error_response(found.error());
   if (*found) {
     auto activity = json::parse(stored);

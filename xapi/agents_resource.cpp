@@ -17,7 +17,7 @@ HttpResponse AgentsResource::get(const RequestContext& ctx, const HttpRequest& r
 
   std::string stored;
   auto found = engine_.get(storage::Family::Agents,
-                           storage::agent_key(ctx.credential.store, agent->identity), &stored);
+                           storage::agent_key(ctx.store(), agent->identity), &stored);
   if (!found) return error_response(found.error());
   if (*found) {
     auto person = json::parse(stored);

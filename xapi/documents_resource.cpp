@@ -94,6 +94,7 @@ HttpResponse DocumentsResource::handle(DocumentKind kind, const RequestContext& 
     case DocumentKind::ActivityProfile: t.scope.text = activity_id; break;
     case DocumentKind::AgentProfile: t.scope.text = identity; break;
   }
+  t.scope.hash = storage::hash_term(ctx.term_key(), t.scope.text);
   if (const std::string* reg = request.param("registration")) {
     auto uuid = is_uuid(*reg) ? storage::parse_uuid(*reg) : std::nullopt;
     if (!uuid) return error_response(bad_request("registration", "not a UUID"));
@@ -121,7 +122,7 @@ HttpResponse DocumentsResource::handle(DocumentKind kind, const RequestContext& 
 }
 
 HttpResponse DocumentsResource::get(const RequestContext& ctx, const Target& t) {
-  const storage::StoreId store = ctx.credential.store;
+  const storage::StoreId store = ctx.store();
   if (t.id) {
     auto doc = store_.get(store, t.scope, *t.id);
     if (!doc) return error_response(doc.error());
@@ -176,7 +177,7 @@ HttpResponse DocumentsResource::put(const RequestContext& ctx, const Target& t,
     return storage::DocumentChange{storage::DocumentChange::Action::Put, content_type,
                                    request.body};
   };
-  return status_response(store_.update(ctx.credential.store, t.scope, *t.id, decide));
+  return status_response(store_.update(ctx.store(), t.scope, *t.id, decide));
 }
 
 HttpResponse DocumentsResource::post(const RequestContext& ctx, const Target& t,
@@ -205,14 +206,14 @@ HttpResponse DocumentsResource::post(const RequestContext& ctx, const Target& t,
       return Error{413, "", "the merged document would exceed limits.document_bytes_max"};
     return storage::DocumentChange{Action::Put, current->content_type, std::move(*merged)};
   };
-  return status_response(store_.update(ctx.credential.store, t.scope, *t.id, decide));
+  return status_response(store_.update(ctx.store(), t.scope, *t.id, decide));
 }
 
 HttpResponse DocumentsResource::remove(const RequestContext& ctx, const Target& t,
                                        const HttpRequest& request) {
   if (!t.id) {
     if (t.kind != DocumentKind::State) return error_response(bad_request(t.id_name, "required"));
-    return status_response(store_.remove_all(ctx.credential.store, t.scope));
+    return status_response(store_.remove_all(ctx.store(), t.scope));
   }
   const Preconditions pre = preconditions_of(request);
   auto decide = [&](const std::optional<storage::Document>& current)
@@ -220,7 +221,7 @@ HttpResponse DocumentsResource::remove(const RequestContext& ctx, const Target& 
     if (Status s = check_preconditions(pre, etag_of(current)); !s) return s.error();
     return storage::DocumentChange{storage::DocumentChange::Action::Remove, {}, {}};
   };
-  return status_response(store_.update(ctx.credential.store, t.scope, *t.id, decide));
+  return status_response(store_.update(ctx.store(), t.scope, *t.id, decide));
 }
 
 }  // namespace scribe::xapi

@@ -16,6 +16,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
+  std::string remote_address;  // the peer's IP address as text ("127.0.0.1"), set by the transport
 
   // First header with this (lower-case) name, or nullptr.
   const std::string* header(std::string_view name) const {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <memory>
 
-#include "auth/credential_store.h"
+#include "auth/base64.h"
 
 namespace scribe::xapi {
 

@@ -1,5 +1,7 @@
 #include "xapi/router.h"
 
+#include <array>
+
 #include "common/timestamp.h"
 #include "xapi/alternate_syntax.h"
 #include "xapi/responses.h"
@@ -8,61 +10,110 @@ namespace scribe::xapi {
 
 namespace {
 
-constexpr const char* kAllowHeaders =
-    "Content-Type, Content-Length, Authorization, X-Experience-API-Version, If-Match, "
-    "If-None-Match, Accept-Language";
-constexpr const char* kExposeHeaders =
-    "ETag, Last-Modified, Cache-Control, Content-Type, Content-Length, WWW-Authenticate, "
-    "X-Experience-API-Version, X-Experience-API-Consistent-Through";
+using auth::Access;
 
-void add_common_headers(HttpResponse& r, const std::optional<std::string>& origin,
-                        Version version) {
-  r.set_header("Access-Control-Allow-Origin", origin ? *origin : "*");
-  if (origin) r.set_header("Access-Control-Allow-Credentials", "true");
-  r.set_header("Access-Control-Expose-Headers", kExposeHeaders);
-  r.set_header("X-Experience-API-Version", std::string(version_string(version)));
-  r.set_header("Date", http_date(now_micros()));
+enum class Target { Statements, State, ActivityProfile, AgentProfile, Agents, Activities };
+
+// The route table: every xAPI resource, the methods it answers and the access each needs
+// (reads: GET and HEAD; writes: the others).
+struct Route {
+  std::string_view path;  // below server.base_path
+  Target target;
+  std::string_view allow;  // the Allow header of a 405
+  Access read;
+  Access write;
+};
+
+constexpr std::array<Route, 6> kRoutes{{
+    {"/statements", Target::Statements, "HEAD, GET, PUT, POST", Access::StatementsRead,
+     Access::StatementsWrite},
+    {"/activities/state", Target::State, "HEAD, GET, PUT, POST, DELETE", Access::StateRead,
+     Access::StateWrite},
+    {"/activities/profile", Target::ActivityProfile, "HEAD, GET, PUT, POST, DELETE",
+     Access::ProfileRead, Access::ProfileWrite},
+    {"/agents/profile", Target::AgentProfile, "HEAD, GET, PUT, POST, DELETE", Access::ProfileRead,
+     Access::ProfileWrite},
+    {"/agents", Target::Agents, "HEAD, GET", Access::ProfileRead, Access::ProfileRead},
+    {"/activities", Target::Activities, "HEAD, GET", Access::ProfileRead, Access::ProfileRead},
+}};
+
+const Route* find_route(std::string_view resource) {
+  for (const Route& r : kRoutes)
+    if (r.path == resource) return &r;
+  return nullptr;
+}
+
+bool method_allowed(const Route& route, std::string_view method) {
+  std::string_view allow = route.allow;
+  while (!allow.empty()) {
+    size_t comma = allow.find(',');
+    if (allow.substr(0, comma) == method) return true;
+    if (comma == std::string_view::npos) break;
+    allow.remove_prefix(comma + 2);
+  }
+  return false;
 }
 
 HttpResponse about() {
   return json_response(200, R"({"version":["1.0.3","2.0.0"],"extensions":{}})");
 }
 
-HttpResponse method_not_allowed(const char* allow) {
+HttpResponse method_not_allowed(std::string_view allow) {
   HttpResponse r = error_response(Error{405, "", "method not allowed"});
-  r.set_header("Allow", allow);
+  r.set_header("Allow", std::string(allow));
   return r;
+}
+
+HttpResponse forbidden(Access access) {
+  return error_response(Error{403, "", "this credential lacks the scope this request needs: " +
+                                           auth::scopes_granting(access)});
+}
+
+bool is_read(const HttpRequest& request) {
+  return request.method == "GET" || request.method == "HEAD";
 }
 
 }  // namespace
 
-Router::Router(const Config& config, auth::CredentialStore& credentials,
-               StatementsResource& statements, OtherResources others)
+Router::Router(const Config& config, const auth::Authenticator& authenticator,
+               StatementsResource& statements, OtherResources others, AdminHandler* admin)
     : config_(config),
-      credentials_(credentials),
+      authenticator_(authenticator),
       statements_(statements),
       others_(others),
+      admin_(admin),
+      cors_(config.server.cors_allowed_origins),
       default_version_(parse_version_header(config.xapi.default_version)
                            .value_or(Version::V2_0_0)) {}
 
 void Router::handle(HttpRequest request, Reply reply) {
   std::optional<std::string> origin;
   if (const std::string* o = request.header("origin")) origin = *o;
+  const bool is_admin = request.path == kAdminPath || request.path.starts_with(std::string(kAdminPath) + "/");
   Version version = default_version_;
   if (const std::string* h = request.header("x-experience-api-version"))
     version = parse_version_header(*h).value_or(default_version_);
-  auto answer = [&origin, &version, &reply](HttpResponse r) {
-    add_common_headers(r, origin, version);
+  auto stamp = [this, origin, is_admin](HttpResponse& r, Version v) {
+    cors_.add_response_headers(r, origin ? &*origin : nullptr);
+    if (!is_admin) r.set_header("X-Experience-API-Version", std::string(version_string(v)));
+    r.set_header("Date", http_date(now_micros()));
+  };
+  auto answer = [&stamp, &version, &reply](HttpResponse r) {
+    stamp(r, version);
     reply(std::move(r));
   };
 
   if (request.method == "OPTIONS") {
     HttpResponse r;
     r.status = 200;
-    r.set_header("Access-Control-Allow-Methods", "HEAD, GET, POST, PUT, DELETE, OPTIONS");
-    r.set_header("Access-Control-Allow-Headers", kAllowHeaders);
-    r.set_header("Access-Control-Max-Age", "86400");
+    cors_.add_preflight_headers(r, request.header("access-control-request-headers"));
     return answer(std::move(r));
+  }
+  if (is_admin) {
+    return admin(request, [stamp, reply](HttpResponse r) {
+      stamp(r, Version::V2_0_0);
+      reply(std::move(r));
+    });
   }
 
   const std::string& base = config_.server.base_path;
@@ -82,8 +133,7 @@ void Router::handle(HttpRequest request, Reply reply) {
   }
 
   if (resource == "/about") {
-    if (request.method != "GET" && request.method != "HEAD")
-      return answer(method_not_allowed("GET, HEAD"));
+    if (!is_read(request)) return answer(method_not_allowed("GET, HEAD"));
     HttpResponse r = about();
     r.head_only = request.method == "HEAD";
     return answer(std::move(r));
@@ -99,56 +149,70 @@ void Router::handle(HttpRequest request, Reply reply) {
         "X-Experience-API-Version", "unsupported version " + *version_header +
                                         " (this LRS speaks 1.0.3 and 2.0.0)")));
   version = *requested;
-  dispatch(request, resource, version,
-           [origin, version, reply](HttpResponse r) {
-             add_common_headers(r, origin, version);
-             reply(std::move(r));
-           });
+  dispatch(request, resource, version, [stamp, version, reply](HttpResponse r) {
+    stamp(r, version);
+    reply(std::move(r));
+  });
+}
+
+std::optional<auth::Principal> Router::authenticate(const HttpRequest& request, const Reply& reply,
+                                                    const char* realm) {
+  auth::AuthOutcome outcome =
+      authenticator_.authenticate(request.header("authorization"), request.remote_address);
+  if (outcome.principal) return std::move(outcome.principal);
+  HttpResponse r = error_response(outcome.error);
+  if (outcome.error.status == 401)
+    r.set_header("WWW-Authenticate", std::string("Basic realm=\"") + realm + "\"");
+  if (outcome.retry_after_s) r.set_header("Retry-After", std::to_string(outcome.retry_after_s));
+  reply(std::move(r));
+  return std::nullopt;
+}
+
+void Router::admin(HttpRequest& request, const Reply& reply) {
+  auto principal = authenticate(request, reply, "Scribe admin");
+  if (!principal) return;
+  if (!principal->may(Access::Admin)) return reply(forbidden(Access::Admin));
+  if (!admin_) return reply(error_response(Error{501, "", "the admin API is not enabled"}));
+  admin_->handle(*principal, request, reply);
 }
 
 void Router::dispatch(HttpRequest& request, const std::string& resource, Version version,
                       const Reply& reply) {
-  const std::string* authorization = request.header("authorization");
-  auto credential = authorization ? credentials_.authenticate(*authorization) : std::nullopt;
-  if (!credential) {
-    HttpResponse r = error_response(Error{401, "Authorization", "valid credentials required"});
-    r.set_header("WWW-Authenticate", "Basic realm=\"xAPI\"");
-    return reply(std::move(r));
-  }
-  RequestContext ctx{version, *credential};
+  auto principal = authenticate(request, reply, "xAPI");
+  if (!principal) return;
+  const Route* route = find_route(resource);
+  if (!route) return reply(error_response(Error{404, "", "no resource at " + request.path}));
+  if (!method_allowed(*route, request.method)) return reply(method_not_allowed(route->allow));
+  const Access access = is_read(request) ? route->read : route->write;
+  if (!principal->may(access)) return reply(forbidden(access));
+  RequestContext ctx{version, std::move(*principal)};
 
-  if (resource == "/statements") {
-    if (request.method == "GET" || request.method == "HEAD") {
-      HttpResponse r = statements_.get(ctx, request);
-      r.head_only = request.method == "HEAD";
-      return reply(std::move(r));
-    }
-    if (request.method == "PUT") return statements_.put(ctx, request, reply);
-    if (request.method == "POST") return statements_.post(ctx, request, reply);
-    return reply(method_not_allowed("HEAD, GET, PUT, POST"));
-  }
-  const bool is_read = request.method == "GET" || request.method == "HEAD";
-  auto read_only = [&](auto* target) {
-    if (!target) return reply(error_response(Error{501, "", resource + " is not enabled"}));
-    if (!is_read) return reply(method_not_allowed("HEAD, GET"));
-    HttpResponse r = target->get(ctx, request);
+  auto respond = [&](HttpResponse r) {
     r.head_only = request.method == "HEAD";
     reply(std::move(r));
   };
-  if (resource == "/agents") return read_only(others_.agents);
-  if (resource == "/activities") return read_only(others_.activities);
-  std::optional<storage::DocumentKind> kind;
-  if (resource == "/activities/state") kind = storage::DocumentKind::State;
-  if (resource == "/activities/profile") kind = storage::DocumentKind::ActivityProfile;
-  if (resource == "/agents/profile") kind = storage::DocumentKind::AgentProfile;
-  if (kind) {
-    if (!others_.documents)
-      return reply(error_response(Error{501, "", resource + " is not enabled"}));
-    HttpResponse r = others_.documents->handle(*kind, ctx, request);
-    r.head_only = request.method == "HEAD";
-    return reply(std::move(r));
+  auto missing = [&] { reply(error_response(Error{501, "", resource + " is not enabled"})); };
+  switch (route->target) {
+    case Target::Statements:
+      if (request.method == "PUT") return statements_.put(ctx, request, reply);
+      if (request.method == "POST") return statements_.post(ctx, request, reply);
+      return respond(statements_.get(ctx, request));
+    case Target::Agents:
+      if (!others_.agents) return missing();
+      return respond(others_.agents->get(ctx, request));
+    case Target::Activities:
+      if (!others_.activities) return missing();
+      return respond(others_.activities->get(ctx, request));
+    case Target::State:
+    case Target::ActivityProfile:
+    case Target::AgentProfile: {
+      if (!others_.documents) return missing();
+      auto kind = route->target == Target::State             ? storage::DocumentKind::State
+                  : route->target == Target::ActivityProfile ? storage::DocumentKind::ActivityProfile
+                                                             : storage::DocumentKind::AgentProfile;
+      return respond(others_.documents->handle(kind, ctx, request));
+    }
   }
-  reply(error_response(Error{404, "", "no resource at " + request.path}));
 }
 
 }  // namespace scribe::xapi

@@ -1,16 +1,19 @@
-// The xAPI front door: implements RequestHandler for the transport. For every request it
-// answers CORS preflights, rewrites the alternate request syntax (1.0.3 only), negotiates the
-// xAPI version (400 without a supported X-Experience-API-Version, except /about),
-// authenticates (401), dispatches to the resource, and stamps every response with the version
-// and CORS headers.
+// The front door: implements RequestHandler for the transport. For every request it answers
+// CORS preflights, rewrites the alternate request syntax (1.0.3 only), negotiates the xAPI
+// version (400 without a supported X-Experience-API-Version, except /about), authenticates
+// into a Principal (401; 429 for a throttled address and key), checks the scope the route
+// declares in the route table (403 naming the scopes that would do), and dispatches. Requests
+// under /admin go, once authenticated with the `admin` scope, to the AdminHandler.
+// Every response is stamped with CORS headers (xapi/cors.h), and xAPI ones with the version.
 #pragma once
 
 #include <memory>
 
-#include "auth/credential_store.h"
+#include "auth/authenticator.h"
 #include "common/config.h"
 #include "xapi/activities_resource.h"
 #include "xapi/agents_resource.h"
+#include "xapi/cors.h"
 #include "xapi/documents_resource.h"
 #include "xapi/http_message.h"
 #include "xapi/statements_resource.h"
@@ -24,19 +27,36 @@ struct OtherResources {
   ActivitiesResource* activities = nullptr;
 };
 
+// Serves /admin for a principal that holds the `admin` scope (admin/admin_routes.h).
+class AdminHandler {
+ public:
+  virtual ~AdminHandler() = default;
+  virtual void handle(const auth::Principal& principal, const HttpRequest& request, Reply reply) = 0;
+};
+
+inline constexpr std::string_view kAdminPath = "/admin";
+
 class Router : public RequestHandler {
  public:
-  Router(const Config& config, auth::CredentialStore& credentials,
-         StatementsResource& statements, OtherResources others = {});
+  Router(const Config& config, const auth::Authenticator& authenticator,
+         StatementsResource& statements, OtherResources others = {},
+         AdminHandler* admin = nullptr);
   void handle(HttpRequest request, Reply reply) override;
 
  private:
   void dispatch(HttpRequest& request, const std::string& resource, Version version,
                 const Reply& reply);
+  void admin(HttpRequest& request, const Reply& reply);
+  // The principal, or the 401/429 reply already sent.
+  std::optional<auth::Principal> authenticate(const HttpRequest& request, const Reply& reply,
+                                              const char* realm);
+
   const Config& config_;
-  auth::CredentialStore& credentials_;
+  const auth::Authenticator& authenticator_;
   StatementsResource& statements_;
   OtherResources others_;
+  AdminHandler* admin_;
+  CorsPolicy cors_;
   Version default_version_;
 };
 

@@ -39,7 +39,7 @@ void normalise_context_activities(json::Value& statement) {
 }  // namespace
 
 Result<storage::PreparedStatement> prepare_statement(json::Value statement, Version version,
-                                                     const json::Value& authority,
+                                                     const StatementWriter& writer,
                                                      const std::string& path) {
   storage::PreparedStatement p;
   normalise_context_activities(statement);
@@ -76,14 +76,14 @@ Result<storage::PreparedStatement> prepare_statement(json::Value statement, Vers
     if (key == "id" || key == "stored" || key == "authority" || key == "version") continue;
     out.append(key, value);
   }
-  out.append("authority", authority);
+  out.append("authority", writer.authority);
   std::string_view sent_version = statement.get_string("version");
   out.append("version", sent_version.empty()
                             ? std::string(version == Version::V1_0_3 ? "1.0.0" : "2.0.0")
                             : std::string(sent_version));
   json::Value stored_form(std::move(out));
-  p.terms = statement_terms(stored_form);
-  p.merges = canonical_operands(stored_form);  // Activities/Agents resources
+  p.terms = statement_terms(writer.term_key, stored_form);
+  if (writer.may_define) p.merges = canonical_operands(stored_form);  // Activities/Agents
   p.json.reserve(1024);  // a stored statement is typically 1-2 KB: grow the buffer once or twice
   json::serialize_to(stored_form, p.json);
   return p;

@@ -19,9 +19,18 @@ inline constexpr std::string_view kVoidedVerb = "http://adlnet.gov/expapi/verbs/
 // A random (version 4) UUID, lower-case.
 std::string random_uuid();
 
+// Who writes statements: the authority the LRS puts on them, the store's term-hash key, and
+// whether the credential may (re)define Activities and Agents (the `define` scope). Without
+// it statements are stored but add nothing to the Activities and Agents resources.
+struct StatementWriter {
+  json::Value authority;
+  storage::TermKey term_key{};
+  bool may_define = true;
+};
+
 // `statement` must already be valid for `version`. `path` prefixes errors.
 Result<storage::PreparedStatement> prepare_statement(json::Value statement, Version version,
-                                                     const json::Value& authority,
+                                                     const StatementWriter& writer,
                                                      const std::string& path);
 
 // The committer's notion of "the same statement": equal once the properties the LRS owns

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "auth/credential_store.h"
+#include "auth/base64.h"
 #include "common/json.h"
 #include "common/timestamp.h"
 #include "xapi/formats.h"
@@ -117,10 +117,10 @@ Result<StatementQueryParams> parse_statement_query(const Params& params, Version
 }
 
 storage::StatementQuery to_storage_query(const StatementQueryParams& p, storage::StoreId store,
-                                         const QueryLimits& limits) {
+                                         const storage::TermKey& term_key, const QueryLimits& limits) {
   storage::StatementQuery q;
   q.store = store;
-  q.required = p.terms;
+  for (const TermText& t : p.terms) q.required.push_back(hash_term(term_key, t));
   q.ascending = p.ascending;
   if (!p.limit) q.limit = std::min(limits.limit_default, limits.limit_max);
   else q.limit = *p.limit == 0 ? limits.limit_max : std::min(*p.limit, limits.limit_max);

@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "storage/statement_reader.h"
 #include "xapi/statement_format.h"
+#include "xapi/statement_terms.h"
 #include "xapi/version.h"
 
 namespace scribe::xapi {
@@ -22,7 +23,7 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 struct StatementQueryParams {
   std::optional<std::string> statement_id;         // lower-case UUID
   std::optional<std::string> voided_statement_id;  // lower-case UUID
-  std::vector<storage::Term> terms;                // agent/verb/activity/registration filters
+  std::vector<TermText> terms;                     // agent/verb/activity/registration filters
   std::optional<int64_t> since_micros;             // exclusive
   std::optional<int64_t> until_micros;             // inclusive
   std::optional<uint32_t> limit;                   // absent: default; 0: the maximum
@@ -40,9 +41,9 @@ struct QueryLimits {
 
 Result<StatementQueryParams> parse_statement_query(const Params& params, Version version);
 
-// The storage query for a multi-statement GET.
+// The storage query for a multi-statement GET in `store`, its terms hashed with `term_key`.
 storage::StatementQuery to_storage_query(const StatementQueryParams& p, storage::StoreId store,
-                                         const QueryLimits& limits);
+                                         const storage::TermKey& term_key, const QueryLimits& limits);
 
 // The `more` IRL continuing after `last_seq`, relative to the server root.
 std::string more_url(const std::string& statements_path, const StatementQueryParams& p,

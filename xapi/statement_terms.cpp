@@ -14,8 +14,8 @@ namespace {
 
 constexpr char kSep = '\x1f';
 
-Term make_term(IndexKind kind, std::string_view text, uint8_t flags = 0) {
-  return Term{kind, storage::hash_term(text), flags};
+TermText make_term(IndexKind kind, std::string text, uint8_t flags = 0) {
+  return TermText{kind, std::move(text), flags};
 }
 
 bool is_activity(const json::Value& object) {
@@ -30,6 +30,9 @@ bool is_agent_or_group(const json::Value& object) {
 
 class TermCollector {
  public:
+  explicit TermCollector(const storage::TermKey& key) : key_(key) {}
+
+  void add(const TermText& text) { add(hash_term(key_, text)); }
   void add(Term t) {
     for (Term& have : terms_)
       if (have.same_term(t)) {
@@ -108,6 +111,7 @@ class TermCollector {
   std::vector<Term> take() { return std::move(terms_); }
 
  private:
+  const storage::TermKey& key_;
   std::vector<Term> terms_;
 };
 
@@ -128,24 +132,51 @@ std::optional<std::string> agent_identity(const json::Value& agent) {
   return std::nullopt;
 }
 
-Term agent_term(const std::string& identity, bool related) {
+std::optional<std::string> authority_identity(const json::Value& authority) {
+  if (auto id = agent_identity(authority)) return id;
+  const json::Value* members = authority.get("member");
+  if (!members || !members->is_array() || members->as_array().empty()) return std::nullopt;
+  std::vector<std::string> ids;
+  for (const auto& m : members->as_array()) {
+    auto id = agent_identity(m);
+    if (!id) return std::nullopt;
+    ids.push_back(std::move(*id));
+  }
+  std::sort(ids.begin(), ids.end());
+  std::string out = "group";
+  for (const auto& id : ids) out.append(1, '\x1e').append(id);
+  return out;
+}
+
+TermText agent_term(const std::string& identity, bool related) {
   return make_term(IndexKind::Agent, identity, related ? 0 : storage::kTermDirect);
 }
 
-Term verb_term(const std::string& verb_id) { return make_term(IndexKind::Verb, verb_id); }
+TermText verb_term(const std::string& verb_id) { return make_term(IndexKind::Verb, verb_id); }
 
-Term activity_term(const std::string& activity_id, bool related) {
+TermText activity_term(const std::string& activity_id, bool related) {
   return make_term(IndexKind::Activity, activity_id, related ? 0 : storage::kTermDirect);
 }
 
-Term registration_term(const std::string& registration) {
+TermText registration_term(const std::string& registration) {
   return make_term(IndexKind::Registration, text::ascii_lower(registration));
 }
 
-std::vector<Term> statement_terms(const json::Value& statement) {
-  TermCollector c;
+TermText authority_term(const std::string& identity) {
+  return make_term(IndexKind::Authority, identity);
+}
+
+Term hash_term(const storage::TermKey& key, const TermText& term) {
+  return Term{term.kind, storage::hash_term(key, term.text), term.flags};
+}
+
+std::vector<Term> statement_terms(const storage::TermKey& key, const json::Value& statement) {
+  TermCollector c(key);
   c.body(statement, true);
-  c.related_agent(statement.get("authority"));
+  const json::Value* authority = statement.get("authority");
+  c.related_agent(authority);
+  if (authority)
+    if (auto id = authority_identity(*authority)) c.add(authority_term(*id));
   return c.take();
 }
 

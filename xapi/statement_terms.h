@@ -16,13 +16,30 @@ namespace scribe::xapi {
 // (e.g. "mbox\x1fmailto:a@b.c"); nullopt for an anonymous Group or a non-agent.
 std::optional<std::string> agent_identity(const json::Value& agent);
 
-// With related=false the term is direct (actor/object): as a filter it needs kTermDirect.
-storage::Term agent_term(const std::string& identity, bool related);
-storage::Term verb_term(const std::string& verb_id);
-storage::Term activity_term(const std::string& activity_id, bool related);
-storage::Term registration_term(const std::string& registration);
+// The identity of an authority: agent_identity() for an Agent, and for a Group of two Agents
+// (the OAuth 3-legged form) its members' identities, sorted; nullopt when it has none.
+std::optional<std::string> authority_identity(const json::Value& authority);
 
-// The statement's own terms (not those inherited through a StatementRef), without duplicates.
-std::vector<storage::Term> statement_terms(const json::Value& statement);
+// A term before hashing: its kind, canonical text and flags. Hashing needs the store's key
+// (storage/term_hash.h), so a term names the same text in every store but never the same key.
+struct TermText {
+  storage::IndexKind kind;
+  std::string text;
+  uint8_t flags = 0;
+  friend bool operator==(const TermText&, const TermText&) = default;
+};
+
+// With related=false the term is direct (actor/object): as a filter it needs kTermDirect.
+TermText agent_term(const std::string& identity, bool related);
+TermText verb_term(const std::string& verb_id);
+TermText activity_term(const std::string& activity_id, bool related);
+TermText registration_term(const std::string& registration);
+TermText authority_term(const std::string& authority_identity);
+
+storage::Term hash_term(const storage::TermKey& key, const TermText& term);
+
+// The statement's own terms (not those inherited through a StatementRef), without duplicates,
+// hashed with the store's `key`; the authority's term included.
+std::vector<storage::Term> statement_terms(const storage::TermKey& key, const json::Value& statement);
 
 }  // namespace scribe::xapi

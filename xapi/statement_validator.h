@@ -25,5 +25,7 @@ Status validate_statement(const json::Value& statement, Version version, const s
 Status validate_agent_param(const json::Value& agent, Version version, const std::string& path);
 // Validates an Agent/Group object anywhere a statement allows one (actor, authority, instructor...)
 Status validate_actor(const json::Value& actor, Version version, const std::string& path);
+// Validates an authority: an identified Agent, or an anonymous Group of exactly two Agents.
+Status validate_authority(const json::Value& authority, const std::string& path);
 
 }  // namespace scribe::xapi

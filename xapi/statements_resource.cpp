@@ -13,6 +13,7 @@
 #include "xapi/statement_format.h"
 #include "xapi/statement_prepare.h"
 #include "xapi/statement_query.h"
+#include "xapi/statement_terms.h"
 #include "xapi/statement_validator.h"
 
 namespace scribe::xapi {
@@ -43,12 +44,24 @@ std::string batch_item_path(size_t i, std::string_view rest = "") {
   return path;
 }
 
+// The authority, term key and define permission statements written by `ctx` get.
+StatementWriter statement_writer(const RequestContext& ctx) {
+  return StatementWriter{ctx.principal.authority, ctx.term_key(), ctx.principal.may_define()};
+}
+
+// For a principal that may read only its own statements (statements/read/mine): the identity
+// of its authority; nullopt for one that reads every statement of its store.
+std::optional<std::string> own_statements_only(const RequestContext& ctx) {
+  if (!auth::reads_only_mine(ctx.principal.scopes)) return std::nullopt;
+  return authority_identity(ctx.principal.authority).value_or(std::string(1, '\0'));
+}
+
 // Validates and prepares one statement; `index` < 0 for a lone statement.
 Result<storage::PreparedStatement> accept_statement(const json::Value& statement,
                                                     const RequestContext& ctx, int index) {
   std::string prefix = index < 0 ? "" : batch_item_path(size_t(index));
   if (Status s = validate_statement(statement, ctx.version, prefix); !s) return s.error();
-  return prepare_statement(statement, ctx.version, ctx.credential.authority,
+  return prepare_statement(statement, ctx.version, statement_writer(ctx),
                            prefix.empty() ? prefix : prefix + ".");
 }
 
@@ -90,7 +103,7 @@ void StatementsResource::put(const RequestContext& ctx, const HttpRequest& reque
   } else {
     body->as_object().set("id", *id);
   }
-  auto prepared = prepare_statement(*body, ctx.version, ctx.credential.authority, "");
+  auto prepared = prepare_statement(*body, ctx.version, statement_writer(ctx), "");
   if (!prepared) return reply(error_response(prepared.error()));
   std::vector<storage::PreparedStatement> batch;
   batch.push_back(std::move(*prepared));
@@ -145,7 +158,7 @@ void StatementsResource::write(const RequestContext& ctx,
   ids.reserve(statements.size());
   for (const auto& s : statements) ids.push_back(s.id);
   storage::WriteRequest request;
-  request.store = ctx.credential.store;
+  request.store = ctx.store();
   request.statements = std::move(statements);
   for (const auto& a : attachments) request.attachments.emplace_back(a.sha2, std::string(a.bytes));
   auto shared_reply = std::make_shared<Reply>(std::move(reply));
@@ -186,8 +199,9 @@ HttpResponse StatementsResource::read(const RequestContext& ctx, const HttpReque
     return get_one(ctx, *params->voided_statement_id, true, *params, request);
 
   const storage::Seq consistent = pipeline_.consistent_through();
-  auto query = to_storage_query(*params, ctx.credential.store,
+  auto query = to_storage_query(*params, ctx.store(), ctx.term_key(),
                                 {config_.limits.query_limit_default, config_.limits.query_limit_max});
+  if (auto mine = own_statements_only(ctx)) query.required.push_back(hash_term(ctx.term_key(), authority_term(*mine)));
   query.seq_max = std::min(query.seq_max, consistent);
   auto page = reader_.query(query);
   if (!page) return error_response(page.error());
@@ -212,7 +226,7 @@ HttpResponse StatementsResource::read(const RequestContext& ctx, const HttpReque
   if (!params->attachments) return r;
   std::vector<const storage::StoredStatement*> returned;
   for (const auto& st : page->statements) returned.push_back(&st);
-  return with_attachments(std::move(r), ctx.credential.store, returned);
+  return with_attachments(std::move(r), ctx.store(), returned);
 }
 
 HttpResponse StatementsResource::with_attachments(
@@ -249,12 +263,18 @@ HttpResponse StatementsResource::get_one(const RequestContext& ctx, const std::s
                                          bool voided, const StatementQueryParams& params,
                                          const HttpRequest& request) {
   auto uuid = storage::parse_uuid(id);
-  auto found = reader_.get(ctx.credential.store, *uuid);
+  auto found = reader_.get(ctx.store(), *uuid);
   if (!found) return error_response(found.error());
   auto not_found = Error{404, voided ? "voidedStatementId" : "statementId", "no such statement"};
   // A statement applied but not yet synced is not acknowledged to its writer: not visible.
   if (!*found || (*found)->seq > pipeline_.committed_seq()) return error_response(not_found);
-  auto is_voided = reader_.is_voided(ctx.credential.store, *uuid);
+  if (auto mine = own_statements_only(ctx)) {
+    // Another authority's statement does not exist for this principal.
+    auto stored = json::parse((*found)->json);
+    const json::Value* authority = stored ? stored->get("authority") : nullptr;
+    if (!authority || authority_identity(*authority) != *mine) return error_response(not_found);
+  }
+  auto is_voided = reader_.is_voided(ctx.store(), *uuid);
   if (!is_voided) return error_response(is_voided.error());
   if (*is_voided != voided) return error_response(not_found);
 
@@ -265,7 +285,7 @@ HttpResponse StatementsResource::get_one(const RequestContext& ctx, const std::s
   HttpResponse r = json_response(200, std::move(body));
   add_consistency_headers(r, pipeline_.consistent_through(), int64_t((*found)->seq));
   if (!params.attachments) return r;
-  return with_attachments(std::move(r), ctx.credential.store, {&**found});
+  return with_attachments(std::move(r), ctx.store(), {&**found});
 }
 
 }  // namespace scribe::xapi

@@ -115,6 +115,10 @@ Status validate_actor(const json::Value& actor, Version, const std::string& path
   return detail::check_actor(actor, detail::Path(path));
 }
 
+Status validate_authority(const json::Value& authority, const std::string& path) {
+  return detail::check_authority(authority, detail::Path(path));
+}
+
 Status validate_agent_param(const json::Value& agent, Version, const std::string& path) {
   const detail::Path at(path);
   SCRIBE_CHECK(detail::check_actor(agent, at));

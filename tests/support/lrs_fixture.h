@@ -9,7 +9,14 @@
 #include <string>
 #include <string_view>
 
+#include "admin/admin_routes.h"
+#include "admin/admin_service.h"
+#include "auth/authenticator.h"
+#include "auth/base64.h"
 #include "auth/credential_store.h"
+#include "auth/store_registry.h"
+#include "auth/throttle.h"
+#include "storage/document_store.h"
 #include "common/config.h"
 #include "common/json.h"
 #include "common/result.h"
@@ -31,13 +38,24 @@ inline Result<std::unique_ptr<storage::Engine>> open_test_engine(Config& config,
       {config.storage.data_dir, config.storage.block_cache_bytes, config.storage.sync_writes});
 }
 
-// Engine -> CommitPipeline / StatementReader -> StatementsResource, CredentialStore -> Router.
+// Engine -> CommitPipeline / StatementReader -> StatementsResource, DocumentStore ->
+// DocumentsResource, Agents and Activities, stores and credentials -> Authenticator, the admin
+// API -> Router: the server's object graph without sockets.
 struct StatementsStack {
   std::unique_ptr<storage::Engine> engine;
   std::unique_ptr<storage::CommitPipeline> pipeline;
   std::unique_ptr<storage::StatementReader> reader;
   std::unique_ptr<xapi::StatementsResource> statements;
+  std::unique_ptr<storage::DocumentStore> document_store;
+  std::unique_ptr<xapi::DocumentsResource> documents;
+  std::unique_ptr<xapi::AgentsResource> agents;
+  std::unique_ptr<xapi::ActivitiesResource> activities;
+  std::unique_ptr<auth::StoreRegistry> stores;
   std::unique_ptr<auth::CredentialStore> credentials;
+  std::unique_ptr<auth::Throttle> throttle;
+  std::unique_ptr<auth::Authenticator> authenticator;
+  std::unique_ptr<admin::AdminService> admin_service;
+  std::unique_ptr<admin::AdminRoutes> admin_routes;
   std::unique_ptr<xapi::Router> router;
 
   // Builds the stack over an opened `engine_` for `config` (which must outlive the stack).
@@ -47,15 +65,66 @@ struct StatementsStack {
                                                          config.limits.commit_queue_max);
     reader = std::make_unique<storage::StatementReader>(*engine);
     statements = std::make_unique<xapi::StatementsResource>(config, *pipeline, *reader);
-    credentials = std::make_unique<auth::CredentialStore>(*engine);
-    router = std::make_unique<xapi::Router>(config, *credentials, *statements);
+    document_store = std::make_unique<storage::DocumentStore>(*engine);
+    documents = std::make_unique<xapi::DocumentsResource>(config, *document_store);
+    agents = std::make_unique<xapi::AgentsResource>(*engine);
+    activities = std::make_unique<xapi::ActivitiesResource>(*engine);
+    auto registry = auth::StoreRegistry::open(*engine);
+    ASSERT_TRUE(registry.ok()) << registry.error().describe();
+    stores = std::move(*registry);
+    credentials = std::make_unique<auth::CredentialStore>(*engine, std::string(32, 'p'),
+                                                          public_url(config));
+    throttle = std::make_unique<auth::Throttle>(config.auth.failures_max,
+                                                config.auth.failure_window_ms,
+                                                config.auth.throttle_entries_max);
+    authenticator = std::make_unique<auth::Authenticator>(*credentials, *stores, *throttle);
+    admin_service = std::make_unique<admin::AdminService>(*engine, *stores, *credentials);
+    admin_routes = std::make_unique<admin::AdminRoutes>(*admin_service);
+    router = std::make_unique<xapi::Router>(
+        config, *authenticator, *statements,
+        xapi::OtherResources{documents.get(), agents.get(), activities.get()}, admin_routes.get());
   }
+
+  // The store named `name`, created when missing.
+  auth::StoreInfo store(const std::string& name) {
+    if (auto found = stores->find(name)) return *found;
+    auto created = stores->create(name);
+    EXPECT_TRUE(created.ok()) << created.error().describe();
+    return created.ok() ? *created : auth::StoreInfo{};
+  }
+
+  // A new credential on store `store_name` (created when missing) with `scopes`.
+  auth::IssuedSecret credential(const std::string& store_name, auth::ScopeSet scopes,
+                                json::Value authority = nullptr) {
+    auth::CredentialSpec spec{store(store_name).id, "test", scopes, std::move(authority)};
+    auto created = credentials->create(spec);
+    EXPECT_TRUE(created.ok()) << created.error().describe();
+    return created.ok() ? *created : auth::IssuedSecret{};
+  }
+
+  // The Authorization header of a new credential (see credential()).
+  std::string basic_auth(const std::string& store_name = "default",
+                         auth::ScopeSet scopes = auth::scope_bit(auth::Scope::All),
+                         json::Value authority = nullptr) {
+    auto issued = credential(store_name, scopes, std::move(authority));
+    return "Basic " + auth::base64_encode(issued.credential.key + ":" + issued.secret);
+  }
+
   void reset() {
     router.reset();
+    admin_routes.reset();
+    admin_service.reset();
+    authenticator.reset();
+    throttle.reset();
+    credentials.reset();
+    stores.reset();
+    activities.reset();
+    agents.reset();
+    documents.reset();
+    document_store.reset();
     statements.reset();
     pipeline.reset();
     reader.reset();
-    credentials.reset();
     engine.reset();
   }
   ~StatementsStack() { reset(); }

@@ -1,0 +1,284 @@
+#include "admin/admin_routes.h"
+
+#include <string_view>
+#include <vector>
+
+#include "common/text.h"
+#include "common/thread_name.h"
+#include "common/timestamp.h"
+#include "xapi/responses.h"
+
+namespace scribe::admin {
+
+namespace {
+
+using xapi::HttpRequest;
+using xapi::HttpResponse;
+using xapi::error_response;
+using xapi::json_response;
+
+// "/admin/a/b" → {"a", "b"}; nullopt when a segment is empty.
+std::optional<std::vector<std::string>> segments(const std::string& path) {
+  std::string_view rest = std::string_view(path).substr(xapi::kAdminPath.size());
+  std::vector<std::string> out;
+  while (!rest.empty()) {
+    if (rest[0] != '/') return std::nullopt;
+    rest.remove_prefix(1);
+    if (rest.empty()) break;  // a trailing slash
+    size_t slash = rest.find('/');
+    std::string_view segment = rest.substr(0, slash);
+    if (segment.empty()) return std::nullopt;
+    out.emplace_back(segment);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  }
+  return out;
+}
+
+json::Value store_json(const auth::StoreInfo& s) {
+  json::Object o;
+  o.append("name", s.name);
+  o.append("id", int64_t{s.id});
+  o.append("created", format_timestamp(s.created_us));
+  return json::Value(std::move(o));
+}
+
+json::Value strings(const std::vector<std::string>& list) {
+  json::Array a;
+  for (const auto& s : list) a.emplace_back(s);
+  return json::Value(std::move(a));
+}
+
+json::Object credential_object(const auth::CredentialInfo& c, const AdminService& service) {
+  json::Object o;
+  o.append("key", c.key);
+  o.append("store", service.store_name(c.store));
+  o.append("label", c.label);
+  o.append("scopes", strings(auth::scope_names(c.scopes)));
+  o.append("authority", c.authority);
+  o.append("created", format_timestamp(c.created_us));
+  return o;
+}
+
+json::Value credential_listing(const auth::CredentialInfo& c, const AdminService& service) {
+  json::Object o = credential_object(c, service);
+  json::Array secrets;
+  for (const auto& s : c.secrets) {
+    json::Object e;
+    e.append("created", format_timestamp(s.created_us));
+    if (s.valid_until_us) e.append("valid_until", format_timestamp(*s.valid_until_us));
+    secrets.emplace_back(std::move(e));
+  }
+  o.append("secrets", json::Value(std::move(secrets)));
+  return json::Value(std::move(o));
+}
+
+HttpResponse issued_json(int status, const auth::IssuedSecret& issued, const AdminService& service,
+                         bool rotation) {
+  json::Object o = credential_object(issued.credential, service);
+  o.append("secret", issued.secret);
+  if (rotation)
+    o.append("previous_secret_valid_until", issued.previous_valid_until_us
+                                                ? json::Value(format_timestamp(*issued.previous_valid_until_us))
+                                                : json::Value(nullptr));
+  HttpResponse r = json_response(status, json::serialize(json::Value(std::move(o))));
+  r.set_header("Cache-Control", "no-store");  // it holds a secret
+  return r;
+}
+
+HttpResponse json_ok(json::Object o, int status = 200) {
+  return json_response(status, json::serialize(json::Value(std::move(o))));
+}
+
+// The request body as a JSON object with only `allowed` keys; an absent body is {} when
+// `optional`.
+Result<json::Value> body_object(const HttpRequest& request, std::initializer_list<std::string_view> allowed,
+                                bool optional = false) {
+  if (request.body.empty() && optional) return json::Value(json::Object{});
+  auto v = json::parse(request.body);
+  if (!v) return bad_request("", "the body is not JSON: " + v.error().message);
+  if (!v->is_object()) return bad_request("", "the body must be a JSON object");
+  for (const auto& [key, value] : v->as_object()) {
+    bool known = false;
+    for (auto a : allowed) known |= key == a;
+    if (!known) return bad_request(key, "unknown property");
+  }
+  return v;
+}
+
+Result<std::string> string_member(const json::Value& body, const char* key, bool required) {
+  const json::Value* v = body.get(key);
+  if (!v) {
+    if (required) return bad_request(key, "required");
+    return std::string();
+  }
+  if (!v->is_string()) return bad_request(key, "must be a string");
+  return v->as_string();
+}
+
+HttpResponse not_found(const HttpRequest& request) {
+  return error_response(Error{404, "", "no admin resource at " + request.method + " " + request.path});
+}
+
+HttpResponse only_params(const HttpRequest& request, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [name, value] : request.query) {
+    bool known = false;
+    for (auto a : allowed) known |= name == a;
+    if (!known) return error_response(bad_request(name, "unknown parameter"));
+  }
+  return HttpResponse{0, {}, {}, false};
+}
+
+HttpResponse stores_route(AdminService& service, const HttpRequest& request,
+                          const std::vector<std::string>& path) {
+  const std::string& m = request.method;
+  if (path.size() == 1 && m == "POST") {
+    auto body = body_object(request, {"name"});
+    if (!body) return error_response(body.error());
+    auto name = string_member(*body, "name", true);
+    if (!name) return error_response(name.error());
+    auto created = service.create_store(*name);
+    if (!created) return error_response(created.error());
+    return json_response(201, json::serialize(store_json(*created)));
+  }
+  if (path.size() == 1 && m == "GET") {
+    json::Array list;
+    for (const auto& s : service.list_stores()) list.push_back(store_json(s));
+    json::Object o;
+    o.append("stores", json::Value(std::move(list)));
+    return json_ok(std::move(o));
+  }
+  if (path.size() == 2 && m == "GET") {
+    auto details = service.show_store(path[1]);
+    if (!details) return error_response(details.error());
+    json::Value v = store_json(details->store);
+    json::Object stats;
+    stats.append("statements", int64_t(details->stats.statements));
+    stats.append("documents", int64_t(details->stats.documents));
+    stats.append("attachment_bytes", int64_t(details->stats.attachment_bytes));
+    stats.append("approximate_bytes_on_disk", int64_t(details->stats.approximate_bytes_on_disk));
+    v.as_object().append("stats", json::Value(std::move(stats)));
+    return json_response(200, json::serialize(v));
+  }
+  if (path.size() == 2 && m == "DELETE") {
+    if (auto bad = only_params(request, {"confirm"}); bad.status) return bad;
+    if (Status s = service.delete_store(path[1], request.param("confirm")); !s)
+      return error_response(s.error());
+    json::Object o;
+    o.append("name", path[1]);
+    o.append("deleted", true);
+    return json_ok(std::move(o));
+  }
+  return not_found(request);
+}
+
+HttpResponse credentials_route(AdminService& service, const HttpRequest& request,
+                               const std::vector<std::string>& path) {
+  const std::string& m = request.method;
+  if (path.size() == 1 && m == "POST") {
+    auto body = body_object(request, {"store", "label", "scopes", "authority"});
+    if (!body) return error_response(body.error());
+    CredentialRequest cr;
+    auto store = string_member(*body, "store", true);
+    if (!store) return error_response(store.error());
+    auto label = string_member(*body, "label", false);
+    if (!label) return error_response(label.error());
+    cr.store = std::move(*store);
+    cr.label = std::move(*label);
+    const json::Value* scopes = body->get("scopes");
+    if (!scopes) return error_response(bad_request("scopes", "required"));
+    if (!scopes->is_array()) return error_response(bad_request("scopes", "must be an array of strings"));
+    for (size_t i = 0; i < scopes->as_array().size(); i++) {
+      const json::Value& s = scopes->as_array()[i];
+      if (!s.is_string())
+        return error_response(bad_request("scopes[" + std::to_string(i) + "]", "must be a string"));
+      cr.scopes.push_back(s.as_string());
+    }
+    if (const json::Value* authority = body->get("authority")) cr.authority = *authority;
+    auto issued = service.create_credential(cr);
+    if (!issued) return error_response(issued.error());
+    return issued_json(201, *issued, service, false);
+  }
+  if (path.size() == 1 && m == "GET") {
+    if (auto bad = only_params(request, {"store"}); bad.status) return bad;
+    auto list = service.list_credentials(request.param("store"));
+    if (!list) return error_response(list.error());
+    json::Array a;
+    for (const auto& c : *list) a.push_back(credential_listing(c, service));
+    json::Object o;
+    o.append("credentials", json::Value(std::move(a)));
+    return json_ok(std::move(o));
+  }
+  if (path.size() == 2 && m == "DELETE") {
+    if (Status s = service.revoke_credential(path[1]); !s) return error_response(s.error());
+    json::Object o;
+    o.append("key", path[1]);
+    o.append("revoked", true);
+    return json_ok(std::move(o));
+  }
+  if (path.size() == 3 && path[2] == "rotate" && m == "POST") {
+    auto body = body_object(request, {"valid_until"}, true);
+    if (!body) return error_response(body.error());
+    const json::Value* until = body->get("valid_until");
+    if (until && !until->is_string() && !until->is_null())
+      return error_response(bad_request("valid_until", "must be an RFC 3339 timestamp"));
+    std::optional<std::string> until_text;
+    if (until && until->is_string()) until_text = until->as_string();
+    auto issued = service.rotate_credential(path[1], until_text ? &*until_text : nullptr);
+    if (!issued) return error_response(issued.error());
+    return issued_json(200, *issued, service, true);
+  }
+  return not_found(request);
+}
+
+}  // namespace
+
+AdminRoutes::AdminRoutes(AdminService& service) : service_(service) {
+  worker_ = std::thread([this] {
+    name_this_thread("scribe-admin");
+    run();
+  });
+}
+
+AdminRoutes::~AdminRoutes() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void AdminRoutes::run() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    job();
+  }
+}
+
+void AdminRoutes::handle(const auth::Principal&, const HttpRequest& request, xapi::Reply reply) {
+  std::unique_lock lock(mutex_);
+  if (queue_.size() >= kQueueMax || stopping_) {
+    lock.unlock();
+    return reply(error_response(Error{503, "", "the admin queue is full; retry shortly"}));
+  }
+  queue_.push_back([this, request, reply = std::move(reply)] { reply(respond(request)); });
+  lock.unlock();
+  wake_.notify_one();
+}
+
+HttpResponse AdminRoutes::respond(const HttpRequest& request) {
+  auto path = segments(request.path);
+  if (!path || path->empty()) return not_found(request);
+  if ((*path)[0] == "stores") return stores_route(service_, request, *path);
+  if ((*path)[0] == "credentials") return credentials_route(service_, request, *path);
+  return not_found(request);
+}
+
+}  // namespace scribe::admin

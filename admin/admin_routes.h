@@ -1,0 +1,50 @@
+// The admin API: JSON over HTTP under /admin, for principals with the `admin` scope (the
+// router checks it). Routes:
+//   POST   /admin/stores                       {"name"}                        → 201 store
+//   GET    /admin/stores                                                       → {"stores":[..]}
+//   GET    /admin/stores/{name}                                                → store + stats
+//   DELETE /admin/stores/{name}?confirm={name}                                 → {"name","deleted"}
+//   POST   /admin/credentials  {"store","label","scopes":[..],"authority"?}   → 201, secret once
+//   GET    /admin/credentials[?store=]                                         → {"credentials":[..]}
+//   DELETE /admin/credentials/{key}                                            → {"key","revoked"}
+//   POST   /admin/credentials/{key}/rotate     {"valid_until"?}                → secret once
+// Bodies are checked strictly (unknown properties rejected), each error naming its property.
+// Every operation runs on one admin worker thread, never on an IO thread: deleting a store
+// compacts, which may take long. At most kQueueMax operations wait; past that 503.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "admin/admin_service.h"
+#include "xapi/router.h"
+
+namespace scribe::admin {
+
+class AdminRoutes : public xapi::AdminHandler {
+ public:
+  explicit AdminRoutes(AdminService& service);
+  ~AdminRoutes() override;  // finishes the queued operations, then joins the worker
+
+  void handle(const auth::Principal& principal, const xapi::HttpRequest& request,
+              xapi::Reply reply) override;
+
+  // The response to a request, computed on the calling thread (tests).
+  xapi::HttpResponse respond(const xapi::HttpRequest& request);
+
+ private:
+  static constexpr size_t kQueueMax = 64;
+  void run();
+
+  AdminService& service_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> queue_;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+}  // namespace scribe::admin

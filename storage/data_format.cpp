@@ -1,0 +1,55 @@
+#include "storage/data_format.h"
+
+#include <rocksdb/iterator.h>
+
+#include <memory>
+
+#include "storage/keys.h"
+
+namespace scribe::storage {
+
+namespace {
+
+const std::string kFormatKey = "format_version";
+
+// Whether the folder holds anything a format-1 server wrote (statements or meta records).
+Result<bool> holds_data(Engine& engine) {
+  for (Family f : {Family::Statements, Family::Documents, Family::Meta}) {
+    std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(rocksdb::ReadOptions(), engine.family(f)));
+    it->SeekToFirst();
+    if (!it->status().ok()) return storage_error(it->status(), "data folder scan failed");
+    if (it->Valid()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Status check_data_format(Engine& engine) {
+  std::string value;
+  auto found = engine.get(Family::Meta, kFormatKey, &value);
+  if (!found) return found.error();
+  if (*found) {
+    if (value.size() != 4) return Error{500, "", "corrupt format_version record"};
+    uint32_t version = get_u32(value);
+    if (version == kDataFormatVersion) return Status::success();
+    return Error{500, "", "this data folder has format " + std::to_string(version) +
+                              "; this Scribe reads format " + std::to_string(kDataFormatVersion) +
+                              " only. Run the Scribe version that wrote it"};
+  }
+  auto has = holds_data(engine);
+  if (!has) return has.error();
+  if (*has)
+    return Error{500, "",
+                 "this data folder has format 1 (unkeyed term hashes, PBKDF2 secrets); this Scribe "
+                 "reads format 2. Migrate it: with the old binary, export the statements "
+                 "(GET /xapi/statements pages, or the NDJSON you imported), start this version "
+                 "on an empty storage.data_dir and load them with `scribe import`"};
+  std::string bytes;
+  put_u32(bytes, kDataFormatVersion);
+  rocksdb::WriteBatch batch;
+  batch.Put(engine.family(Family::Meta), kFormatKey, bytes);
+  return engine.write_durable(batch);
+}
+
+}  // namespace scribe::storage
