@@ -1,12 +1,9 @@
 // `scribe admin`: argument parsing into requests, text rendering of answers, error messages and
 // the credential lookup, all without a network; then whole commands against an in-process
 // HttpServer whose fake handler answers per the admin API contract. 127.0.0.1 only.
-//
-// The app/ sources are compiled into the `scribe` executable only, not into a library the tests
-// link, so this file compiles the two it needs itself. If app/ ever becomes a library linked by
-// scribe_tests, drop these two includes.
-#include "app/admin_command.cpp"
-#include "app/bootstrap.cpp"
+#include "app/admin_command.h"
+#include "app/bootstrap.h"
+#include "auth/base64.h"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
