@@ -71,11 +71,12 @@ int serve(int argc, char** argv) {
   if (!config) return fail(config.error().describe());
   std::cout << "# effective configuration\n" << describe(*config) << std::flush;
 
-  // Block termination signals in every thread; the main thread waits for them below.
+  // Block termination signals (and SIGHUP) in every thread; the main thread waits for them below.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto engine = storage::Engine::open(app::engine_options(*config));
@@ -102,8 +103,14 @@ int serve(int argc, char** argv) {
                       &admin_routes);
   server::HttpServer http(*config, router);
   if (Status s = http.start(); !s) return fail(s.error().describe());
+  if (config->server.port == 0 && config->server.public_url.empty()) {  // now the port is known
+    Config bound = *config;
+    bound.server.port = http.port();
+    access->credentials->set_authority_home_page(public_url(bound));
+  }
 
-  std::cout << "Scribe listening on http://" << config->server.host << ":" << http.port()
+  std::cout << "Scribe listening on " << (http.tls() ? "https://" : "http://") << config->server.host
+            << ":" << http.port()
             << config->server.base_path << "\n"
             << std::flush;
   if (!args->port_file.empty()) {
@@ -113,7 +120,14 @@ int serve(int argc, char** argv) {
   }
 
   int received = 0;
-  sigwait(&signals, &received);
+  // SIGHUP reloads the TLS certificate and key (open connections keep theirs); a bad pair is
+  // reported and the old one stays in use.
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    Status reloaded = http.reload_tls();
+    if (reloaded) std::cout << "scribe: TLS certificate reloaded\n" << std::flush;
+    else std::cerr << "scribe: TLS reload failed, keeping the old certificate: "
+                   << reloaded.error().describe() << "\n" << std::flush;
+  }
   std::cout << "scribe: stopping (" << strsignal(received) << ")\n" << std::flush;
   http.stop();
   pipeline.stop();

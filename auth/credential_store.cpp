@@ -15,6 +15,17 @@ namespace {
 
 const std::string kKeyPrefix = "credential/";
 
+// An Agent with account {homePage, name: key}.
+json::Value default_authority(const std::string& home_page, const std::string& key) {
+  json::Object account;
+  account.append("homePage", home_page);
+  account.append("name", key);
+  json::Object authority;
+  authority.append("objectType", "Agent");
+  authority.append("account", json::Value(std::move(account)));
+  return json::Value(std::move(authority));
+}
+
 Error unauthorized() { return Error{401, "Authorization", "valid credentials required"}; }
 Error not_found(const std::string& key) {
   return Error{404, "key", "no credential with key '" + key + "'"};
@@ -115,21 +126,17 @@ Result<IssuedSecret> CredentialStore::create(const CredentialSpec& spec) {
   info.label = spec.label;
   info.scopes = spec.scopes;
   info.created_us = now_micros();
-  if (!spec.authority.is_null()) {
-    info.authority = spec.authority;
-  } else {
-    json::Object account;
-    account.append("homePage", authority_home_page_);
-    account.append("name", info.key);
-    json::Object authority;
-    authority.append("objectType", "Agent");
-    authority.append("account", json::Value(std::move(account)));
-    info.authority = json::Value(std::move(authority));
-  }
-  IssuedSecret issued = issue(std::move(info), now_micros());
+  info.authority = spec.authority;
   std::lock_guard lock(write_mutex_);
+  if (info.authority.is_null()) info.authority = default_authority(authority_home_page_, info.key);
+  IssuedSecret issued = issue(std::move(info), now_micros());
   if (Status s = write(issued.credential); !s) return s.error();
   return issued;
+}
+
+void CredentialStore::set_authority_home_page(std::string home_page) {
+  std::lock_guard lock(write_mutex_);
+  authority_home_page_ = std::move(home_page);
 }
 
 Status CredentialStore::write(const CredentialInfo& info) {

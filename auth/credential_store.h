@@ -84,6 +84,8 @@ class CredentialStore {
   Status add_store_deletion(storage::StoreId store, rocksdb::WriteBatch& batch) const;
   // True when at least one credential exists.
   Result<bool> any() const;
+  // The homePage of default authorities from now on (once the server knows its bound port).
+  void set_authority_home_page(std::string home_page);
 
   // The credential when `secret` is one of its valid secrets at `now_us`; a 401 Error when the
   // key is unknown (or revoked), the secret wrong, or the secret expired.
@@ -96,8 +98,8 @@ class CredentialStore {
 
   storage::Engine& engine_;
   const std::string pepper_;
-  const std::string authority_home_page_;
-  std::mutex write_mutex_;  // serialises read-modify-writes (rotate) against each other
+  std::mutex write_mutex_;  // also guards authority_home_page_
+  std::string authority_home_page_;  // serialises read-modify-writes (rotate) against each other
 };
 
 // Record encoding, exposed for tests.

@@ -103,7 +103,8 @@ TEST_F(HashCollisionTest, ManyStoresGetDistinctKeys) {
   ASSERT_TRUE(registry.ok());
   std::set<storage::TermKey> keys{(*registry)->find("default")->term_key};
   for (int i = 0; i < 50; i++) {
-    auto s = (*registry)->create("s" + std::to_string(i));
+    std::string name = "s";
+    auto s = (*registry)->create(name.append(std::to_string(i)));  // (GCC 12 warns on "s" + ...)
     ASSERT_TRUE(s.ok());
     keys.insert(s->term_key);
   }

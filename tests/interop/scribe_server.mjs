@@ -20,9 +20,10 @@ export const VERSIONS = ["1.0.3", "2.0.0"];
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Starts `scribe serve` and waits (at most 15 s) for its port file. Returns
-// { proc, dir, port, auth, exited(), log() }; `auth` is the bootstrap credential as a Basic header.
-export async function startScribe() {
+// Starts `scribe serve` (with `extraArgs`, e.g. TLS files) and waits (at most 15 s) for its port
+// file. Returns { proc, dir, port, scheme, auth, key, secret, exited(), log() }; `auth` is the
+// bootstrap credential as a Basic header.
+export async function startScribe({ extraArgs = [], scheme = "http" } = {}) {
   const bin = process.env.SCRIBE_BIN;
   assert.ok(bin, "set SCRIBE_BIN to the scribe binary");
   assert.ok(fs.existsSync(bin), `SCRIBE_BIN=${bin} does not exist`);
@@ -38,6 +39,7 @@ export async function startScribe() {
       "--server.host=127.0.0.1",
       "--server.port=0",
       `--port-file=${portFile}`,
+      ...extraArgs,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -73,6 +75,9 @@ export async function startScribe() {
     proc,
     dir,
     port,
+    scheme,
+    key: cred.key,
+    secret: cred.secret,
     auth: XAPI.toBasicAuth(cred.key, cred.secret),
     exited: () => exited,
     log: () => log,
@@ -95,11 +100,12 @@ export async function stopScribe(s) {
   fs.rmSync(s.dir, { recursive: true, force: true });
 }
 
-// An @xapi/xapi client for `server`, speaking xAPI `version` (the X-Experience-API-Version header).
-export function clientFor(server, version) {
+// An @xapi/xapi client for `server`, speaking xAPI `version` (the X-Experience-API-Version header),
+// with the bootstrap credential or the Basic header `auth`.
+export function clientFor(server, version, auth = server.auth) {
   return new XAPI({
-    endpoint: `http://127.0.0.1:${server.port}/xapi`,
-    auth: server.auth,
+    endpoint: `${server.scheme}://127.0.0.1:${server.port}/xapi`,
+    auth,
     version,
   });
 }
