@@ -12,12 +12,13 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import https from "node:https";
+import tls from "node:tls";
 import os from "node:os";
 import path from "node:path";
 import XAPI from "@xapi/xapi";
 import { startScribe, stopScribe, clientFor, httpStatusOf } from "./scribe_server.mjs";
 
-let server, certDir, certFile;
+let server, certDir, certFile, keyFile;
 
 // A self-signed P-256 certificate for 127.0.0.1 and localhost.
 function makeCertificate(dir) {
@@ -28,6 +29,19 @@ function makeCertificate(dir) {
     "-keyout", key, "-out", cert,
   ], { stdio: "ignore" });
   return { cert, key };
+}
+
+// The SHA-256 fingerprint of the certificate a new TLS connection to the server is shown.
+function peerFingerprint() {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: "127.0.0.1", port: server.port, rejectUnauthorized: false }, () => {
+      const fp = socket.getPeerCertificate().fingerprint256;
+      socket.end();
+      resolve(fp);
+    });
+    socket.on("error", reject);
+    socket.setTimeout(5000, () => reject(new Error("TLS connect timed out")));
+  });
 }
 
 // `scribe admin ... --json` against the server; returns the parsed JSON answer.
@@ -42,6 +56,7 @@ before(async () => {
   certDir = fs.mkdtempSync(path.join(os.tmpdir(), "scribe-tls-"));
   const { cert, key } = makeCertificate(certDir);
   certFile = cert;
+  keyFile = key;
   // axios (inside @xapi/xapi) uses Node's global HTTPS agent: make it trust our certificate.
   https.globalAgent = new https.Agent({ ca: fs.readFileSync(cert) });
   server = await startScribe({
@@ -108,5 +123,36 @@ describe("a store and two credentials made through the admin API, used over HTTP
     const biKey = Object.fromEntries(keys).bi;
     assert.equal(admin("credential", "revoke", biKey).revoked, true);
     assert.equal(await httpStatusOf(clientFor(server, "2.0.0", reader).getStatement({ statementId: statement.id })), 401);
+  });
+});
+
+describe("SIGHUP", () => {
+  it("reloads the certificate for new connections without dropping open ones", async () => {
+    const before = await peerFingerprint();
+    // An open keep-alive connection, used before and after the reload.
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: fs.readFileSync(certFile) });
+    const get = () => new Promise((resolve, reject) => {
+      const req = https.get({ host: "127.0.0.1", port: server.port, path: "/xapi/about", agent }, (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode, reused: req.reusedSocket }));
+      });
+      req.on("error", reject);
+    });
+    assert.equal((await get()).status, 200);
+    const next = makeCertificate(fs.mkdtempSync(path.join(certDir, "next-")));
+    fs.copyFileSync(next.cert, certFile);
+    fs.copyFileSync(next.key, keyFile);
+    process.kill(server.proc.pid, "SIGHUP");
+    let after = before;
+    for (let i = 0; i < 100 && after === before; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await peerFingerprint();
+    }
+    assert.notEqual(after, before, "new connections get the new certificate");
+    const again = await get();
+    assert.equal(again.status, 200);
+    assert.equal(again.reused, true, "the open connection survived the reload");
+    agent.destroy();
+    assert.match(server.log(), /TLS certificate reloaded/);
   });
 });
