@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/format_migration.h"
 #include "auth/authenticator.h"
 #include "auth/secret_hash.h"
 #include "common/config.h"
@@ -45,7 +46,16 @@ std::optional<std::pair<std::string, std::string>> read_bootstrap_file(const Con
 }
 
 Result<AccessControl> open_access_control(const Config& config, storage::Engine& engine) {
-  if (Status s = storage::check_data_format(engine); !s) return s.error();
+  auto format = storage::read_data_format(engine);
+  if (!format) return format.error();
+  if (*format == 1) {
+    auto migrated = migrate_format_1(engine, std::cout);
+    if (!migrated) return migrated.error();
+  } else if (*format == storage::kNewDataFolder) {
+    if (Status s = storage::record_data_format(engine); !s) return s.error();
+  } else if (*format != storage::kDataFormatVersion) {
+    return storage::unsupported_data_format(*format);
+  }
   auto pepper = auth::load_or_create_pepper(config.storage.data_dir);
   if (!pepper) return pepper.error();
   auto stores = auth::StoreRegistry::open(engine);

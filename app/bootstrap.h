@@ -24,8 +24,9 @@ Result<Config> load_config(const std::string& config_file, const std::vector<std
 // that writes statements must open the engine with them).
 storage::EngineOptions engine_options(const Config& config);
 
-// The stores and credentials of an opened data folder: its format checked (or recorded, when
-// new), the pepper loaded (or created), the `default` store ensured.
+// The stores and credentials of an opened data folder: its format checked (recorded when new,
+// migrated from format 1: app/format_migration.h), the pepper loaded (or created), the
+// `default` store ensured.
 struct AccessControl {
   std::unique_ptr<auth::StoreRegistry> stores;
   std::unique_ptr<auth::CredentialStore> credentials;

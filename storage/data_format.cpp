@@ -25,31 +25,31 @@ Result<bool> holds_data(Engine& engine) {
 
 }  // namespace
 
-Status check_data_format(Engine& engine) {
+Result<uint32_t> read_data_format(Engine& engine) {
   std::string value;
   auto found = engine.get(Family::Meta, kFormatKey, &value);
   if (!found) return found.error();
   if (*found) {
     if (value.size() != 4) return Error{500, "", "corrupt format_version record"};
-    uint32_t version = get_u32(value);
-    if (version == kDataFormatVersion) return Status::success();
-    return Error{500, "", "this data folder has format " + std::to_string(version) +
-                              "; this Scribe reads format " + std::to_string(kDataFormatVersion) +
-                              " only. Run the Scribe version that wrote it"};
+    return get_u32(value);
   }
   auto has = holds_data(engine);
   if (!has) return has.error();
-  if (*has)
-    return Error{500, "",
-                 "this data folder has format 1 (unkeyed term hashes, PBKDF2 secrets); this Scribe "
-                 "reads format 2. Migrate it: with the old binary, export the statements "
-                 "(GET /xapi/statements pages, or the NDJSON you imported), start this version "
-                 "on an empty storage.data_dir and load them with `scribe import`"};
+  return *has ? uint32_t{1} : kNewDataFolder;
+}
+
+Status record_data_format(Engine& engine) {
   std::string bytes;
   put_u32(bytes, kDataFormatVersion);
   rocksdb::WriteBatch batch;
   batch.Put(engine.family(Family::Meta), kFormatKey, bytes);
   return engine.write_durable(batch);
+}
+
+Error unsupported_data_format(uint32_t version) {
+  return Error{500, "", "this data folder has format " + std::to_string(version) + "; this Scribe reads format " +
+                            std::to_string(kDataFormatVersion) + " (and migrates format 1). Run the Scribe "
+                            "version that wrote it, or restore a backup made by this one"};
 }
 
 }  // namespace scribe::storage

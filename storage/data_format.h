@@ -1,7 +1,7 @@
 // The on-disk format version of a data folder, kept in the meta family ("format_version",
 // u32). Format 2 keys term and document-scope hashes per store (SipHash-2-4) and keeps
-// secrets as HMAC-SHA256 with a pepper; format 1 (before it) used one unkeyed MurmurHash3 for
-// every store and PBKDF2 secrets, so its index and credentials cannot be read by this version.
+// secrets as HMAC-SHA256 with a pepper; format 1 (before it, recorded nowhere) used one unkeyed
+// MurmurHash3 for every store and PBKDF2 secrets. app/format_migration.h moves 1 to 2.
 #pragma once
 
 #include <cstdint>
@@ -12,9 +12,14 @@
 namespace scribe::storage {
 
 inline constexpr uint32_t kDataFormatVersion = 2;
+inline constexpr uint32_t kNewDataFolder = 0;  // read_data_format: nothing stored yet
 
-// Records the current format in a new (empty) data folder. An older or newer format is an
-// error whose message says how to move the data.
-Status check_data_format(Engine& engine);
+// The recorded format; 1 for a folder that holds data but no record; kNewDataFolder for an
+// empty one.
+Result<uint32_t> read_data_format(Engine& engine);
+// Records kDataFormatVersion (durably).
+Status record_data_format(Engine& engine);
+// The error for a format this version neither reads nor migrates.
+Error unsupported_data_format(uint32_t version);
 
 }  // namespace scribe::storage

@@ -1,0 +1,218 @@
+#include "app/format_migration.h"
+
+#include <rocksdb/iterator.h>
+#include <rocksdb/write_batch.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "auth/store_registry.h"
+#include "common/json.h"
+#include "storage/data_format.h"
+#include "storage/document_store.h"
+#include "storage/keys.h"
+#include "xapi/statement_terms.h"
+
+namespace scribe::app {
+
+namespace {
+
+using storage::Engine;
+using storage::Family;
+using storage::StatementRecord;
+using storage::Term;
+
+constexpr storage::StoreId kStore = auth::kDefaultStoreId;
+constexpr size_t kBatchRecords = 1000;  // records per durable write
+constexpr size_t kRefChainMax = 10000;  // StatementRef hops followed for one statement
+
+Error corrupt(const std::string& what) { return Error{500, "", "migration: corrupt " + what}; }
+
+std::unique_ptr<rocksdb::Iterator> scan(Engine& engine, Family f) {
+  return std::unique_ptr<rocksdb::Iterator>(engine.db()->NewIterator(rocksdb::ReadOptions(), engine.family(f)));
+}
+
+// Refuses keys of any store but 1 in the store-prefixed families format 1 wrote.
+Status only_store_one(Engine& engine) {
+  for (Family f : {Family::Statements, Family::Documents}) {
+    auto it = scan(engine, f);
+    it->SeekToFirst();
+    if (it->Valid() && storage::get_u32(it->key().ToStringView()) != kStore)
+      return Error{500, "", "migration: data of a store other than 1; this folder was not written by a format-1 Scribe"};
+    it->SeekToLast();
+    if (it->Valid() && storage::get_u32(it->key().ToStringView()) != kStore)
+      return Error{500, "", "migration: data of a store other than 1; this folder was not written by a format-1 Scribe"};
+    if (!it->status().ok()) return storage::storage_error(it->status(), "migration scan failed");
+  }
+  return Status::success();
+}
+
+Result<uint64_t> drop_credentials(Engine& engine) {
+  const std::string prefix = "credential/";
+  rocksdb::WriteBatch batch;
+  uint64_t n = 0;
+  auto it = scan(engine, Family::Meta);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next(), n++)
+    batch.Delete(engine.family(Family::Meta), it->key());
+  if (!it->status().ok()) return storage::storage_error(it->status(), "migration scan failed");
+  if (Status s = engine.write_durable(batch); !s) return s.error();
+  return n;
+}
+
+// A statement's own terms, from its record's JSON.
+Result<std::vector<Term>> own_terms(const storage::TermKey& key, std::string_view record_json) {
+  auto json = json::parse(record_json);
+  if (!json) return corrupt("statement JSON");
+  return xapi::statement_terms(key, *json);
+}
+
+// The record of the statement with this id, when stored.
+Result<std::optional<StatementRecord>> record_of(Engine& engine, const storage::Uuid& id) {
+  std::string seq;
+  auto found = engine.get(Family::StatementIds, storage::statement_id_key(kStore, id), &seq);
+  if (!found) return found.error();
+  if (!*found) return std::optional<StatementRecord>();
+  if (seq.size() != 8) return corrupt("statement id record");
+  std::string bytes;
+  auto got = engine.get(Family::Statements, storage::statement_key(kStore, storage::get_u64(seq)), &bytes);
+  if (!got) return got.error();
+  if (!*got) return corrupt("statement id without its statement");
+  auto record = storage::decode_record(bytes);
+  if (!record) return corrupt("statement record");
+  return std::optional<StatementRecord>(std::move(*record));
+}
+
+std::optional<storage::Uuid> ref_target(std::string_view record_json) {
+  auto json = json::parse(record_json);
+  const json::Value* object = json ? json->get("object") : nullptr;
+  if (!object || object->get_string("objectType") != "StatementRef") return std::nullopt;
+  return storage::parse_uuid(object->get_string("id"));
+}
+
+// Adds `extra` to `terms` as the commit pipeline does for a referrer: OR-ing flags, skipping
+// kinds referrers do not inherit.
+void inherit(std::vector<Term>& terms, const std::vector<Term>& extra) {
+  for (const Term& t : extra) {
+    if (!storage::inherited_by_referrers(t.kind)) continue;
+    bool merged = false;
+    for (Term& have : terms)
+      if (have.same_term(t)) {
+        have.flags |= t.flags;
+        merged = true;
+      }
+    if (!merged) terms.push_back(t);
+  }
+}
+
+// A statement's terms as format 2 indexes them: its own, and those of every statement it
+// reaches through StatementRefs, recomputed from their JSON.
+Result<std::vector<Term>> all_terms(Engine& engine, const storage::TermKey& key, const StatementRecord& record) {
+  auto terms = own_terms(key, record.json);
+  if (!terms) return terms.error();
+  std::set<storage::Uuid> seen{record.id};
+  auto next = ref_target(record.json);
+  for (size_t hops = 0; next && hops < kRefChainMax && seen.insert(*next).second; hops++) {
+    auto target = record_of(engine, *next);
+    if (!target) return target.error();
+    if (!*target) break;  // not (yet) stored: nothing to inherit, as at write time
+    auto inherited = own_terms(key, (*target)->json);
+    if (!inherited) return inherited.error();
+    inherit(*terms, *inherited);
+    next = ref_target((*target)->json);
+  }
+  return terms;
+}
+
+Status reindex_statements(Engine& engine, const storage::TermKey& key, MigrationCounts& counts,
+                          std::ostream& log) {
+  const std::string begin = storage::store_prefix(kStore), end = storage::store_prefix(kStore + 1);
+  {
+    rocksdb::WriteBatch clear;
+    clear.DeleteRange(engine.family(Family::Index), begin, end);
+    if (Status s = engine.write_durable(clear); !s) return s;
+  }
+  rocksdb::WriteBatch batch;
+  size_t in_batch = 0;
+  auto it = scan(engine, Family::Statements);
+  for (it->Seek(begin); it->Valid() && it->key().ToStringView() < end; it->Next()) {
+    auto record = storage::decode_record(it->value().ToStringView());
+    if (!record) return corrupt("statement record");
+    auto terms = all_terms(engine, key, *record);
+    if (!terms) return terms.error();
+    record->terms = std::move(*terms);
+    const storage::Seq seq = storage::seq_suffix(it->key().ToStringView());
+    for (const Term& t : record->terms)
+      batch.Put(engine.family(Family::Index), storage::index_key(kStore, t, seq), std::string(1, char(t.flags)));
+    counts.index_entries += record->terms.size();
+    batch.Put(engine.family(Family::Statements), it->key(), storage::encode_record(*record));
+    counts.statements++;
+    if (++in_batch == kBatchRecords) {
+      if (Status s = engine.write_durable(batch); !s) return s;
+      batch.Clear();
+      in_batch = 0;
+      if (counts.statements % 100000 == 0) log << "  " << counts.statements << " statements re-indexed\n" << std::flush;
+    }
+  }
+  if (!it->status().ok()) return storage::storage_error(it->status(), "migration scan failed");
+  return engine.write_durable(batch);
+}
+
+Status rekey_documents(Engine& engine, const storage::TermKey& key, MigrationCounts& counts) {
+  const std::string begin = storage::store_prefix(kStore), end = storage::store_prefix(kStore + 1);
+  // Collect first: the moves write into the range being read.
+  std::vector<std::pair<std::string, std::string>> moves;  // old key → new key
+  auto it = scan(engine, Family::Documents);
+  for (it->Seek(begin); it->Valid() && it->key().ToStringView() < end; it->Next()) {
+    std::string_view old_key = it->key().ToStringView();
+    if (old_key.size() < storage::kDocumentPrefixBytes) return corrupt("document key");
+    std::string scope;
+    if (!storage::decode_document(it->value().ToStringView(), &scope)) return corrupt("document record");
+    const storage::TermHash hash = storage::hash_term(key, scope);
+    std::string new_key(old_key.substr(0, 5));
+    new_key.append(reinterpret_cast<const char*>(hash.data()), hash.size());
+    new_key.append(old_key.substr(5 + 16));
+    counts.documents++;
+    if (new_key != old_key) moves.emplace_back(std::string(old_key), std::move(new_key));
+  }
+  if (!it->status().ok()) return storage::storage_error(it->status(), "migration scan failed");
+  for (size_t i = 0; i < moves.size(); i += kBatchRecords) {
+    rocksdb::WriteBatch batch;
+    for (size_t j = i; j < std::min(moves.size(), i + kBatchRecords); j++) {
+      std::string value;
+      auto found = engine.get(Family::Documents, moves[j].first, &value);
+      if (!found) return found.error();
+      if (!*found) continue;  // moved by an earlier, interrupted run
+      batch.Put(engine.family(Family::Documents), moves[j].second, value);
+      batch.Delete(engine.family(Family::Documents), moves[j].first);
+    }
+    if (Status s = engine.write_durable(batch); !s) return s;
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+Result<MigrationCounts> migrate_format_1(Engine& engine, std::ostream& log) {
+  log << "scribe: migrating this data folder from format 1 to format " << storage::kDataFormatVersion
+      << " (keyed term hashes, peppered secrets)\n" << std::flush;
+  if (Status s = only_store_one(engine); !s) return s.error();
+  MigrationCounts counts;
+  auto registry = auth::StoreRegistry::open(engine);  // creates `default` and its key, durably
+  if (!registry) return registry.error();
+  const storage::TermKey key = (*registry)->find(auth::kDefaultStoreName)->term_key;
+  auto dropped = drop_credentials(engine);
+  if (!dropped) return dropped.error();
+  counts.credentials_dropped = *dropped;
+  if (Status s = reindex_statements(engine, key, counts, log); !s) return s.error();
+  if (Status s = rekey_documents(engine, key, counts); !s) return s.error();
+  if (Status s = storage::record_data_format(engine); !s) return s.error();
+  log << "scribe: migrated " << counts.statements << " statements (" << counts.index_entries
+      << " index entries) and " << counts.documents << " documents; " << counts.credentials_dropped
+      << " credentials could not be carried over (their secrets were PBKDF2 hashes): a new bootstrap "
+         "credential follows, make new ones with `scribe admin credential create`\n" << std::flush;
+  return counts;
+}
+
+}  // namespace scribe::app
