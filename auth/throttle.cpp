@@ -39,6 +39,7 @@ std::string Throttle::pair_key(std::string_view address, std::string_view key) {
 }
 
 uint32_t Throttle::retry_after_s(std::string_view address, std::string_view key, int64_t now_ms) {
+  if (tracked_.load(std::memory_order_relaxed) == 0) return 0;  // no failures: no lock
   std::lock_guard lock(mutex_);
   auto it = entries_.find(pair_key(address, key));
   if (it == entries_.end()) return 0;
@@ -68,20 +69,22 @@ void Throttle::record_failure(std::string_view address, std::string_view key, in
     e.window_start_ms = now_ms;
   }
   if (e.failures < UINT32_MAX) e.failures++;
+  tracked_.store(entries_.size(), std::memory_order_relaxed);
   assert(entries_.size() == lru_.size() && entries_.size() <= entries_max_);
 }
 
 void Throttle::record_success(std::string_view address, std::string_view key) {
+  // Nearly every request succeeds while nothing failed: skip the lock then. A failure recorded
+  // concurrently may be missed here, which only leaves it counted until its window ends.
+  if (tracked_.load(std::memory_order_relaxed) == 0) return;
   std::lock_guard lock(mutex_);
   auto it = entries_.find(pair_key(address, key));
   if (it == entries_.end()) return;
   lru_.erase(it->second.lru);
   entries_.erase(it);
+  tracked_.store(entries_.size(), std::memory_order_relaxed);
 }
 
-size_t Throttle::tracked() const {
-  std::lock_guard lock(mutex_);
-  return entries_.size();
-}
+size_t Throttle::tracked() const { return tracked_.load(std::memory_order_relaxed); }
 
 }  // namespace scribe::auth

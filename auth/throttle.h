@@ -6,6 +6,7 @@
 // cannot flood one bucket. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <mutex>
@@ -44,6 +45,7 @@ class Throttle {
   const uint32_t window_ms_;
   const uint32_t entries_max_;
   mutable std::mutex mutex_;
+  std::atomic<size_t> tracked_{0};  // entries_.size(), read without the lock on success
   std::list<std::string> lru_;  // front: most recent failure
   std::unordered_map<std::string, Entry, KeyedHash> entries_;
 };
