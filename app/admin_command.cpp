@@ -108,30 +108,30 @@ Status walk_args(int argc, char** argv, AdminInvocation& inv, CommandArgs& cmd) 
   return Status::success();
 }
 
-void set_request(AdminInvocation& inv, std::string method, std::string target,
-                 std::optional<json::Object> body, AdminOutput output) {
+// Sets the request `inv` makes and how its answer is shown; returns success, for the builders to
+// return.
+Status set_request(AdminInvocation& inv, std::string method, std::string target,
+                   std::optional<json::Object> body, AdminOutput output) {
   inv.method = std::move(method);
   inv.target = std::move(target);
   inv.body = body ? json::serialize(json::Value(std::move(*body))) : "";
   inv.output = output;
+  return Status::success();
 }
 
 Status store_create(const CommandArgs& c, AdminInvocation& inv) {
   json::Object body;
   body.append("name", c.words[2]);
-  set_request(inv, "POST", "/admin/stores", std::move(body), AdminOutput::StoreRecord);
-  return Status::success();
+  return set_request(inv, "POST", "/admin/stores", std::move(body), AdminOutput::StoreRecord);
 }
 
 Status store_list(const CommandArgs&, AdminInvocation& inv) {
-  set_request(inv, "GET", "/admin/stores", std::nullopt, AdminOutput::StoreList);
-  return Status::success();
+  return set_request(inv, "GET", "/admin/stores", std::nullopt, AdminOutput::StoreList);
 }
 
 Status store_show(const CommandArgs& c, AdminInvocation& inv) {
-  set_request(inv, "GET", "/admin/stores/" + encode_path_segment(c.words[2]), std::nullopt,
-              AdminOutput::StoreRecord);
-  return Status::success();
+  return set_request(inv, "GET", "/admin/stores/" + encode_path_segment(c.words[2]), std::nullopt,
+                     AdminOutput::StoreRecord);
 }
 
 Status store_delete(const CommandArgs& c, AdminInvocation& inv) {
@@ -141,10 +141,10 @@ Status store_delete(const CommandArgs& c, AdminInvocation& inv) {
                        "repeat its name with --confirm " + name + " to go ahead");
   if (c.confirm != name)
     return usage_error("--confirm '" + c.confirm + "' does not match the store name '" + name + "'");
-  set_request(inv, "DELETE",
-              "/admin/stores/" + encode_path_segment(name) + "?confirm=" + text::percent_encode(name),
-              std::nullopt, AdminOutput::StoreDeleted);
-  return Status::success();
+  return set_request(
+      inv, "DELETE",
+      "/admin/stores/" + encode_path_segment(name) + "?confirm=" + text::percent_encode(name),
+      std::nullopt, AdminOutput::StoreDeleted);
 }
 
 Status credential_create(const CommandArgs& c, AdminInvocation& inv) {
@@ -166,8 +166,8 @@ Status credential_create(const CommandArgs& c, AdminInvocation& inv) {
     if (!authority->is_object()) return usage_error("--authority must be a JSON object (an Agent)");
     body.append("authority", std::move(*authority));
   }
-  set_request(inv, "POST", "/admin/credentials", std::move(body), AdminOutput::CredentialRecord);
-  return Status::success();
+  return set_request(inv, "POST", "/admin/credentials", std::move(body),
+                     AdminOutput::CredentialRecord);
 }
 
 Status credential_list(const CommandArgs& c, AdminInvocation& inv) {
@@ -175,14 +175,12 @@ Status credential_list(const CommandArgs& c, AdminInvocation& inv) {
   if (filtered && c.store.empty()) return usage_error("--store must not be empty");
   std::string target = "/admin/credentials";
   if (filtered) target += "?store=" + text::percent_encode(c.store);
-  set_request(inv, "GET", std::move(target), std::nullopt, AdminOutput::CredentialList);
-  return Status::success();
+  return set_request(inv, "GET", std::move(target), std::nullopt, AdminOutput::CredentialList);
 }
 
 Status credential_revoke(const CommandArgs& c, AdminInvocation& inv) {
-  set_request(inv, "DELETE", "/admin/credentials/" + encode_path_segment(c.words[2]), std::nullopt,
-              AdminOutput::CredentialRevoked);
-  return Status::success();
+  return set_request(inv, "DELETE", "/admin/credentials/" + encode_path_segment(c.words[2]),
+                     std::nullopt, AdminOutput::CredentialRevoked);
 }
 
 Status credential_rotate(const CommandArgs& c, AdminInvocation& inv) {
@@ -193,9 +191,9 @@ Status credential_rotate(const CommandArgs& c, AdminInvocation& inv) {
                          t.error().message + ")");
     body.append("valid_until", c.valid_until);
   }
-  set_request(inv, "POST", "/admin/credentials/" + encode_path_segment(c.words[2]) + "/rotate",
-              std::move(body), AdminOutput::CredentialRecord);
-  return Status::success();
+  return set_request(inv, "POST",
+                     "/admin/credentials/" + encode_path_segment(c.words[2]) + "/rotate",
+                     std::move(body), AdminOutput::CredentialRecord);
 }
 
 struct Subcommand {

@@ -14,7 +14,7 @@
 #include "common/timestamp.h"
 #include "tests/support/lrs_fixture.h"
 #include "tests/support/lrs_requests.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/lrs_test.h"
 
 namespace scribe {
 namespace {
@@ -32,25 +32,16 @@ using xapi::HttpResponse;
 const char* kAgent = R"({"objectType":"Agent","mbox":"mailto:doc@example.com"})";
 const char* kActivity = "http://example.com/activities/course";
 
-class AccessControlTest : public ::testing::Test {
+class AccessControlTest : public test_support::LrsTest {
  protected:
+  AccessControlTest() : LrsTest("/tmp/scribe-access") {}
   void SetUp() override {
     config_.server.public_url = "https://lrs.example.com";
     config_.auth.failures_max = 3;
     config_.auth.failure_window_ms = 60000;
-    auto e = test_support::open_test_engine(config_, dir_.path());
-    ASSERT_TRUE(e.ok()) << e.error().describe();
-    stack_.build(config_, std::move(*e));
+    LrsTest::SetUp();
   }
-  void TearDown() override { stack_.reset(); }
 
-  HttpResponse send(xapi::HttpRequest r) {
-    return test_support::send_and_wait(*stack_.router, std::move(r));
-  }
-  HttpResponse as(const std::string& auth, const std::string& method, const std::string& path,
-                  Query query = {}, std::string body = "") {
-    return send(lrs_request(auth, method, path, std::move(query), std::move(body)));
-  }
   std::vector<std::string> ids_of(const HttpResponse& r) {
     std::vector<std::string> ids;
     json::Value v = body_json(r);
@@ -61,10 +52,6 @@ class AccessControlTest : public ::testing::Test {
   static std::string basic(const auth::IssuedSecret& issued, const std::string& secret) {
     return "Basic " + auth::base64_encode(issued.credential.key + ":" + secret);
   }
-
-  test_support::TempDir dir_{"/tmp/scribe-access"};
-  Config config_;
-  test_support::StatementsStack stack_;
 };
 
 // One request of each kind the xAPI and admin APIs serve, and the scopes that allow it.

@@ -12,32 +12,28 @@
 #include "storage/store_data.h"
 #include "tests/support/lrs_fixture.h"
 #include "tests/support/lrs_requests.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/lrs_test.h"
 
 namespace scribe {
 namespace {
 
 using test_support::body_json;
-using test_support::lrs_request;
 using test_support::Query;
 using test_support::test_statement;
 using test_support::uuid_n;
 using xapi::HttpResponse;
 
-class AdminApiTest : public ::testing::Test {
+class AdminApiTest : public test_support::LrsTest {
  protected:
+  AdminApiTest() : LrsTest("/tmp/scribe-admin") {}
   void SetUp() override {
-    auto e = test_support::open_test_engine(config_, dir_.path());
-    ASSERT_TRUE(e.ok()) << e.error().describe();
-    stack_.build(config_, std::move(*e));
+    ASSERT_NO_FATAL_FAILURE(LrsTest::SetUp());
     admin_ = stack_.basic_auth("default", auth::scope_bit(auth::Scope::Admin));
   }
-  void TearDown() override { stack_.reset(); }
 
   HttpResponse call(const std::string& method, const std::string& path, std::string body = "",
                     Query query = {}, const std::string* auth = nullptr) {
-    return test_support::send_and_wait(
-        *stack_.router, lrs_request(auth ? *auth : admin_, method, path, std::move(query), std::move(body)));
+    return as(auth ? *auth : admin_, method, path, std::move(query), std::move(body));
   }
   std::string error_path(const HttpResponse& r) {
     const json::Value body = body_json(r);
@@ -53,9 +49,6 @@ class AdminApiTest : public ::testing::Test {
     return "Basic " + auth::base64_encode(std::string(v.get_string("key")) + ":" + std::string(v.get_string("secret")));
   }
 
-  test_support::TempDir dir_{"/tmp/scribe-admin"};
-  Config config_;
-  test_support::StatementsStack stack_;
   std::string admin_;
 };
 
@@ -78,10 +71,10 @@ TEST_F(AdminApiTest, CreatesListsAndShowsStores) {
   EXPECT_EQ(body_json(call("GET", "/admin/stores")).get("stores")->as_array().size(), 2u);
 
   const std::string writer = api_credential("acme", R"(["all"])");
-  ASSERT_EQ(test_support::send_and_wait(*stack_.router, lrs_request(writer, "POST", "/statements", {},
-                                        test_statement("", "mailto:s@example.com", "http://example.com/a"))).status, 200);
-  ASSERT_EQ(test_support::send_and_wait(*stack_.router, lrs_request(writer, "PUT", "/activities/profile",
-                                        {{"activityId", "http://example.com/a"}, {"profileId", "p"}}, "{}")).status, 204);
+  ASSERT_EQ(as(writer, "POST", "/statements", {},
+               test_statement("", "mailto:s@example.com", "http://example.com/a")).status, 200);
+  ASSERT_EQ(as(writer, "PUT", "/activities/profile",
+               {{"activityId", "http://example.com/a"}, {"profileId", "p"}}, "{}").status, 204);
   HttpResponse shown = call("GET", "/admin/stores/acme");
   ASSERT_EQ(shown.status, 200) << shown.body;
   const json::Value details = body_json(shown);
@@ -108,8 +101,8 @@ TEST_F(AdminApiTest, DeletingAStoreNeedsConfirmationAndRemovesItsDataAndCredenti
   ASSERT_EQ(call("POST", "/admin/stores", R"({"name":"doomed"})").status, 201);
   const std::string writer = api_credential("doomed", R"(["all"])");
   for (int i = 1; i <= 20; i++)
-    ASSERT_EQ(test_support::send_and_wait(*stack_.router, lrs_request(writer, "PUT", "/statements",
-              {{"statementId", uuid_n(i)}}, test_statement("", "mailto:d@example.com", "http://example.com/a"))).status, 204);
+    ASSERT_EQ(as(writer, "PUT", "/statements", {{"statementId", uuid_n(i)}},
+                 test_statement("", "mailto:d@example.com", "http://example.com/a")).status, 204);
   const auto id = stack_.stores->find("doomed")->id;
   ASSERT_EQ(storage::store_stats(*stack_.engine, id)->statements, 20u);
 
@@ -121,7 +114,7 @@ TEST_F(AdminApiTest, DeletingAStoreNeedsConfirmationAndRemovesItsDataAndCredenti
   EXPECT_TRUE(body_json(deleted).get("deleted")->as_bool());
 
   EXPECT_EQ(call("GET", "/admin/stores/doomed").status, 404);
-  EXPECT_EQ(test_support::send_and_wait(*stack_.router, lrs_request(writer, "GET", "/statements")).status, 401);
+  EXPECT_EQ(as(writer, "GET", "/statements").status, 401);
   auto stats = storage::store_stats(*stack_.engine, id);
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->statements, 0u);
@@ -186,7 +179,7 @@ TEST_F(AdminApiTest, ListsCredentialsWithoutSecretsAndRevokesAndRotates) {
   EXPECT_EQ(body_json(rotated).get_string("previous_secret_valid_until"), "2999-01-01T00:00:00.000000Z");
   auto basic = [&](const std::string& s) { return "Basic " + auth::base64_encode(key + ":" + s); };
   auto reads = [&](const std::string& s) {
-    return test_support::send_and_wait(*stack_.router, lrs_request(basic(s), "GET", "/statements")).status;
+    return as(basic(s), "GET", "/statements").status;
   };
   EXPECT_EQ(reads(secret), 200);
   EXPECT_EQ(reads(fresh), 200);

@@ -21,6 +21,7 @@
 
 #include "server/http_server.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_server.h"
 
 namespace scribe::app {
 namespace {
@@ -70,40 +71,41 @@ void expect_usage_error(std::vector<std::string> args, const std::string& fragme
       << joined << "-> " << inv.error().message;
 }
 
+// Expects `inv` to send `method target` with `body` (compared as JSON; "": none) and to show the
+// answer as `output`.
+void expect_request(const AdminInvocation& inv, const std::string& method,
+                    const std::string& target, const std::string& body, AdminOutput output) {
+  const std::string request = method + " " + target;
+  EXPECT_EQ(inv.method, method) << request;
+  EXPECT_EQ(inv.target, target) << request;
+  if (body.empty()) {
+    EXPECT_EQ(inv.body, "") << request;
+  } else {
+    EXPECT_EQ(json_of(inv.body), json_of(body)) << request;
+  }
+  EXPECT_EQ(inv.output, output) << request;
+}
+
 // ---- requests -------------------------------------------------------------------------------
 
 TEST(AdminCli, AdminCli_StoreCreate) {
   auto inv = parsed({"store", "create", "sales"});
-  EXPECT_EQ(inv.method, "POST");
-  EXPECT_EQ(inv.target, "/admin/stores");
-  EXPECT_EQ(json_of(inv.body), json_of(R"({"name":"sales"})"));
-  EXPECT_EQ(inv.output, AdminOutput::StoreRecord);
+  expect_request(inv, "POST", "/admin/stores", R"({"name":"sales"})", AdminOutput::StoreRecord);
   EXPECT_FALSE(inv.json);
   EXPECT_FALSE(inv.help);
 }
 
 TEST(AdminCli, AdminCli_StoreListAndShow) {
-  auto list = parsed({"store", "list"});
-  EXPECT_EQ(list.method, "GET");
-  EXPECT_EQ(list.target, "/admin/stores");
-  EXPECT_EQ(list.body, "");
-  EXPECT_EQ(list.output, AdminOutput::StoreList);
-
-  auto show = parsed({"store", "show", "a b/c"});
-  EXPECT_EQ(show.method, "GET");
-  EXPECT_EQ(show.target, "/admin/stores/a%20b%2Fc");
-  EXPECT_EQ(show.body, "");
-  EXPECT_EQ(show.output, AdminOutput::StoreRecord);
+  expect_request(parsed({"store", "list"}), "GET", "/admin/stores", "", AdminOutput::StoreList);
+  expect_request(parsed({"store", "show", "a b/c"}), "GET", "/admin/stores/a%20b%2Fc", "",
+                 AdminOutput::StoreRecord);
 }
 
 TEST(AdminCli, AdminCli_StoreDeleteNeedsMatchingConfirm) {
-  auto inv = parsed({"store", "delete", "old store", "--confirm", "old store"});
-  EXPECT_EQ(inv.method, "DELETE");
-  EXPECT_EQ(inv.target, "/admin/stores/old%20store?confirm=old%20store");
-  EXPECT_EQ(inv.body, "");
-  EXPECT_EQ(inv.output, AdminOutput::StoreDeleted);
+  expect_request(parsed({"store", "delete", "old store", "--confirm", "old store"}), "DELETE",
+                 "/admin/stores/old%20store?confirm=old%20store", "", AdminOutput::StoreDeleted);
 
-  inv = parsed({"store", "delete", "--confirm=x&y", "x&y"});
+  auto inv = parsed({"store", "delete", "--confirm=x&y", "x&y"});
   EXPECT_EQ(inv.target, "/admin/stores/x%26y?confirm=x%26y");
 
   expect_usage_error({"store", "delete", "old"}, "--confirm old");
@@ -115,12 +117,10 @@ TEST(AdminCli, AdminCli_CredentialCreate) {
   auto inv = parsed({"credential", "create", "--store", "sales", "--label", "LMS one", "--scope",
                      "statements/write", "--scope=statements/read/mine", "--authority",
                      R"({"objectType":"Agent","mbox":"mailto:lms@example.com"})"});
-  EXPECT_EQ(inv.method, "POST");
-  EXPECT_EQ(inv.target, "/admin/credentials");
-  EXPECT_EQ(json_of(inv.body), json_of(R"({"store":"sales","label":"LMS one",
+  expect_request(inv, "POST", "/admin/credentials", R"({"store":"sales","label":"LMS one",
       "scopes":["statements/write","statements/read/mine"],
-      "authority":{"objectType":"Agent","mbox":"mailto:lms@example.com"}})"));
-  EXPECT_EQ(inv.output, AdminOutput::CredentialRecord);
+      "authority":{"objectType":"Agent","mbox":"mailto:lms@example.com"}})",
+                 AdminOutput::CredentialRecord);
 
   // Without --authority the member is absent (the server picks its default).
   inv = parsed({"credential", "create", "--store=s", "--label=l", "--scope=all"});
@@ -148,28 +148,18 @@ TEST(AdminCli, AdminCli_CredentialCreateUsageErrors) {
 }
 
 TEST(AdminCli, AdminCli_CredentialListRevokeRotate) {
-  auto list = parsed({"credential", "list"});
-  EXPECT_EQ(list.method, "GET");
-  EXPECT_EQ(list.target, "/admin/credentials");
-  EXPECT_EQ(list.output, AdminOutput::CredentialList);
-
-  list = parsed({"credential", "list", "--store", "sales & more"});
-  EXPECT_EQ(list.target, "/admin/credentials?store=sales%20%26%20more");
+  expect_request(parsed({"credential", "list"}), "GET", "/admin/credentials", "",
+                 AdminOutput::CredentialList);
+  EXPECT_EQ(parsed({"credential", "list", "--store", "sales & more"}).target,
+            "/admin/credentials?store=sales%20%26%20more");
   expect_usage_error({"credential", "list", "--store="}, "--store must not be empty");
 
-  auto revoke = parsed({"credential", "revoke", "AbC-_9"});
-  EXPECT_EQ(revoke.method, "DELETE");
-  EXPECT_EQ(revoke.target, "/admin/credentials/AbC-_9");
-  EXPECT_EQ(revoke.body, "");
-  EXPECT_EQ(revoke.output, AdminOutput::CredentialRevoked);
+  expect_request(parsed({"credential", "revoke", "AbC-_9"}), "DELETE", "/admin/credentials/AbC-_9",
+                 "", AdminOutput::CredentialRevoked);
+  expect_request(parsed({"credential", "rotate", "k/1"}), "POST", "/admin/credentials/k%2F1/rotate",
+                 "{}", AdminOutput::CredentialRecord);
 
-  auto rotate = parsed({"credential", "rotate", "k/1"});
-  EXPECT_EQ(rotate.method, "POST");
-  EXPECT_EQ(rotate.target, "/admin/credentials/k%2F1/rotate");
-  EXPECT_EQ(json_of(rotate.body), json_of("{}"));
-  EXPECT_EQ(rotate.output, AdminOutput::CredentialRecord);
-
-  rotate = parsed({"credential", "rotate", "k", "--valid-until", "2030-01-02T03:04:05Z"});
+  auto rotate = parsed({"credential", "rotate", "k", "--valid-until", "2030-01-02T03:04:05Z"});
   EXPECT_EQ(json_of(rotate.body), json_of(R"({"valid_until":"2030-01-02T03:04:05Z"})"));
   rotate = parsed({"credential", "rotate", "k", "--valid-until=2030-01-02T03:04:05.5+01:00"});
   EXPECT_EQ(json_of(rotate.body), json_of(R"({"valid_until":"2030-01-02T03:04:05.5+01:00"})"));
@@ -477,14 +467,8 @@ class AdminCliServerTest : public AdminCliEnvTest {
  protected:
   void SetUp() override {
     AdminCliEnvTest::SetUp();
-    Config config;
-    config.server.host = "127.0.0.1";
-    config.server.port = 0;
-    config.server.io_threads = 1;
-    server_ = std::make_unique<server::HttpServer>(config, api_);
-    Status st = server_->start();
-    ASSERT_TRUE(st.ok()) << st.error().message;
-    url_ = "http://127.0.0.1:" + std::to_string(server_->port());
+    ASSERT_NO_FATAL_FAILURE(server_.start(test_support::local_server_config(1)));
+    url_ = server_.url();
     set_env(kKey, kSecret);
   }
   void TearDown() override {
@@ -507,7 +491,7 @@ class AdminCliServerTest : public AdminCliEnvTest {
   }
 
   FakeAdminApi api_;
-  std::unique_ptr<server::HttpServer> server_;
+  test_support::TestServer server_{api_};
   std::string url_;
 };
 

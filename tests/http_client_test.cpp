@@ -12,15 +12,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
-#include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "server/http_server.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_server.h"
 
 namespace scribe::server {
 namespace {
@@ -28,64 +25,14 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-// Records every request; answers through `respond_` when set, else 200 "ok".
-class RecordingHandler : public xapi::RequestHandler {
- public:
-  ~RecordingHandler() override { join(); }
-
-  void handle(xapi::HttpRequest request, xapi::Reply reply) override {
-    {
-      std::lock_guard lock(mu_);
-      requests_.push_back(request);
-    }
-    if (respond_) return respond_(std::move(request), std::move(reply));
-    xapi::HttpResponse r;
-    r.body = "ok";
-    reply(std::move(r));
-  }
-
-  // Replies from a thread of the handler's own after `delay` (the server can still stop).
-  void reply_later(xapi::Reply reply, std::chrono::milliseconds delay) {
-    std::lock_guard lock(mu_);
-    threads_.emplace_back([reply = std::move(reply), delay] {
-      std::this_thread::sleep_for(delay);
-      xapi::HttpResponse r;
-      r.body = "late";
-      reply(std::move(r));
-    });
-  }
-
-  void join() {
-    std::vector<std::thread> threads;
-    {
-      std::lock_guard lock(mu_);
-      threads.swap(threads_);
-    }
-    for (auto& t : threads) t.join();
-  }
-
-  std::vector<xapi::HttpRequest> requests() {
-    std::lock_guard lock(mu_);
-    return requests_;
-  }
-
-  std::function<void(xapi::HttpRequest, xapi::Reply)> respond_;
-
- private:
-  std::mutex mu_;
-  std::vector<xapi::HttpRequest> requests_;
-  std::vector<std::thread> threads_;
-};
-
-Config test_config() {
-  Config c;
-  c.server.host = "127.0.0.1";
-  c.server.port = 0;
-  c.server.io_threads = 1;
-  c.limits.idle_timeout_ms = 5000;
-  c.limits.request_timeout_ms = 5000;
-  return c;
+// 200 "ok".
+xapi::HttpResponse ok(const xapi::HttpRequest&) {
+  xapi::HttpResponse r;
+  r.body = "ok";
+  return r;
 }
+
+Config test_config() { return test_support::local_server_config(1); }
 
 std::string header_of(const xapi::HttpRequest& r, std::string_view name) {
   const std::string* v = r.header(name);
@@ -121,18 +68,9 @@ class RawSocket {
 
 class HttpClientTest : public ::testing::Test {
  protected:
-  void start(const Config& config = test_config()) {
-    server_ = std::make_unique<HttpServer>(config, handler_);
-    Status st = server_->start();
-    ASSERT_TRUE(st.ok()) << st.error().message;
-  }
-  void TearDown() override {
-    if (server_) server_->stop();
-    handler_.join();
-  }
-  std::string url(const std::string& target) {
-    return "http://127.0.0.1:" + std::to_string(server_->port()) + target;
-  }
+  void start(const Config& config = test_config()) { server_.start(config); }
+  // http://127.0.0.1:<port><target>, or https://... on a TLS server.
+  std::string url(const std::string& target) { return server_.url(target); }
   static HttpClientRequest request(std::string method, std::string url) {
     HttpClientRequest r;
     r.method = std::move(method);
@@ -141,8 +79,8 @@ class HttpClientTest : public ::testing::Test {
     return r;
   }
 
-  RecordingHandler handler_;
-  std::unique_ptr<HttpServer> server_;
+  test_support::RecordingHandler handler_{ok};
+  test_support::TestServer server_{handler_};
 };
 
 TEST_F(HttpClientTest, HttpClient_GetSendsPathAndQuery) {
@@ -256,7 +194,9 @@ TEST_F(HttpClientTest, HttpClient_ResponseBodyOverTheLimitIsAnError) {
 TEST_F(HttpClientTest, HttpClient_SlowHandlerTimesOut) {
   start();
   handler_.respond_ = [this](xapi::HttpRequest, xapi::Reply reply) {
-    handler_.reply_later(std::move(reply), 1500ms);
+    xapi::HttpResponse late;
+    late.body = "late";
+    handler_.reply_later(std::move(reply), std::move(late), 1500ms);
   };
   auto req = request("GET", url("/slow"));
   req.timeout_ms = 200;
@@ -389,14 +329,10 @@ class HttpClientTlsTest : public HttpClientTest {
     Config config = test_config();
     config.server.tls_cert_file = file(stem + "-cert.pem");
     config.server.tls_key_file = file(stem + "-key.pem");
-    server_ = std::make_unique<HttpServer>(config, handler_);
-    Status st = server_->start();
+    Status st = server_.try_start(config);
     if (!st && st.error().message.find("not supported") != std::string::npos)
       GTEST_SKIP() << "HttpServer has no TLS yet: " << st.error().message;
     ASSERT_TRUE(st.ok()) << st.error().message;
-  }
-  std::string https_url(const std::string& target) {
-    return "https://127.0.0.1:" + std::to_string(server_->port()) + target;
   }
 
   test_support::TempDir dir_{"/tmp/scribe-http-client"};
@@ -404,7 +340,7 @@ class HttpClientTlsTest : public HttpClientTest {
 
 TEST_F(HttpClientTlsTest, HttpClient_HttpsGetVerifiedAgainstCaFile) {
   start_tls("good");
-  auto req = request("GET", https_url("/secure?q=1"));
+  auto req = request("GET", url("/secure?q=1"));
   req.ca_file = file("good-cert.pem");
   auto res = http_request(req);
   ASSERT_TRUE(res) << res.error().describe();
@@ -424,7 +360,7 @@ TEST_F(HttpClientTlsTest, HttpClient_HttpsGetVerifiedAgainstCaFile) {
 
 TEST_F(HttpClientTlsTest, HttpClient_HttpsWithoutCaFileRejectsSelfSigned) {
   start_tls("good");
-  auto res = http_request(request("GET", https_url("/")));
+  auto res = http_request(request("GET", url("/")));
   ASSERT_FALSE(res);
   EXPECT_EQ(res.error().status, 0);
   const std::string& m = res.error().message;
@@ -436,7 +372,7 @@ TEST_F(HttpClientTlsTest, HttpClient_HttpsWithoutCaFileRejectsSelfSigned) {
 
 TEST_F(HttpClientTlsTest, HttpClient_HttpsRejectsCertificateForAnotherAddress) {
   start_tls("other");  // trusted (we pass its file) but names 127.0.0.2
-  auto req = request("GET", https_url("/"));
+  auto req = request("GET", url("/"));
   req.ca_file = file("other-cert.pem");
   auto res = http_request(req);
   ASSERT_FALSE(res);
@@ -447,7 +383,7 @@ TEST_F(HttpClientTlsTest, HttpClient_HttpsRejectsCertificateForAnotherAddress) {
 
 TEST_F(HttpClientTlsTest, HttpClient_HttpsRejectsCertificateOfAnotherCa) {
   start_tls("good");
-  auto req = request("GET", https_url("/"));
+  auto req = request("GET", url("/"));
   req.ca_file = file("other-cert.pem");  // a trust anchor that did not issue the server's
   auto res = http_request(req);
   ASSERT_FALSE(res);
@@ -458,7 +394,7 @@ TEST_F(HttpClientTlsTest, HttpClient_HttpsRejectsCertificateOfAnotherCa) {
 
 TEST_F(HttpClientTlsTest, HttpClient_MissingCaFileIsAnError) {
   start_tls("good");
-  auto req = request("GET", https_url("/"));
+  auto req = request("GET", url("/"));
   req.ca_file = file("no-such-ca.pem");
   auto res = http_request(req);
   ASSERT_FALSE(res);

@@ -2,6 +2,7 @@
 // talks only to 127.0.0.1. Every read has a timeout and every loop a bound.
 #include "server/http_server.h"
 #include "tests/socket_client.h"
+#include "tests/support/test_server.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -15,8 +16,6 @@
 #include <cerrno>
 #include <cctype>
 #include <chrono>
-#include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -30,76 +29,28 @@ using scribe::testing::Client;
 using scribe::testing::Response;
 using namespace std::chrono_literals;
 
-class FakeHandler : public xapi::RequestHandler {
- public:
-  ~FakeHandler() override {
-    for (auto& t : threads_) t.join();
-  }
-
-  void handle(xapi::HttpRequest request, xapi::Reply reply) override {
-    {
-      std::lock_guard lock(mu_);
-      requests_.push_back(request);
-    }
-    if (respond_) return respond_(std::move(request), std::move(reply));
-    xapi::HttpResponse r;
-    r.set_header("Content-Type", "text/plain");
-    r.body = "you asked for " + request.path;
-    r.head_only = request.method == "HEAD";
-    reply(std::move(r));
-  }
-
-  // Replies from a thread of this handler's own after `delay`.
-  void reply_later(xapi::Reply reply, xapi::HttpResponse r, std::chrono::milliseconds delay) {
-    std::lock_guard lock(mu_);
-    threads_.emplace_back([reply = std::move(reply), r = std::move(r), delay]() mutable {
-      std::this_thread::sleep_for(delay);
-      reply(std::move(r));
-    });
-  }
-
-  std::vector<xapi::HttpRequest> requests() {
-    std::lock_guard lock(mu_);
-    return requests_;
-  }
-
-  std::function<void(xapi::HttpRequest, xapi::Reply)> respond_;
-
- private:
-  std::mutex mu_;
-  std::vector<xapi::HttpRequest> requests_;
-  std::vector<std::thread> threads_;
-};
-
-Config test_config() {
-  Config c;
-  c.server.host = "127.0.0.1";
-  c.server.port = 0;
-  c.server.io_threads = 2;
-  c.limits.idle_timeout_ms = 5000;
-  c.limits.request_timeout_ms = 5000;
-  return c;
+// 200 text/plain "you asked for <path>" (for HEAD, its length and no body).
+xapi::HttpResponse you_asked_for(const xapi::HttpRequest& request) {
+  xapi::HttpResponse r;
+  r.set_header("Content-Type", "text/plain");
+  r.body = "you asked for " + request.path;
+  r.head_only = request.method == "HEAD";
+  return r;
 }
 
+Config test_config() { return test_support::local_server_config(2); }
+
 std::string get(const std::string& path, const std::string& extra_headers = "") {
-  return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
+  return test_support::get_request(path, extra_headers);
 }
 
 class HttpServerTest : public ::testing::Test {
  protected:
-  void start(const Config& config) {
-    server_ = std::make_unique<HttpServer>(config, handler_);
-    Status st = server_->start();
-    ASSERT_TRUE(st.ok()) << st.error().message;
-    ASSERT_NE(server_->port(), 0);
-  }
-  void TearDown() override {
-    if (server_) server_->stop();
-  }
-  uint16_t port() const { return server_->port(); }
+  void start(const Config& config) { server_.start(config); }
+  uint16_t port() const { return server_.port(); }
 
-  FakeHandler handler_;
-  std::unique_ptr<HttpServer> server_;
+  test_support::RecordingHandler handler_{you_asked_for};
+  test_support::TestServer server_{handler_};
 };
 
 TEST_F(HttpServerTest, HttpServer_PassesDecodedPathQueryHeadersAndBodyToHandler) {
@@ -354,7 +305,7 @@ TEST_F(HttpServerTest, HttpServer_StopEndsWaitAndClosesConnections) {
 }
 
 TEST(HttpServer, HttpServer_StartFailsWhenPortIsTaken) {
-  FakeHandler handler;
+  test_support::RecordingHandler handler(you_asked_for);
   Config config = test_config();
   HttpServer first(config, handler);
   ASSERT_TRUE(first.start().ok());

@@ -13,13 +13,12 @@
 #include "common/text.h"
 #include "tests/support/lrs_fixture.h"
 #include "tests/support/lrs_requests.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/lrs_test.h"
 
 namespace scribe {
 namespace {
 
 using test_support::body_json;
-using test_support::lrs_request;
 using test_support::Query;
 using test_support::test_statement;
 using test_support::uuid_n;
@@ -34,31 +33,21 @@ std::string sha256_hex(const std::string& s) {
   return text::hex_encode(std::string_view(reinterpret_cast<char*>(out), sizeof out));
 }
 
-class StoreIsolationTest : public ::testing::Test {
+class StoreIsolationTest : public test_support::LrsTest {
  protected:
+  StoreIsolationTest() : LrsTest("/tmp/scribe-iso") {}
   void SetUp() override {
-    auto e = test_support::open_test_engine(config_, dir_.path());
-    ASSERT_TRUE(e.ok()) << e.error().describe();
-    stack_.build(config_, std::move(*e));
+    ASSERT_NO_FATAL_FAILURE(LrsTest::SetUp());
     a_ = stack_.basic_auth("acme", auth::scope_bit(auth::Scope::All));
     b_ = stack_.basic_auth("globex", auth::scope_bit(auth::Scope::All));
   }
-  void TearDown() override { stack_.reset(); }
 
-  HttpResponse as(const std::string& auth, const std::string& method, const std::string& path,
-                  Query query = {}, std::string body = "", const std::string& type = "application/json") {
-    return test_support::send_and_wait(*stack_.router,
-                                       lrs_request(auth, method, path, std::move(query), std::move(body), type));
-  }
   size_t count(const std::string& auth, Query query = {}) {
     json::Value v = body_json(as(auth, "GET", "/statements", std::move(query)));
     const json::Value* list = v.get("statements");
     return list ? list->as_array().size() : 0;
   }
 
-  test_support::TempDir dir_{"/tmp/scribe-iso"};
-  Config config_;
-  test_support::StatementsStack stack_;
   std::string a_, b_;
 };
 

@@ -12,13 +12,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "server/http_server.h"
 #include "tests/socket_client.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_server.h"
 #include "tests/support/tls_client.h"
 
 namespace scribe::server {
@@ -26,23 +27,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using scribe::testing::Client;
+using scribe::testing::Response;
 using scribe::testing::pem_file_fingerprint;
 using scribe::testing::TlsClient;
 using scribe::testing::TlsClientOptions;
 using scribe::test_support::TempDir;
 using namespace std::chrono_literals;
-
-// Answers every request with "<METHOD> <path> from <remote_address>".
-class EchoHandler : public xapi::RequestHandler {
- public:
-  void handle(xapi::HttpRequest request, xapi::Reply reply) override {
-    xapi::HttpResponse r;
-    r.set_header("Content-Type", "text/plain");
-    r.body = request.method + " " + request.path + " from " + request.remote_address;
-    r.head_only = request.method == "HEAD";
-    reply(std::move(r));
-  }
-};
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -129,26 +119,47 @@ class CertFactory {
   std::string log_;
 };
 
-Config test_config() {
-  Config c;
-  c.server.host = "127.0.0.1";
-  c.server.port = 0;
-  c.server.io_threads = 2;
-  c.limits.idle_timeout_ms = 5000;
-  c.limits.request_timeout_ms = 5000;
-  return c;
-}
+Config test_config() { return test_support::local_server_config(2); }
 
 std::string get(const std::string& path, const std::string& extra_headers = "") {
-  return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
+  return test_support::get_request(path, extra_headers);
 }
 
-class TlsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir("/tmp/scribe-tls");
-    certs_ = new CertFactory(dir_->path());
-    CertFactory& f = *certs_;
+// Sends `request` on `c` and reads the response (with `head`, no body); nullopt, with the
+// client's error added to the test's failures, when either fails.
+std::optional<Response> round_trip(TlsClient& c, const std::string& request, bool head = false) {
+  if (!c.send(request)) {
+    ADD_FAILURE() << "send failed: " << c.error();
+    return std::nullopt;
+  }
+  auto r = c.read_response(head);
+  if (!r) ADD_FAILURE() << "no response: " << c.error();
+  return r;
+}
+
+// GET <path> on `c` is answered with its echo, "GET <path> from 127.0.0.1".
+void expect_echo(TlsClient& c, const std::string& path) {
+  auto r = round_trip(c, get(path));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "GET " + path + " from 127.0.0.1");
+}
+
+// The server ends `c` with close_notify (not a bare TCP close) within 3 s.
+void expect_close_notify(TlsClient& c) {
+  bool clean = false;
+  EXPECT_TRUE(c.closed_by_server(3000ms, &clean));
+  EXPECT_TRUE(clean) << "closed without close_notify";
+}
+
+// The suite's certificates and keys, made once per test binary (on first use) with the openssl
+// CLI in a directory removed at exit.
+struct SuiteFiles {
+  TempDir dir{"/tmp/scribe-tls"};
+  CertFactory certs{dir.path()};
+  std::string error;  // the openssl log when making them failed
+
+  SuiteFiles() {
+    CertFactory& f = certs;
     const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1";
     bool ok = f.self_signed("a", ec) &&                   // the usual certificate (EC)
               f.self_signed("b", "-newkey rsa:2048") &&   // the one reloaded to (RSA)
@@ -159,29 +170,24 @@ class TlsTest : public ::testing::Test {
               f.dated("expired", "20200101000000Z", "20200102000000Z") &&
               f.dated("future", "20990101000000Z", "21000101000000Z") && f.chain();
     write_file(f.path("garbage.pem"), "this is not a PEM file\n");
-    if (!ok) setup_error_ = new std::string(f.log());
+    if (!ok) error = f.log();
   }
-  static void TearDownTestSuite() {
-    delete certs_;
-    delete dir_;
-    delete setup_error_;
-    certs_ = nullptr;
-    dir_ = nullptr;
-    setup_error_ = nullptr;
-  }
+};
 
+SuiteFiles& suite_files() {
+  static SuiteFiles files;
+  return files;
+}
+
+class TlsTest : public ::testing::Test {
+ protected:
   void SetUp() override {
-    ASSERT_EQ(setup_error_, nullptr) << "openssl failed:\n" << *setup_error_;
+    ASSERT_EQ(suite_files().error, "") << "openssl failed:\n" << suite_files().error;
   }
-  void TearDown() override {
-    if (server_) server_->stop();
-  }
-
-  static std::string cert_path(const std::string& name) {
-    return certs_->path(name + ".cert.pem");
-  }
-  static std::string key_path(const std::string& name) { return certs_->path(name + ".key.pem"); }
-  static std::string path(const std::string& file) { return certs_->path(file); }
+  static const std::string& dir() { return suite_files().dir.path(); }
+  static std::string path(const std::string& file) { return suite_files().certs.path(file); }
+  static std::string cert_path(const std::string& name) { return path(name + ".cert.pem"); }
+  static std::string key_path(const std::string& name) { return path(name + ".key.pem"); }
 
   static Config tls_config(const std::string& cert, const std::string& key) {
     Config c = test_config();
@@ -190,23 +196,29 @@ class TlsTest : public ::testing::Test {
     return c;
   }
 
-  // The Status of start() for these files (the server is kept, stopped at tear-down).
-  Status try_start(const Config& config) {
-    server_ = std::make_unique<HttpServer>(config, handler_);
-    return server_->start();
-  }
-  void start(const Config& config) {
-    Status st = try_start(config);
-    ASSERT_TRUE(st.ok()) << st.error().message;
-    ASSERT_NE(server_->port(), 0);
-  }
-  uint16_t port() const { return server_->port(); }
+  // Certificate a, the usual one.
+  static Config tls_a() { return tls_config(cert_path("a"), key_path("a")); }
+
+  // The Status of start() for `config` (the server is kept; it stops with the fixture).
+  Status try_start(const Config& config) { return server_.try_start(config); }
+  void start(const Config& config) { server_.start(config); }
+  uint16_t port() const { return server_.port(); }
 
   // Trusts certificate `name` and checks the server for 127.0.0.1.
   static TlsClientOptions trusting(const std::string& ca_cert_file) {
     TlsClientOptions o;
     o.ca_file = ca_cert_file;
     return o;
+  }
+
+  // A client of the server that trusts certificate a.
+  TlsClient client_a() const { return TlsClient(port(), trusting(cert_path("a"))); }
+
+  // Starts `config` (certificate a by default) and connects a client that trusts a; the test
+  // checks that it connected.
+  TlsClient& serve(const Config& config = tls_a()) {
+    start(config);
+    return client_.emplace(port(), trusting(cert_path("a")));
   }
 
   // start() must fail with a message that names `key` and `file`, and bind nothing.
@@ -221,66 +233,60 @@ class TlsTest : public ::testing::Test {
     EXPECT_EQ(server_->port(), 0);
   }
 
-  static TempDir* dir_;
-  static CertFactory* certs_;
-  static std::string* setup_error_;
-
-  EchoHandler handler_;
-  std::unique_ptr<HttpServer> server_;
+  test_support::RecordingHandler handler_;  // answers with echo_response
+  test_support::TestServer server_{handler_};
+  std::optional<TlsClient> client_;  // serve()'s
 };
-
-TempDir* TlsTest::dir_ = nullptr;
-CertFactory* TlsTest::certs_ = nullptr;
-std::string* TlsTest::setup_error_ = nullptr;
 
 // ---- start() refuses bad TLS configuration ----------------------------------------------------
 
-TEST_F(TlsTest, Tls_StartFailsWhenOnlyCertFileIsSet) {
-  expect_start_error(tls_config(cert_path("a"), ""), "server.tls_cert_file", cert_path("a"),
-                     "server.tls_key_file is not");
+// A pair of files start() must refuse, named in the suite's directory ("": not set; ".": the
+// directory itself), and what its message says besides the config key and file it blames.
+struct BadFiles {
+  const char* name;  // the test's name: Tls_StartFails/<name>
+  const char* cert;
+  const char* key;
+  bool blames_cert;  // the message names server.tls_cert_file (else server.tls_key_file)
+  const char* what;
+};
+
+const BadFiles kBadFiles[] = {
+    {"WhenOnlyCertFileIsSet", "a.cert.pem", "", true, "server.tls_key_file is not"},
+    {"WhenOnlyKeyFileIsSet", "", "a.key.pem", false, "server.tls_cert_file is not"},
+    {"OnMissingCertFile", "no-such-cert.pem", "a.key.pem", true, "No such file or directory"},
+    {"OnMissingKeyFile", "a.cert.pem", "no-such-key.pem", false, "No such file or directory"},
+    {"OnCertFileThatIsADirectory", ".", "a.key.pem", true, "cannot read"},
+    {"OnCertFileThatIsNotPem", "garbage.pem", "a.key.pem", true, "not a PEM certificate"},
+    {"OnKeyFileThatIsNotPem", "a.cert.pem", "garbage.pem", false, "not a PEM private key"},
+    {"OnKeyFileHoldingOnlyACertificate", "a.cert.pem", "a.cert.pem", false,
+     "not a PEM private key"},
+    {"OnEncryptedKeyWithoutPrompting", "a.cert.pem", "encrypted.key.pem", false, "encrypted"},
+    {"OnKeyOfAnotherTypeThanCertificate", "a.cert.pem", "b.key.pem", false,
+     "private key does not match the certificate"},
+};
+
+void PrintTo(const BadFiles& bad, std::ostream* os) { *os << bad.name; }
+
+class TlsStartErrorTest : public TlsTest, public ::testing::WithParamInterface<BadFiles> {
+ protected:
+  static std::string file(const std::string& name) {
+    if (name.empty()) return "";
+    return name == "." ? dir() : path(name);
+  }
+};
+
+TEST_P(TlsStartErrorTest, Tls_StartFails) {
+  const BadFiles& bad = GetParam();
+  const std::string cert = file(bad.cert), key = file(bad.key);
+  expect_start_error(tls_config(cert, key),
+                     bad.blames_cert ? "server.tls_cert_file" : "server.tls_key_file",
+                     bad.blames_cert ? cert : key, bad.what);
 }
 
-TEST_F(TlsTest, Tls_StartFailsWhenOnlyKeyFileIsSet) {
-  expect_start_error(tls_config("", key_path("a")), "server.tls_key_file", key_path("a"),
-                     "server.tls_cert_file is not");
-}
-
-TEST_F(TlsTest, Tls_StartFailsOnMissingCertFile) {
-  std::string missing = path("no-such-cert.pem");
-  expect_start_error(tls_config(missing, key_path("a")), "server.tls_cert_file", missing,
-                     "No such file or directory");
-}
-
-TEST_F(TlsTest, Tls_StartFailsOnMissingKeyFile) {
-  std::string missing = path("no-such-key.pem");
-  expect_start_error(tls_config(cert_path("a"), missing), "server.tls_key_file", missing,
-                     "No such file or directory");
-}
-
-TEST_F(TlsTest, Tls_StartFailsOnCertFileThatIsADirectory) {
-  expect_start_error(tls_config(dir_->path(), key_path("a")), "server.tls_cert_file",
-                     dir_->path(), "cannot read");
-}
-
-TEST_F(TlsTest, Tls_StartFailsOnCertFileThatIsNotPem) {
-  expect_start_error(tls_config(path("garbage.pem"), key_path("a")), "server.tls_cert_file",
-                     path("garbage.pem"), "not a PEM certificate");
-}
-
-TEST_F(TlsTest, Tls_StartFailsOnKeyFileThatIsNotPem) {
-  expect_start_error(tls_config(cert_path("a"), path("garbage.pem")), "server.tls_key_file",
-                     path("garbage.pem"), "not a PEM private key");
-}
-
-TEST_F(TlsTest, Tls_StartFailsOnKeyFileHoldingOnlyACertificate) {
-  expect_start_error(tls_config(cert_path("a"), cert_path("a")), "server.tls_key_file",
-                     cert_path("a"), "not a PEM private key");
-}
-
-TEST_F(TlsTest, Tls_StartFailsOnEncryptedKeyWithoutPrompting) {
-  expect_start_error(tls_config(cert_path("a"), path("encrypted.key.pem")), "server.tls_key_file",
-                     path("encrypted.key.pem"), "encrypted");
-}
+INSTANTIATE_TEST_SUITE_P(BadTlsFiles, TlsStartErrorTest, ::testing::ValuesIn(kBadFiles),
+                         [](const ::testing::TestParamInfo<BadFiles>& info) {
+                           return std::string(info.param.name);
+                         });
 
 TEST_F(TlsTest, Tls_StartFailsOnExpiredCertificate) {
   Status st = try_start(tls_config(cert_path("expired"), key_path("expired")));
@@ -304,11 +310,6 @@ TEST_F(TlsTest, Tls_StartFailsOnKeyThatDoesNotMatchCertificate) {
                          cert_path("a"));
 }
 
-TEST_F(TlsTest, Tls_StartFailsOnKeyOfAnotherTypeThanCertificate) {
-  expect_start_error(tls_config(cert_path("a"), key_path("b")), "server.tls_key_file",
-                     key_path("b"), "private key does not match the certificate");
-}
-
 TEST_F(TlsTest, Tls_PlainHttpStaysTheDefault) {
   start(test_config());
   EXPECT_FALSE(server_->tls());
@@ -323,20 +324,19 @@ TEST_F(TlsTest, Tls_PlainHttpStaysTheDefault) {
 // ---- serving HTTPS ----------------------------------------------------------------------------
 
 TEST_F(TlsTest, Tls_GetOverTlsIsAnsweredWith200AndBody) {
-  start(tls_config(cert_path("a"), key_path("a")));
+  start(tls_a());
   EXPECT_TRUE(server_->tls());
-  TlsClient c(port(), trusting(cert_path("a")));
+  TlsClient c = client_a();
   ASSERT_TRUE(c.connected()) << c.error();
-  ASSERT_TRUE(c.send(get("/xapi/about?x=1")));
-  auto r = c.read_response();
-  ASSERT_TRUE(r) << c.error();
+  auto r = round_trip(c, get("/xapi/about?x=1"));
+  ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "GET /xapi/about from 127.0.0.1");
   EXPECT_EQ(c.peer_fingerprint(), pem_file_fingerprint(cert_path("a")));
 }
 
 TEST_F(TlsTest, Tls_CertificateVerifiesForTheLocalhostName) {
-  start(tls_config(cert_path("a"), key_path("a")));
+  start(tls_a());
   TlsClientOptions o = trusting(cert_path("a"));
   o.host = "localhost";  // DNS name check (and SNI) instead of the IP address
   TlsClient c(port(), o);
@@ -348,28 +348,20 @@ TEST_F(TlsTest, Tls_CertificateVerifiesForTheLocalhostName) {
 }
 
 TEST_F(TlsTest, Tls_KeepAliveServesTwoRequestsOnOneConnection) {
-  start(tls_config(cert_path("a"), key_path("a")));
-  TlsClient c(port(), trusting(cert_path("a")));
+  TlsClient& c = serve();
   ASSERT_TRUE(c.connected()) << c.error();
-  ASSERT_TRUE(c.send(get("/one")));
-  auto r1 = c.read_response();
-  ASSERT_TRUE(r1) << c.error();
-  EXPECT_EQ(r1->body, "GET /one from 127.0.0.1");
-  ASSERT_TRUE(c.send(get("/two")));
-  auto r2 = c.read_response();
-  ASSERT_TRUE(r2) << c.error();
-  EXPECT_EQ(r2->body, "GET /two from 127.0.0.1");
+  ASSERT_NO_FATAL_FAILURE(expect_echo(c, "/one"));
+  expect_echo(c, "/two");
 }
 
 TEST_F(TlsTest, Tls_NegotiatesTls13ByDefault) {
-  start(tls_config(cert_path("a"), key_path("a")));
-  TlsClient c(port(), trusting(cert_path("a")));
+  TlsClient& c = serve();
   ASSERT_TRUE(c.connected()) << c.error();
   EXPECT_EQ(c.version(), TLS1_3_VERSION);
 }
 
 TEST_F(TlsTest, Tls_RefusesClientLimitedToTls11) {
-  start(tls_config(cert_path("a"), key_path("a")));
+  start(tls_a());
   TlsClientOptions o = trusting(cert_path("a"));
   o.min_version = TLS1_VERSION;
   o.max_version = TLS1_1_VERSION;
@@ -382,7 +374,7 @@ TEST_F(TlsTest, Tls_RefusesClientLimitedToTls11) {
 }
 
 TEST_F(TlsTest, Tls_AcceptsClientLimitedToTls12WithForwardSecretAeadCipher) {
-  start(tls_config(cert_path("a"), key_path("a")));
+  start(tls_a());
   TlsClientOptions o = trusting(cert_path("a"));
   o.max_version = TLS1_2_VERSION;
   TlsClient c(port(), o);
@@ -391,9 +383,8 @@ TEST_F(TlsTest, Tls_AcceptsClientLimitedToTls12WithForwardSecretAeadCipher) {
   std::string cipher = c.cipher();
   EXPECT_EQ(cipher.rfind("ECDHE-", 0), 0u) << cipher;
   EXPECT_TRUE(contains(cipher, "GCM") || contains(cipher, "CHACHA20-POLY1305")) << cipher;
-  ASSERT_TRUE(c.send(get("/v12")));
-  auto r = c.read_response();
-  ASSERT_TRUE(r) << c.error();
+  auto r = round_trip(c, get("/v12"));
+  ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
 }
 
@@ -418,7 +409,7 @@ TEST_F(TlsTest, Tls_RefusesTls12ClientOfferingOnlyCiphersWithoutForwardSecrecy) 
 }
 
 TEST_F(TlsTest, Tls_SelectsHttp11ByAlpnAndIgnoresOtherProtocols) {
-  start(tls_config(cert_path("a"), key_path("a")));
+  start(tls_a());
   TlsClientOptions both = trusting(cert_path("a"));
   both.alpn = std::string("\x02h2\x08http/1.1", 12);
   TlsClient c(port(), both);
@@ -440,7 +431,7 @@ TEST_F(TlsTest, Tls_ServesIntermediateCertificatesFromTheCertFile) {
 }
 
 TEST_F(TlsTest, Tls_PlainHttpRequestOnTlsPortIsNotServed) {
-  start(tls_config(cert_path("a"), key_path("a")));
+  start(tls_a());
   Client c(port());
   ASSERT_TRUE(c.connected());
   ASSERT_TRUE(c.send(get("/plain")));
@@ -459,17 +450,13 @@ TEST_F(TlsTest, Tls_RemoteAddressIsThePeerIpOnPlainAndTlsServers) {
     EXPECT_EQ(r->body, "GET /who from 127.0.0.1");
     server_->stop();
   }
-  start(tls_config(cert_path("a"), key_path("a")));
-  TlsClient c(port(), trusting(cert_path("a")));
+  TlsClient& c = serve();
   ASSERT_TRUE(c.connected()) << c.error();
-  ASSERT_TRUE(c.send(get("/who")));
-  auto r = c.read_response();
-  ASSERT_TRUE(r) << c.error();
-  EXPECT_EQ(r->body, "GET /who from 127.0.0.1");
+  expect_echo(c, "/who");
 }
 
 TEST_F(TlsTest, Tls_HandshakeTimeoutClosesSilentConnection) {
-  Config config = tls_config(cert_path("a"), key_path("a"));
+  Config config = tls_a();
   config.limits.request_timeout_ms = 200;
   start(config);
   Client c(port());  // TCP only: never sends a ClientHello
@@ -480,29 +467,27 @@ TEST_F(TlsTest, Tls_HandshakeTimeoutClosesSilentConnection) {
 }
 
 TEST_F(TlsTest, Tls_ConnectionsOverLimitGet503AfterHandshake) {
-  Config config = tls_config(cert_path("a"), key_path("a"));
+  Config config = tls_a();
   config.limits.connections_max = 1;
   start(config);
-  TlsClient a(port(), trusting(cert_path("a")));
+  TlsClient a = client_a();
   ASSERT_TRUE(a.connected()) << a.error();
   ASSERT_TRUE(a.send(get("/a")));  // a served request proves the connection was counted
   ASSERT_TRUE(a.read_response());
 
-  TlsClient over(port(), trusting(cert_path("a")));
+  TlsClient over = client_a();
   ASSERT_TRUE(over.connected()) << over.error();
   auto r = over.read_response();
   ASSERT_TRUE(r) << over.error();
   EXPECT_EQ(r->status, 503);
   EXPECT_TRUE(contains(r->body, "limits.connections_max = 1")) << r->body;
-  bool clean = false;
-  EXPECT_TRUE(over.closed_by_server(3000ms, &clean));
-  EXPECT_TRUE(clean);  // close_notify, not a bare TCP close
+  expect_close_notify(over);
 
   // Once the counted connection goes away its slot is free again (bounded wait).
   a.close();
   bool served = false;
   for (int attempt = 0; attempt < 50 && !served; ++attempt) {
-    TlsClient again(port(), trusting(cert_path("a")));
+    TlsClient again = client_a();
     if (again.connected() && again.send(get("/again"))) {
       auto r2 = again.read_response();
       served = r2 && r2->status == 200;
@@ -513,103 +498,82 @@ TEST_F(TlsTest, Tls_ConnectionsOverLimitGet503AfterHandshake) {
 }
 
 TEST_F(TlsTest, Tls_RejectsBodyOverLimitWith413AndClosesWithCloseNotify) {
-  Config config = tls_config(cert_path("a"), key_path("a"));
+  Config config = tls_a();
   config.limits.body_bytes_max = 1024;
-  start(config);
-  TlsClient c(port(), trusting(cert_path("a")));
+  TlsClient& c = serve(config);
   ASSERT_TRUE(c.connected()) << c.error();
   // Several TLS records of body the server must read past to reach our close_notify.
-  ASSERT_TRUE(c.send("PUT /xapi/statements HTTP/1.1\r\nHost: x\r\nContent-Length: 65536\r\n\r\n" +
-                     std::string(65536, 'a')))
-      << c.error();
-  auto r = c.read_response();
-  ASSERT_TRUE(r) << c.error();
+  auto r = round_trip(c, "PUT /xapi/statements HTTP/1.1\r\nHost: x\r\nContent-Length: 65536\r\n\r\n" +
+                          std::string(65536, 'a'));
+  ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
   EXPECT_EQ(r->body,
             "{\"error\":{\"status\":413,\"message\":\"request body exceeds "
             "limits.body_bytes_max (1024 bytes)\"}}");
-  bool clean = false;
-  EXPECT_TRUE(c.closed_by_server(3000ms, &clean));
-  EXPECT_TRUE(clean);
+  expect_close_notify(c);
 }
 
 TEST_F(TlsTest, Tls_RejectsHeadersOverLimitWith431) {
-  Config config = tls_config(cert_path("a"), key_path("a"));
+  Config config = tls_a();
   config.limits.header_bytes_max = 1024;
-  start(config);
-  TlsClient c(port(), trusting(cert_path("a")));
+  TlsClient& c = serve(config);
   ASSERT_TRUE(c.connected()) << c.error();
-  ASSERT_TRUE(c.send(get("/x", "X-Big: " + std::string(4000, 'h') + "\r\n")));
-  auto r = c.read_response();
-  ASSERT_TRUE(r) << c.error();
+  auto r = round_trip(c, get("/x", "X-Big: " + std::string(4000, 'h') + "\r\n"));
+  ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 431);
   EXPECT_TRUE(contains(r->body, "limits.header_bytes_max"));
   EXPECT_TRUE(c.closed_by_server(3000ms));
 }
 
 TEST_F(TlsTest, Tls_AnswersMalformedRequestWith400AndCloses) {
-  start(tls_config(cert_path("a"), key_path("a")));
-  TlsClient c(port(), trusting(cert_path("a")));
+  TlsClient& c = serve();
   ASSERT_TRUE(c.connected()) << c.error();
-  ASSERT_TRUE(c.send("this is not http at all\r\n\r\n"));
-  auto r = c.read_response();
-  ASSERT_TRUE(r) << c.error();
+  auto r = round_trip(c, "this is not http at all\r\n\r\n");
+  ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_TRUE(c.closed_by_server(3000ms));
 }
 
 TEST_F(TlsTest, Tls_HeadSendsContentLengthButNoBody) {
-  start(tls_config(cert_path("a"), key_path("a")));
-  TlsClient c(port(), trusting(cert_path("a")));
+  TlsClient& c = serve();
   ASSERT_TRUE(c.connected()) << c.error();
-  ASSERT_TRUE(c.send("HEAD /abc HTTP/1.1\r\nHost: x\r\n\r\n"));
-  auto r = c.read_response(/*head=*/true);
-  ASSERT_TRUE(r) << c.error();
+  auto r = round_trip(c, "HEAD /abc HTTP/1.1\r\nHost: x\r\n\r\n", /*head=*/true);
+  ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   ASSERT_NE(r->header("content-length"), nullptr);
   EXPECT_EQ(*r->header("content-length"),
             std::to_string(std::string("HEAD /abc from 127.0.0.1").size()));
   // Had a body been sent, it would now be read as the next response's status line.
-  ASSERT_TRUE(c.send(get("/next")));
-  auto r2 = c.read_response();
-  ASSERT_TRUE(r2) << c.error();
-  EXPECT_EQ(r2->body, "GET /next from 127.0.0.1");
+  expect_echo(c, "/next");
 }
 
 TEST_F(TlsTest, Tls_ExpectContinueGets100BeforeTheBody) {
-  start(tls_config(cert_path("a"), key_path("a")));
-  TlsClient c(port(), trusting(cert_path("a")));
+  TlsClient& c = serve();
   ASSERT_TRUE(c.connected()) << c.error();
   ASSERT_TRUE(c.send(
       "POST /c HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
   auto interim = c.read_response(/*head=*/true);
   ASSERT_TRUE(interim) << c.error();
   EXPECT_EQ(interim->status, 100);
-  ASSERT_TRUE(c.send("hello"));
-  auto r = c.read_response();
-  ASSERT_TRUE(r) << c.error();
+  auto r = round_trip(c, "hello");
+  ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "POST /c from 127.0.0.1");
 }
 
 TEST_F(TlsTest, Tls_ConnectionCloseRequestClosesWithCloseNotifyAfterReply) {
-  start(tls_config(cert_path("a"), key_path("a")));
-  TlsClient c(port(), trusting(cert_path("a")));
+  TlsClient& c = serve();
   ASSERT_TRUE(c.connected()) << c.error();
-  ASSERT_TRUE(c.send(get("/bye", "Connection: close\r\n")));
-  auto r = c.read_response();
-  ASSERT_TRUE(r) << c.error();
+  auto r = round_trip(c, get("/bye", "Connection: close\r\n"));
+  ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
-  bool clean = false;
-  EXPECT_TRUE(c.closed_by_server(3000ms, &clean));
-  EXPECT_TRUE(clean);
+  expect_close_notify(c);
 }
 
 TEST_F(TlsTest, Tls_IdleTimeoutClosesTlsConnection) {
-  Config config = tls_config(cert_path("a"), key_path("a"));
+  Config config = tls_a();
   config.limits.idle_timeout_ms = 200;
-  start(config);
-  TlsClient c(port(), trusting(cert_path("a")));
+  TlsClient& c = serve(config);
   ASSERT_TRUE(c.connected()) << c.error();
   auto begin = Clock::now();
   EXPECT_TRUE(c.closed_by_server(3000ms));
@@ -617,8 +581,7 @@ TEST_F(TlsTest, Tls_IdleTimeoutClosesTlsConnection) {
 }
 
 TEST_F(TlsTest, Tls_StopClosesOpenTlsConnections) {
-  start(tls_config(cert_path("a"), key_path("a")));
-  TlsClient c(port(), trusting(cert_path("a")));
+  TlsClient& c = serve();
   ASSERT_TRUE(c.connected()) << c.error();
   ASSERT_TRUE(c.send(get("/x")));
   ASSERT_TRUE(c.read_response());
@@ -630,81 +593,82 @@ TEST_F(TlsTest, Tls_StopClosesOpenTlsConnections) {
 
 // ---- reload_tls() -----------------------------------------------------------------------------
 
-TEST_F(TlsTest, Tls_ReloadKeepsOpenConnectionsAndGivesNewOnesTheNewCertificate) {
-  TempDir served("/tmp/scribe-tls-served");
-  const std::string cert = served.path() + "/cert.pem", key = served.path() + "/key.pem";
-  copy_file(cert_path("a"), cert);
-  copy_file(key_path("a"), key);
-  start(tls_config(cert, key));
+// Serves copies of certificate a (cert_, key_ in a directory of the test's own) that a test then
+// replaces before it calls reload_tls().
+class TlsReloadTest : public TlsTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(TlsTest::SetUp());
+    install("a", "a");
+    start(tls_config(cert_, key_));
+  }
+  // Makes the served files copies of certificate `cert` and key `key`.
+  void install(const std::string& cert, const std::string& key) {
+    copy_file(cert_path(cert), cert_);
+    copy_file(key_path(key), key_);
+  }
 
-  TlsClient old(port(), trusting(cert_path("a")));
+  TempDir served_{"/tmp/scribe-tls-served"};
+  const std::string cert_ = served_.path() + "/cert.pem", key_ = served_.path() + "/key.pem";
+};
+
+TEST_F(TlsReloadTest, Tls_ReloadKeepsOpenConnectionsAndGivesNewOnesTheNewCertificate) {
+  TlsClient old = client_a();
   ASSERT_TRUE(old.connected()) << old.error();
   ASSERT_TRUE(old.send(get("/1")));
   ASSERT_TRUE(old.read_response()) << old.error();
   EXPECT_EQ(old.peer_fingerprint(), pem_file_fingerprint(cert_path("a")));
 
-  copy_file(cert_path("b"), cert);
-  copy_file(key_path("b"), key);
+  install("b", "b");
   Status st = server_->reload_tls();
   ASSERT_TRUE(st.ok()) << st.error().message;
 
   // The open connection keeps its certificate and is still served.
-  ASSERT_TRUE(old.send(get("/2")));
-  auto r = old.read_response();
-  ASSERT_TRUE(r) << old.error();
-  EXPECT_EQ(r->body, "GET /2 from 127.0.0.1");
+  ASSERT_NO_FATAL_FAILURE(expect_echo(old, "/2"));
 
   TlsClient fresh(port(), trusting(cert_path("b")));
   ASSERT_TRUE(fresh.connected()) << fresh.error();
   EXPECT_EQ(fresh.peer_fingerprint(), pem_file_fingerprint(cert_path("b")));
-  ASSERT_TRUE(fresh.send(get("/3")));
-  auto r3 = fresh.read_response();
-  ASSERT_TRUE(r3) << fresh.error();
+  auto r3 = round_trip(fresh, get("/3"));
+  ASSERT_TRUE(r3);
   EXPECT_EQ(r3->status, 200);
 
-  TlsClient trusting_a_only(port(), trusting(cert_path("a")));
+  TlsClient trusting_a_only = client_a();
   EXPECT_FALSE(trusting_a_only.connected());
 }
 
-TEST_F(TlsTest, Tls_ReloadWithBrokenFilesFailsAndKeepsServingTheCurrentCertificate) {
-  TempDir served("/tmp/scribe-tls-served");
-  const std::string cert = served.path() + "/cert.pem", key = served.path() + "/key.pem";
-  copy_file(cert_path("a"), cert);
-  copy_file(key_path("a"), key);
-  start(tls_config(cert, key));
-  TlsClient open(port(), trusting(cert_path("a")));
+TEST_F(TlsReloadTest, Tls_ReloadWithBrokenFilesFailsAndKeepsServingTheCurrentCertificate) {
+  TlsClient open = client_a();
   ASSERT_TRUE(open.connected()) << open.error();
 
-  write_file(key, "garbage\n");
+  write_file(key_, "garbage\n");
   Status st = server_->reload_tls();
   ASSERT_FALSE(st.ok());
-  EXPECT_TRUE(contains(st.error().message, "server.tls_key_file " + key)) << st.error().message;
+  EXPECT_TRUE(contains(st.error().message, "server.tls_key_file " + key_)) << st.error().message;
 
-  copy_file(cert_path("expired"), cert);
-  copy_file(key_path("expired"), key);
+  install("expired", "expired");
   st = server_->reload_tls();
   ASSERT_FALSE(st.ok());
-  EXPECT_TRUE(contains(st.error().message, "server.tls_cert_file " + cert + ": certificate expired"))
+  EXPECT_TRUE(
+      contains(st.error().message, "server.tls_cert_file " + cert_ + ": certificate expired"))
       << st.error().message;
 
-  copy_file(cert_path("b"), cert);
-  copy_file(key_path("a"), key);
+  install("b", "a");
   st = server_->reload_tls();
   ASSERT_FALSE(st.ok());
   EXPECT_TRUE(contains(st.error().message, "does not match")) << st.error().message;
 
-  std::filesystem::remove(cert);
+  std::filesystem::remove(cert_);
   st = server_->reload_tls();
   ASSERT_FALSE(st.ok());
   EXPECT_TRUE(contains(st.error().message, "No such file or directory")) << st.error().message;
 
   // New connections still get certificate a; the open one is still served.
-  TlsClient fresh(port(), trusting(cert_path("a")));
+  TlsClient fresh = client_a();
   ASSERT_TRUE(fresh.connected()) << fresh.error();
   EXPECT_EQ(fresh.peer_fingerprint(), pem_file_fingerprint(cert_path("a")));
-  ASSERT_TRUE(open.send(get("/still")));
-  auto r = open.read_response();
-  ASSERT_TRUE(r) << open.error();
+  auto r = round_trip(open, get("/still"));
+  ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
 }
 

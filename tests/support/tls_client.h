@@ -1,8 +1,8 @@
 // A blocking OpenSSL TLS client for tests: one TCP connection to 127.0.0.1 with send/receive
 // timeouts (so no test can hang on a silent server), a handshake that verifies the server's
 // certificate against a given CA file and host (IP or DNS name), then raw HTTP/1.1 over it.
-// Reads responses with Content-Length bodies (like tests/socket_client.h, whose Response it
-// returns). Also reads certificate fingerprints from PEM files, to tell which one a server uses.
+// Reads responses with Content-Length bodies (tests/support/http_wire.h, as tests/socket_client.h
+// does). Also reads certificate fingerprints from PEM files, to tell which one a server uses.
 #pragma once
 
 #include <arpa/inet.h>
@@ -15,7 +15,6 @@
 #include <openssl/x509v3.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,7 +24,7 @@
 #include <string>
 #include <utility>
 
-#include "tests/socket_client.h"
+#include "tests/support/http_wire.h"
 
 namespace scribe::testing {
 
@@ -78,11 +77,7 @@ class TlsClient {
       return;
     }
     set_timeout(options_.timeout);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    if (!connect_loopback(fd_, port)) {
       error_ = "connect() failed";
       return;
     }
@@ -128,13 +123,7 @@ class TlsClient {
     return fp;
   }
 
-  void set_timeout(std::chrono::milliseconds t) {
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(t.count() / 1000);
-    tv.tv_usec = static_cast<suseconds_t>((t.count() % 1000) * 1000);
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  }
+  void set_timeout(std::chrono::milliseconds t) { set_socket_timeouts(fd_, t); }
 
   bool send(const std::string& data) {
     if (!handshake_done_) return false;
@@ -152,37 +141,7 @@ class TlsClient {
 
   // Reads one response; with `head`, reads no body whatever Content-Length says.
   std::optional<Response> read_response(bool head = false) {
-    size_t end;
-    while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
-      if (buf_.size() > (1u << 20) || !fill()) return std::nullopt;
-    }
-    std::string head_text = buf_.substr(0, end);
-    buf_.erase(0, end + 4);
-    Response r;
-    size_t line_end = head_text.find("\r\n");
-    std::string status_line = head_text.substr(0, line_end);
-    if (status_line.size() < 12 || status_line.compare(0, 5, "HTTP/") != 0) return std::nullopt;
-    r.status = std::stoi(status_line.substr(9, 3));
-    size_t pos = line_end == std::string::npos ? head_text.size() : line_end + 2;
-    while (pos < head_text.size()) {
-      size_t e = head_text.find("\r\n", pos);
-      if (e == std::string::npos) e = head_text.size();
-      std::string line = head_text.substr(pos, e - pos);
-      pos = e + 2;
-      size_t colon = line.find(':');
-      if (colon == std::string::npos) return std::nullopt;
-      std::string value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      r.headers.emplace_back(lower(line.substr(0, colon)), value);
-    }
-    if (head) return r;
-    size_t length = 0;
-    if (const auto* cl = r.header("content-length")) length = std::stoul(*cl);
-    while (buf_.size() < length)
-      if (!fill()) return std::nullopt;
-    r.body = buf_.substr(0, length);
-    buf_.erase(0, length);
-    return r;
+    return read_http_response(buf_, [this] { return fill(); }, head);
   }
 
   // True when the server ends the connection (close_notify, EOF or reset) before `within`.
