@@ -91,21 +91,6 @@ std::optional<storage::Uuid> ref_target(std::string_view record_json) {
   return storage::parse_uuid(object->get_string("id"));
 }
 
-// Adds `extra` to `terms` as the commit pipeline does for a referrer: OR-ing flags, skipping
-// kinds referrers do not inherit.
-void inherit(std::vector<Term>& terms, const std::vector<Term>& extra) {
-  for (const Term& t : extra) {
-    if (!storage::inherited_by_referrers(t.kind)) continue;
-    bool merged = false;
-    for (Term& have : terms)
-      if (have.same_term(t)) {
-        have.flags |= t.flags;
-        merged = true;
-      }
-    if (!merged) terms.push_back(t);
-  }
-}
-
 // A statement's terms as format 2 indexes them: its own, and those of every statement it
 // reaches through StatementRefs, recomputed from their JSON.
 Result<std::vector<Term>> all_terms(Engine& engine, const storage::TermKey& key, const StatementRecord& record) {
@@ -119,7 +104,7 @@ Result<std::vector<Term>> all_terms(Engine& engine, const storage::TermKey& key,
     if (!*target) break;  // not (yet) stored: nothing to inherit, as at write time
     auto inherited = own_terms(key, (*target)->json);
     if (!inherited) return inherited.error();
-    inherit(*terms, *inherited);
+    storage::inherit_terms(*terms, *inherited);
     next = ref_target((*target)->json);
   }
   return terms;

@@ -31,16 +31,6 @@ Error not_found(const std::string& key) {
   return Error{404, "key", "no credential with key '" + key + "'"};
 }
 
-std::optional<std::string> hex_decode(std::string_view hex) {
-  if (hex.size() % 2) return std::nullopt;
-  std::string out(hex.size() / 2, '\0');
-  for (size_t i = 0; i < out.size(); i++) {
-    int hi = text::hex_digit_value(hex[2 * i]), lo = text::hex_digit_value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out[i] = char(hi * 16 + lo);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -89,7 +79,7 @@ std::optional<CredentialInfo> decode_credential(std::string_view key, std::strin
   info.created_us = created->as_int();
   for (const auto& s : secrets->as_array()) {
     SecretInfo secret;
-    auto hash = hex_decode(s.get_string("hash"));
+    auto hash = text::hex_decode(s.get_string("hash"));
     const json::Value* c = s.get("created_us");
     if (!hash || hash->size() != kSecretHashBytes || !c || !c->is_int()) return std::nullopt;
     secret.hash = std::move(*hash);

@@ -36,12 +36,10 @@ std::optional<StoreInfo> decode_store(std::string_view name, std::string_view by
   if (!id || !id->is_int() || id->as_int() <= 0 || id->as_int() > INT64_C(0xffffffff) ||
       !created || !created->is_int() || key_hex.size() != 32)
     return std::nullopt;
+  auto key = text::hex_decode(key_hex);
+  if (!key) return std::nullopt;
   StoreInfo s{std::string(name), storage::StoreId(id->as_int()), {}, created->as_int()};
-  for (size_t i = 0; i < 16; i++) {
-    int hi = text::hex_digit_value(key_hex[2 * i]), lo = text::hex_digit_value(key_hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    s.term_key[i] = uint8_t(hi * 16 + lo);
-  }
+  std::memcpy(s.term_key.data(), key->data(), s.term_key.size());
   return s;
 }
 

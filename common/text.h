@@ -1,6 +1,7 @@
 // Small byte-wise text helpers shared across modules: case folding, whitespace trimming, hex.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,10 @@ std::string_view trim_ows(std::string_view s);
 
 // Two lower-case hex digits per byte of `bytes`.
 std::string hex_encode(std::string_view bytes);
+
+// The bytes two hex digits (either case) each stand for; nullopt for an odd length or a
+// character that is not a hex digit.
+std::optional<std::string> hex_decode(std::string_view hex);
 
 // The value of one hex digit (either case), or -1 when `c` is not one.
 int hex_digit_value(char c);

@@ -263,25 +263,6 @@ std::optional<CommitPipeline::Located> CommitPipeline::locate(StoreId store, con
 
 namespace {
 
-// Adds a target's `extra` terms to a referrer's `terms`, OR-ing the flags of terms already
-// present and skipping kinds referrers do not inherit; returns the terms that are new or whose
-// flags grew (their index entries must be written).
-std::vector<Term> add_terms(std::vector<Term>& terms, const std::vector<Term>& extra) {
-  std::vector<Term> changed;
-  for (const Term& t : extra) {
-    if (!inherited_by_referrers(t.kind)) continue;
-    auto have = std::find_if(terms.begin(), terms.end(), [&](const Term& h) { return h.same_term(t); });
-    if (have == terms.end()) {
-      terms.push_back(t);
-      changed.push_back(t);
-    } else if ((have->flags | t.flags) != have->flags) {
-      have->flags |= t.flags;
-      changed.push_back(*have);
-    }
-  }
-  return changed;
-}
-
 std::string flags_value(const Term& t) { return std::string(1, char(t.flags)); }
 
 }  // namespace
@@ -332,7 +313,7 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
         if ((p.flags & PreparedStatement::kIsVoiding) &&
             (target_record->flags & PreparedStatement::kIsVoiding))
           return bad_request("object.id", "a voiding statement cannot be voided");
-        add_terms(record.terms, target_record->terms);
+        inherit_terms(record.terms, target_record->terms);
       }
       else
         out.put(Family::Refs, refs_prefix(store, *p.ref_target), "");  // waiting marker
@@ -395,7 +376,7 @@ Status CommitPipeline::backfill(StoreId store, const Uuid& target_id, Seq target
       if (!*bytes) continue;
       auto referrer = decode_record(**bytes);
       if (!referrer) return Error{500, "", "corrupt statement record"};
-      auto added = add_terms(referrer->terms, terms);
+      auto added = inherit_terms(referrer->terms, terms);
       if (added.empty()) continue;
       for (const Term& t : added)
         drain.index_entries.emplace_back(index_key(store, t, referrer_seq), flags_value(t));

@@ -1,5 +1,6 @@
 #include "storage/keys.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace scribe::storage {
@@ -166,6 +167,22 @@ std::string format_uuid(const Uuid& id) {
     s.push_back(hex[id[i] & 15]);
   }
   return s;
+}
+
+std::vector<Term> inherit_terms(std::vector<Term>& terms, const std::vector<Term>& extra) {
+  std::vector<Term> changed;
+  for (const Term& t : extra) {
+    if (!inherited_by_referrers(t.kind)) continue;
+    auto have = std::find_if(terms.begin(), terms.end(), [&](const Term& h) { return h.same_term(t); });
+    if (have == terms.end()) {
+      terms.push_back(t);
+      changed.push_back(t);
+    } else if ((have->flags | t.flags) != have->flags) {
+      have->flags |= t.flags;
+      changed.push_back(*have);
+    }
+  }
+  return changed;
 }
 
 }  // namespace scribe::storage

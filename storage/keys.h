@@ -83,6 +83,11 @@ struct Term {
   bool same_term(const Term& o) const { return kind == o.kind && hash == o.hash; }
 };
 
+// Adds a target's `extra` terms to a referrer's `terms`, OR-ing the flags of terms already
+// present and skipping kinds referrers do not inherit; returns the terms that are new or whose
+// flags grew (their index entries must be written).
+std::vector<Term> inherit_terms(std::vector<Term>& terms, const std::vector<Term>& extra);
+
 struct StatementRecord {
   static constexpr uint8_t kTimestampFromStored = 1;
   Uuid id{};
