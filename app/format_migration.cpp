@@ -127,9 +127,6 @@ Status reindex_statements(Engine& engine, const storage::TermKey& key, Migration
     auto terms = all_terms(engine, key, *record);
     if (!terms) return terms.error();
     record->terms = std::move(*terms);
-    const storage::Seq seq = storage::seq_suffix(it->key().ToStringView());
-    for (const Term& t : record->terms)
-      batch.Put(engine.family(Family::Index), storage::index_key(kStore, t, seq), std::string(1, char(t.flags)));
     counts.index_entries += record->terms.size();
     batch.Put(engine.family(Family::Statements), it->key(), storage::encode_record(*record));
     counts.statements++;
@@ -180,7 +177,7 @@ Status rekey_documents(Engine& engine, const storage::TermKey& key, MigrationCou
 }  // namespace
 
 Result<MigrationCounts> migrate_format_1(Engine& engine, std::ostream& log) {
-  log << "scribe: migrating this data folder from format 1 to format " << storage::kDataFormatVersion
+  log << "scribe: migrating this data folder from format 1 to format 2"
       << " (keyed term hashes, peppered secrets)\n" << std::flush;
   if (Status s = only_store_one(engine); !s) return s.error();
   MigrationCounts counts;
@@ -192,12 +189,22 @@ Result<MigrationCounts> migrate_format_1(Engine& engine, std::ostream& log) {
   counts.credentials_dropped = *dropped;
   if (Status s = reindex_statements(engine, key, counts, log); !s) return s.error();
   if (Status s = rekey_documents(engine, key, counts); !s) return s.error();
-  if (Status s = storage::record_data_format(engine); !s) return s.error();
+  if (Status s = migrate_format_2(engine, log); !s) return s.error();
   log << "scribe: migrated " << counts.statements << " statements (" << counts.index_entries
       << " index entries) and " << counts.documents << " documents; " << counts.credentials_dropped
       << " credentials could not be carried over (their secrets were PBKDF2 hashes): a new bootstrap "
          "credential follows, make new ones with `scribe admin credential create`\n" << std::flush;
   return counts;
+}
+
+Status migrate_format_2(Engine& engine, std::ostream& log) {
+  log << "scribe: moving this data folder to format " << storage::kDataFormatVersion
+      << " (posting-list index); the index is rebuilt from the statements in the background\n"
+      << std::flush;
+  rocksdb::WriteBatch clear;
+  clear.DeleteRange(engine.family(Family::Index), storage::store_prefix(0), std::string(5, '\xff'));
+  if (Status s = engine.write_durable(clear); !s) return s;
+  return storage::record_data_format(engine);
 }
 
 }  // namespace scribe::app

@@ -1,14 +1,18 @@
-// Moves a format-1 data folder (storage/data_format.h) to format 2 in place, at start-up:
+// Moves an older data folder (storage/data_format.h) to the current format in place, at start.
+// Format 1 to 2:
 // - the `default` store (id 1, the only store format 1 had) gets its record and a new random
 //   term key, written before anything else, so a rerun uses the same key;
 // - every statement's index terms are recomputed from its JSON with that key, the terms it
-//   inherits through StatementRefs included (transitively), and the index is rebuilt;
+//   inherits through StatementRefs included (transitively);
 // - every document moves to the key its scope hashes to now;
 // - credentials are dropped: their PBKDF2 hashes cannot become HMAC-peppered ones. A new
 //   bootstrap credential is then created and shown, as at a first start.
 // Each step is idempotent and the format is recorded only at the end, so a crash mid-way
 // leaves format 1, and the next start migrates again from the top. Statements, their ids and
 // `stored` times, voiding, attachments, Agents and Activities are kept as they are.
+// Format 2 to 3: the one-key-per-(term, statement) index is dropped, its progress key with it,
+// so the indexer (storage/indexer.h) rebuilds posting lists from the statement records, which
+// carry their terms. Queries wait for that rebuild (bounded), nothing else does.
 #pragma once
 
 #include <cstdint>
@@ -28,5 +32,6 @@ struct MigrationCounts {
 
 // Migrates, reporting progress on `log`. Refuses a folder with data outside store 1.
 Result<MigrationCounts> migrate_format_1(storage::Engine& engine, std::ostream& log);
+Status migrate_format_2(storage::Engine& engine, std::ostream& log);
 
 }  // namespace scribe::app

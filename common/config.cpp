@@ -158,6 +158,9 @@ const std::vector<Key>& keys() {
                                                    "statements per page at most"),
       key<&C::limits, &C::Limits::commit_queue_max>(
           "limits", "commit_queue_max", "statements waiting for the committer (503 past it)"),
+      key<&C::limits, &C::Limits::query_index_wait_ms>(
+          "limits", "query_index_wait_ms",
+          "a filtered query waits this long for the index to reach every acknowledged write (503 past it)"),
       key<&C::storage, &C::Storage::data_dir>("storage", "data_dir", "where the database lives"),
       key<&C::storage, &C::Storage::block_cache_bytes>("storage", "block_cache_bytes",
                                                        "RocksDB block cache size"),

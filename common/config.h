@@ -39,6 +39,7 @@ struct Config {
     uint32_t query_limit_default = 100;           // statements per page when limit=0 or absent
     uint32_t query_limit_max = 1000;              // statements per page at most
     uint32_t commit_queue_max = 65536;            // statements waiting for the committer (503)
+    uint32_t query_index_wait_ms = 5000;          // a filtered query waits this long for the index (503)
   } limits;
 
   struct Storage {

@@ -64,8 +64,8 @@ struct CommitPipeline::DrainState {
   Overlay drain;    // accepted requests of this group
   Overlay request;  // the request being decided; merged into drain on success
   // Index entries are never read back while staging, so they skip the overlays: a flat list
-  // (a rejected request truncates its own tail), sorted once per group before it is written.
-  std::vector<std::pair<std::string, std::string>> index_entries;
+  // (a rejected request truncates its own tail), handed to the indexer once the group is synced.
+  std::vector<IndexEntry> index_entries;
 
   Result<std::optional<std::string>> lookup(Engine& engine, Family f, const std::string& key) {
     if (auto* v = request.find(f, key)) return std::optional<std::string>(*v);
@@ -98,6 +98,7 @@ CommitPipeline::CommitPipeline(Engine& engine, SameStatement same, uint32_t queu
   if (found.ok() && *found && value.size() == 8) last_seq_ = get_u64(value);
   committed_seq_.store(last_seq_);
   assigned_seq_.store(last_seq_);
+  indexer_ = std::make_unique<Indexer>(engine_, last_seq_);
   syncer_ = std::thread([this] {
     name_this_thread("scribe-sync");
     run_syncer();
@@ -123,6 +124,7 @@ void CommitPipeline::stop() {
   }
   sync_wake_.notify_all();
   if (syncer_.joinable()) syncer_.join();  // then every written group is synced and answered
+  indexer_->stop();                          // and indexed
 }
 
 bool CommitPipeline::submit(WriteRequest request) {
@@ -187,8 +189,16 @@ void CommitPipeline::run_syncer() {
     Status synced = wrote ? engine_.sync_wal() : Status::success();
     for (const auto& g : groups)
       if (!g.written.ok() || !synced.ok()) operand_cache_invalid_.store(true);
-    if (synced.ok() && newest > committed_seq())
-      committed_seq_.store(newest, std::memory_order_release);
+    if (synced.ok()) {
+      std::vector<IndexEntry> entries;
+      for (auto& g : groups) {
+        if (!g.written.ok()) continue;
+        if (entries.empty()) entries = std::move(g.index_entries);
+        else entries.insert(entries.end(), g.index_entries.begin(), g.index_entries.end());
+      }
+      if (newest > committed_seq()) committed_seq_.store(newest, std::memory_order_release);
+      indexer_->submit(std::move(entries), newest);
+    }
     for (auto& g : groups) {
       for (size_t i = 0; i < g.requests.size(); i++) {
         if (g.accepted[i] && !g.written.ok()) g.outcomes[i] = WriteOutcome{g.written, 0, {}};
@@ -232,9 +242,6 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
   }
 
   rocksdb::WriteBatch batch;
-  // In key order, each memtable insert lands next to the previous one of its term.
-  std::sort(drain.index_entries.begin(), drain.index_entries.end());
-  for (auto& [k, v] : drain.index_entries) batch.Put(engine_.family(Family::Index), k, v);
   for (size_t f = 0; f < size_t(Family::Count); f++)
     for (auto& [k, v] : drain.drain.puts[f]) batch.Put(engine_.family(Family(f)), k, v);
   for (auto& m : drain.drain.merges) batch.Merge(engine_.family(m.family), m.key, m.operand);
@@ -244,6 +251,7 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
     out.written = engine_.write_unsynced(batch);
     out.wrote = true;
   }
+  out.index_entries = std::move(drain.index_entries);
   out.last_seq = last_seq_;  // seqs of rejected requests are skipped, never reused
   assigned_seq_.store(last_seq_, std::memory_order_seq_cst);
   staging_.store(false, std::memory_order_seq_cst);
@@ -260,12 +268,6 @@ std::optional<CommitPipeline::Located> CommitPipeline::locate(StoreId store, con
   if (!record.ok() || !*record) return std::nullopt;
   return Located{s, std::move(**record)};
 }
-
-namespace {
-
-std::string flags_value(const Term& t) { return std::string(1, char(t.flags)); }
-
-}  // namespace
 
 Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
                                      WriteOutcome& outcome) {
@@ -322,8 +324,7 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
         out.put(Family::Voided, voided_key(store, *p.ref_target), seq_bytes(seq));
     }
 
-    for (const Term& t : record.terms)
-      drain.index_entries.emplace_back(index_key(store, t, seq), flags_value(t));
+    for (const Term& t : record.terms) drain.index_entries.push_back(IndexEntry{store, t, seq});
     out.put(Family::StatementIds, statement_id_key(store, p.id), seq_bytes(seq));
 
     // Statements that arrived earlier and target this one now inherit its terms, and so do
@@ -363,6 +364,7 @@ Status CommitPipeline::backfill(StoreId store, const Uuid& target_id, Seq target
   Overlay& out = drain.request;
   std::vector<Uuid> frontier{target_id};
   size_t visited = 0;
+  std::string grown;  // the referrer seqs whose terms grew: the reindex marker (keys.h)
   while (!frontier.empty() && visited < kBackfillNodesMax) {
     Uuid target = frontier.back();
     frontier.pop_back();
@@ -378,12 +380,13 @@ Status CommitPipeline::backfill(StoreId store, const Uuid& target_id, Seq target
       if (!referrer) return Error{500, "", "corrupt statement record"};
       auto added = inherit_terms(referrer->terms, terms);
       if (added.empty()) continue;
-      for (const Term& t : added)
-        drain.index_entries.emplace_back(index_key(store, t, referrer_seq), flags_value(t));
+      for (const Term& t : added) drain.index_entries.push_back(IndexEntry{store, t, referrer_seq});
       out.put(Family::Statements, statement_key(store, referrer_seq), encode_record(*referrer));
+      put_u64(grown, referrer_seq);
       frontier.push_back(referrer->id);
     }
   }
+  if (!grown.empty()) out.put(Family::Meta, reindex_marker_key(store, target_seq), std::move(grown));
   return Status::success();
 }
 

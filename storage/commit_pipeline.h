@@ -4,14 +4,18 @@
 // seqs and applies all accepted batches as one WriteBatch; the syncer thread then fsyncs the
 // WAL once for every group written meanwhile and only then answers their requests. So one
 // fsync serves many requests, and the next group is staged while the previous one syncs.
+// The index is not part of the synced batch: the syncer hands each synced group's index entries
+// to the indexer (storage/indexer.h), which writes them right behind; queries wait for it.
 // Guarantees: a batch is stored whole or not at all; `done` runs exactly once, after the data
 // is durable (or with the error that kept it out); seqs strictly increase across restarts.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "storage/engine.h"
+#include "storage/indexer.h"
 #include "storage/keys.h"
 
 namespace scribe::storage {
@@ -79,6 +84,12 @@ class CommitPipeline {
   // Every statement stored at or before this seq is readable now. While nothing is being
   // committed that is the present moment: anything submitted later gets a later seq.
   Seq consistent_through() const;
+  // Whether the index reaches `seq` (every committed statement up to it is found by queries),
+  // waiting at most `timeout`. A query waits for the committed_seq() it saw at its start.
+  bool wait_indexed(Seq seq, std::chrono::milliseconds timeout) const {
+    return indexer_->wait_for(seq, timeout);
+  }
+  Seq indexed_seq() const { return indexer_->indexed_seq(); }
   void stop();
 
  private:
@@ -92,6 +103,7 @@ class CommitPipeline {
     std::vector<WriteRequest> requests;
     std::vector<WriteOutcome> outcomes;
     std::vector<bool> accepted;
+    std::vector<IndexEntry> index_entries;  // of the accepted requests
     Status written;
     bool wrote = false;  // the group applied a batch to RocksDB
     Seq last_seq = 0;    // the newest seq assigned so far (covers this group)
@@ -123,6 +135,7 @@ class CommitPipeline {
   std::atomic<Seq> assigned_seq_{0};   // the newest seq handed out (maybe not yet durable)
   std::atomic<bool> staging_{false};   // the committer is assigning seqs right now
   std::thread thread_;
+  std::unique_ptr<Indexer> indexer_;
 
   static constexpr size_t kOperandCacheMax = 1 << 18;
   std::unordered_map<std::string, size_t> last_operand_;  // key → hash of its last operand

@@ -48,7 +48,7 @@ Status record_data_format(Engine& engine) {
 
 Error unsupported_data_format(uint32_t version) {
   return Error{500, "", "this data folder has format " + std::to_string(version) + "; this Scribe reads format " +
-                            std::to_string(kDataFormatVersion) + " (and migrates format 1). Run the Scribe "
+                            std::to_string(kDataFormatVersion) + " (and migrates formats 1 and 2). Run the Scribe "
                             "version that wrote it, or restore a backup made by this one"};
 }
 

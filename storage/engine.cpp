@@ -171,6 +171,14 @@ Status Engine::write_unsynced(rocksdb::WriteBatch& batch) {
   return Status::success();
 }
 
+Status Engine::write_unlogged(rocksdb::WriteBatch& batch) {
+  rocksdb::WriteOptions o;
+  o.disableWAL = true;
+  auto s = db_->Write(o, &batch);
+  if (!s.ok()) return storage_error(s, "index write failed");
+  return Status::success();
+}
+
 Status Engine::sync_wal() {
   if (!sync_writes_) return Status::success();
   auto s = db_->SyncWAL();

@@ -49,6 +49,10 @@ class Engine {
   Status write_durable(rocksdb::WriteBatch& batch);
   // Applies the batch atomically without syncing; durable only after a later sync_wal().
   Status write_unsynced(rocksdb::WriteBatch& batch);
+  // Applies the batch atomically with the WAL off: it survives a crash only once its memtable
+  // is flushed, and a family's flushed state is always a prefix of its writes. For derived data
+  // that can be rebuilt (the index).
+  Status write_unlogged(rocksdb::WriteBatch& batch);
   // Fsyncs the WAL: every write that returned before this call is then durable.
   // A no-op when sync_writes is off.
   Status sync_wal();

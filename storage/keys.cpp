@@ -62,6 +62,13 @@ std::string index_key(StoreId store, const Term& term, Seq seq) {
   return k;
 }
 
+std::string reindex_marker_key(StoreId store, Seq seq) {
+  std::string k = kReindexMarkerPrefix;
+  put_u32(k, store);
+  put_u64(k, seq);
+  return k;
+}
+
 std::string voided_key(StoreId store, const Uuid& target) { return statement_id_key(store, target); }
 
 std::string refs_prefix(StoreId store, const Uuid& target) {

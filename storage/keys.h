@@ -5,7 +5,9 @@
 // column family   key                                       value
 // statements      store · seq(8)                            statement record (below)
 // statement_ids   store · uuid(16)                          seq(8)
-// index           store · kind(1) · term(16) · seq(8)       term flags(1) (kTermDirect)
+// index           store · kind(1) · term(16) · first seq(8) posting list (storage/posting_list.h):
+//                                                           the seqs of that term in one range
+//                 0000 · "indexed_through"                  seq(8): the indexer's progress
 // voided          store · target uuid(16)                   seq(8) of the voiding statement
 //                                                           (empty: that voiding had no effect)
 // refs            store · target uuid(16) · seq(8)          empty: statement seq refers to target
@@ -13,6 +15,8 @@
 // documents       store · kind(1) · scope(16) · reg(17) · doc id   document record (below)
 // attachments     store · sha2 (hex)                        bytes
 // meta            name                                      value (e.g. "last_seq" → seq(8))
+//                 "reindex/" · store · seq(8)               referrer seqs(8 each) whose terms
+//                                                           grew when statement seq arrived
 // activities      store · activity id (text)                Activity JSON (merge operands)
 // agents          store · agent identity (text)             Person JSON (merge operands)
 //
@@ -25,6 +29,13 @@
 // `timestamp` when flags has kTimestampFromStored (then timestamp equals stored).
 // The terms are the statement's own index terms plus those it inherits from the statement it
 // targets by StatementRef, so a referrer matches its target's filters without recursion.
+//
+// The index is derived data, written by storage/indexer.h just behind the synced commit with the
+// WAL off. Its progress key sits in the same family, so after a crash the family holds the lists
+// of every seq up to its progress and nothing past it (memtables flush in write order), and the
+// indexer rebuilds the rest from the statement records. The committer writes a reindex marker,
+// in the synced batch, when a statement's arrival gives its referrers new terms (back-fill), so
+// that the rebuild can redo those older lists too. Store 0 is never a store.
 //
 // Documents (State, Activity Profile, Agent Profile): kind is DocumentKind; scope is the
 // 128-bit hash of the scope text (State: activityId · 0x1f · agent identity; Activity Profile:
@@ -107,6 +118,9 @@ std::string statement_key(StoreId store, Seq seq);
 std::string statement_id_key(StoreId store, const Uuid& id);
 std::string index_prefix(StoreId store, const Term& term);
 std::string index_key(StoreId store, const Term& term, Seq seq);
+inline const std::string kIndexProgressKey = std::string(4, '\0') + "indexed_through";
+inline const std::string kReindexMarkerPrefix = "reindex/";
+std::string reindex_marker_key(StoreId store, Seq seq);
 std::string voided_key(StoreId store, const Uuid& target);
 // Whether a voided-family value means "voided": the voiding statement's seq(8). An empty value
 // records a voiding that had no effect (it targeted a voiding statement).

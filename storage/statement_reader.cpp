@@ -1,77 +1,13 @@
 #include "storage/statement_reader.h"
 
+#include "storage/seq_cursors.h"
+
 #include <memory>
 #include <optional>
 
 namespace scribe::storage {
 
 namespace {
-
-// Iterates the seqs of one key range (statements of a store, or one index term) in either
-// direction, within [seq_min, seq_max], skipping index entries that lack `required_flags`.
-class SeqCursor {
- public:
-  SeqCursor(const Engine& engine, Family family, std::string prefix, const StatementQuery& q,
-            uint8_t required_flags = 0)
-      : prefix_(std::move(prefix)),
-        ascending_(q.ascending),
-        min_(q.seq_min),
-        max_(q.seq_max),
-        required_flags_(required_flags) {
-    upper_ = prefix_;
-    put_u64(upper_, ~Seq(0));
-    upper_.push_back('\xff');
-    lower_slice_ = rocksdb::Slice(prefix_);
-    upper_slice_ = rocksdb::Slice(upper_);
-    rocksdb::ReadOptions o;
-    o.iterate_lower_bound = &lower_slice_;
-    o.iterate_upper_bound = &upper_slice_;
-    it_.reset(engine.db()->NewIterator(o, engine.family(family)));
-  }
-
-  // Positions at the first seq at or beyond `seq` in walk order; false when exhausted.
-  bool seek(Seq seq) {
-    std::string key = prefix_;
-    put_u64(key, seq);
-    if (ascending_) it_->Seek(key);
-    else it_->SeekForPrev(key);
-    return settle();
-  }
-  bool start() { return seek(ascending_ ? min_ : max_); }
-  bool advance() {
-    step();
-    return settle();
-  }
-  Seq seq() const { return seq_suffix(it_->key().ToStringView()); }
-  rocksdb::Slice value() const { return it_->value(); }
-  rocksdb::Status status() const { return it_->status(); }
-
- private:
-  void step() {
-    if (ascending_) it_->Next();
-    else it_->Prev();
-  }
-  bool in_range() const {
-    if (!it_->Valid() || it_->key().size() != prefix_.size() + 8) return false;
-    Seq s = seq();
-    return s >= min_ && s <= max_;
-  }
-  bool settle() {
-    while (in_range()) {
-      if (required_flags_ == 0) return true;
-      rocksdb::Slice v = it_->value();
-      if (!v.empty() && (uint8_t(v[0]) & required_flags_) == required_flags_) return true;
-      step();
-    }
-    return false;
-  }
-  std::string prefix_, upper_;
-  rocksdb::Slice lower_slice_, upper_slice_;
-  bool ascending_;
-  Seq min_, max_;
-  uint8_t required_flags_;
-  std::unique_ptr<rocksdb::Iterator> it_;
-};
 
 bool before(Seq a, Seq b, bool ascending) { return ascending ? a < b : a > b; }
 
@@ -123,14 +59,16 @@ struct Candidate {
 Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
   StatementPage page;
   std::vector<std::unique_ptr<SeqCursor>> cursors;
+  const SeqRange range{q.seq_min, q.seq_max, q.ascending};
   const bool unfiltered = q.required.empty();
+  RecordCursor* records = nullptr;
   if (unfiltered) {
-    cursors.push_back(std::make_unique<SeqCursor>(engine_, Family::Statements,
-                                                  store_prefix(q.store), q));
+    auto cursor = std::make_unique<RecordCursor>(engine_, q.store, range);
+    records = cursor.get();
+    cursors.push_back(std::move(cursor));
   } else {
     for (const Term& t : q.required)
-      cursors.push_back(std::make_unique<SeqCursor>(engine_, Family::Index,
-                                                    index_prefix(q.store, t), q, t.flags));
+      cursors.push_back(std::make_unique<PostingCursor>(engine_, q.store, t, range));
   }
 
   // Leapfrog join: move every cursor to the furthest candidate until all agree. Returns false
@@ -162,7 +100,7 @@ Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
     std::vector<Candidate> batch;
     while (live && batch.size() < want) {
       Candidate c{cursors[0]->seq(), std::nullopt};
-      if (unfiltered) c.record = cursors[0]->value().ToString();
+      if (records) c.record = records->record().ToString();
       batch.push_back(std::move(c));
       live = cursors[0]->advance() && next_match();
     }
@@ -200,7 +138,7 @@ Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
     }
   }
   for (auto& c : cursors)
-    if (!c->status().ok()) return storage_error(c->status(), "query failed");
+    if (Status s = c->status(); !s) return s.error();
   return page;
 }
 

@@ -150,6 +150,8 @@ class CommitPipelineTest : public ::testing::Test {
     for (const auto& t : terms) q.required.push_back(xapi::hash_term(kTermKey, t));
     q.ascending = true;
     q.limit = 1000;
+    // As a query does: the index is written just behind the commit.
+    EXPECT_TRUE(pipeline_->wait_indexed(pipeline_->committed_seq(), std::chrono::seconds(10)));
     auto page = reader_->query(q);
     EXPECT_TRUE(page.ok());
     std::vector<std::string> ids;

@@ -1,4 +1,5 @@
 #include "storage/statement_reader.h"
+#include "storage/posting_list.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -80,7 +81,7 @@ class StatementReaderTest : public ::testing::Test {
     batch.Put(engine_->family(Family::Statements), statement_key(store, seq), encode_record(r));
     batch.Put(engine_->family(Family::StatementIds), statement_id_key(store, r.id), seq_value);
     for (const Term& t : terms)
-      batch.Put(engine_->family(Family::Index), index_key(store, t, seq), std::string(1, char(t.flags)));
+      batch.Put(engine_->family(Family::Index), index_key(store, t, seq), encode_postings({{seq, t.flags}}));
     ASSERT_TRUE(engine_->write_durable(batch).ok());
   }
 

@@ -1,6 +1,7 @@
 #include "xapi/statements_resource.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <unordered_set>
 
@@ -199,10 +200,19 @@ HttpResponse StatementsResource::read(const RequestContext& ctx, const HttpReque
     return get_one(ctx, *params->voided_statement_id, true, *params, request);
 
   const storage::Seq consistent = pipeline_.consistent_through();
+  const storage::Seq acknowledged = pipeline_.committed_seq();
   auto query = to_storage_query(*params, ctx.store(), ctx.term_key(),
                                 {config_.limits.query_limit_default, config_.limits.query_limit_max});
   if (auto mine = own_statements_only(ctx)) query.required.push_back(hash_term(ctx.term_key(), authority_term(*mine)));
   query.seq_max = std::min(query.seq_max, consistent);
+  // The index is written just behind the commit: a filtered query first lets it reach every
+  // write acknowledged before the query began, so it never misses one.
+  if (!query.required.empty() &&
+      !pipeline_.wait_indexed(acknowledged, std::chrono::milliseconds(config_.limits.query_index_wait_ms))) {
+    HttpResponse busy = error_response(Error{503, "", "the index is catching up with recent writes; retry shortly"});
+    busy.set_header("Retry-After", "1");
+    return busy;
+  }
   auto page = reader_.query(query);
   if (!page) return error_response(page.error());
 

@@ -10,7 +10,12 @@ moment, restarts it on the same data directory and checks:
     GET /statements?statementId=<id> (with the same content);
   * statements acknowledged in earlier rounds are still there;
   * no batch is partly stored: for every write that did NOT get a 2xx, either
-    all of its statements are present or none.
+    all of its statements are present or none;
+  * filtered queries find every acknowledged statement: each writer's statements of
+    the round by agent (following `more`), and a sample by registration. The index is
+    written just behind the commit with the WAL off, so a kill -9 loses its newest part
+    and the restart rebuilds it from the statement records (the server log says so);
+    at least one round must have killed the server between commit and index.
 
 Standard library only. All traffic goes to 127.0.0.1; every loop is bounded in
 count and time; servers are stopped by PID.
@@ -29,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import uuid
 
 HOST = "127.0.0.1"
@@ -301,10 +307,64 @@ def same_content(sent, got):
             and got.get("context", {}).get("registration") == sent["context"]["registration"])
 
 
-def run_round(args, round_no, rng, binary, data_dir, work_dir, earlier_acked):
+def query_ids(client, params, pages_max):
+    """GET /statements with `params`, following `more`; returns every id, in order."""
+    ids = []
+    path = "/statements?" + urllib.parse.urlencode(params)
+    for _ in range(pages_max):
+        status, body = client.request("GET", path)
+        if status != 200:
+            raise RuntimeError(f"GET {path[:120]} -> {status} {body[:200]!r}")
+        page = json.loads(body)
+        ids.extend(s["id"] for s in page["statements"])
+        more = page.get("more") or ""
+        if not more:
+            return ids
+        path = more[len(BASE):] if more.startswith(BASE) else more
+    raise RuntimeError(f"more than {pages_max} pages for {params}")
+
+
+def check_filtered(port, auth, rng, writers, acked, round_started):
+    """Failures of filtered queries to find acknowledged statements (empty: none)."""
+    failures = []
+    client = Client(port, auth, timeout=30.0)
+    since = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(round_started - 2)) + ".000Z"
+    try:
+        for w in writers:
+            mine = [s["id"] for rec in acked if rec["writer"] == w.idx for s in rec["statements"]]
+            agent = json.dumps({"mbox": f"mailto:crash-writer-{w.idx}@example.com"})
+            found = set(query_ids(client, {"agent": agent, "since": since, "limit": 500},
+                                  len(mine) // 500 + 20))
+            missing = [i for i in mine if i not in found]
+            if missing:
+                failures.append(f"query by agent of writer {w.idx} misses {len(missing)} of "
+                                f"{len(mine)} acknowledged statements, e.g. {missing[:3]}")
+        stmts = [s for rec in acked for s in rec["statements"]]
+        for s in rng.sample(stmts, min(100, len(stmts))):
+            got = query_ids(client, {"registration": s["context"]["registration"]}, 2)
+            if got != [s["id"]]:
+                failures.append(f"query by registration of {s['id']} returned {got[:3]}")
+                break
+    except (OSError, http.client.HTTPException, RuntimeError, ValueError) as e:
+        failures.append(f"filtered query failed: {type(e).__name__}: {e}")
+    finally:
+        client.close()
+    return failures
+
+
+def index_was_rebuilt(server):
+    try:
+        with open(server.log_path, "rb") as f:
+            return b"index rebuilt from" in f.read()
+    except OSError:
+        return False
+
+
+def run_round(args, round_no, rng, binary, data_dir, work_dir, earlier_acked, stats):
     """Returns list of failure strings (empty = pass) and acked statements of this round."""
     failures = []
     server = Server(binary, data_dir, work_dir, f"r{round_no}a")
+    round_started = time.time()
     server.start()
     try:
         auth = read_credential(data_dir)
@@ -326,6 +386,9 @@ def run_round(args, round_no, rng, binary, data_dir, work_dir, earlier_acked):
     finally:
         server.kill9()
 
+    for w in writers:
+        for rec in w.writes:
+            rec["writer"] = w.idx
     writes = [rec for w in writers for rec in w.writes]
     for w in writers:
         failures.extend(f"writer {w.idx}: {e}" for e in w.protocol_errors)
@@ -396,9 +459,14 @@ def run_round(args, round_no, rng, binary, data_dir, work_dir, earlier_acked):
         if old_lost:
             failures.append(f"{len(old_lost)} statements acknowledged in earlier rounds are gone; "
                             f"first ones:\n    " + "\n    ".join(old_lost[:10]))
+        failures.extend(check_filtered(server2.port, auth, rng, writers, acked, round_started))
+        if index_was_rebuilt(server2):
+            stats["index_rebuilds"] += 1
         log(f"round {round_no}: checked {len(check_ids)} ids "
             f"({len(acked_stmts)} acknowledged this round, {len(sample)} from earlier rounds; "
-            f"{unacked_present}/{len(unacked)} unacknowledged writes were stored whole)")
+            f"{unacked_present}/{len(unacked)} unacknowledged writes were stored whole; "
+            f"index rebuilt at restart: {'yes' if index_was_rebuilt(server2) else 'no'}; "
+            f"filtered queries by agent and registration checked)")
     finally:
         err = server2.stop()
         if err:
@@ -437,6 +505,7 @@ def main():
     os.makedirs(data_dir)
     passed = failed = 0
     all_acked = []
+    stats = {"index_rebuilds": 0}
     start = time.monotonic()
     keep = args.keep
     try:
@@ -447,7 +516,7 @@ def main():
             t_round = time.monotonic()
             try:
                 failures, acked = run_round(args, round_no, rng, binary, data_dir, work_dir,
-                                            all_acked)
+                                            all_acked, stats)
             except Exception as e:  # harness-level failure of this round
                 failures, acked = [f"{type(e).__name__}: {e}"], []
             all_acked.extend(acked)
@@ -463,6 +532,9 @@ def main():
         if passed + failed > 0 and not all_acked:
             failed += 1
             log("FAIL: no write was acknowledged in any round; the test checked nothing")
+        if passed + failed > 0 and all_acked and stats["index_rebuilds"] == 0:
+            failed += 1
+            log("FAIL: no kill landed between commit and index (no restart rebuilt the index)")
     finally:
         if keep:
             log(f"kept {work_dir}")

@@ -1,0 +1,315 @@
+#include "storage/indexer.h"
+
+#include <algorithm>
+#include <cassert>
+#include <iostream>
+#include <memory>
+
+#include "common/thread_name.h"
+#include "storage/posting_list.h"
+
+namespace scribe::storage {
+
+namespace {
+
+constexpr size_t kReplayStatementsMax = 20000;  // records read per rebuild write, per store
+constexpr auto kRetryDelay = std::chrono::milliseconds(100);
+
+bool entry_less(const IndexEntry& a, const IndexEntry& b) {
+  if (a.store != b.store) return a.store < b.store;
+  if (a.term.kind != b.term.kind) return a.term.kind < b.term.kind;
+  if (a.term.hash != b.term.hash) return a.term.hash < b.term.hash;
+  return a.seq < b.seq;
+}
+
+bool same_term(const IndexEntry& a, const IndexEntry& b) {
+  return a.store == b.store && a.term.same_term(b.term);
+}
+
+std::string seq_bytes(Seq seq) {
+  std::string s;
+  put_u64(s, seq);
+  return s;
+}
+
+Error corrupt_list() { return Error{500, "", "corrupt posting list in the index"}; }
+
+void add_record_terms(StoreId store, Seq seq, std::string_view record_bytes,
+                      std::vector<IndexEntry>& out, Status& status) {
+  auto record = decode_record(record_bytes);
+  if (!record) {
+    status = Error{500, "", "corrupt statement record while rebuilding the index"};
+    return;
+  }
+  for (const Term& t : record->terms) out.push_back(IndexEntry{store, t, seq});
+}
+
+}  // namespace
+
+Indexer::Indexer(Engine& engine, Seq committed_through) : engine_(engine) {
+  thread_ = std::thread([this, committed_through] {
+    name_this_thread("scribe-index");
+    for (;;) {
+      Status rebuilt = rebuild(committed_through);
+      if (rebuilt) break;
+      set_failure(rebuilt.error());
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_for(lock, kRetryDelay, [this] { return stopping_; })) return;
+    }
+    set_failure(std::nullopt);
+    publish(committed_through);
+    run();
+  });
+}
+
+Indexer::~Indexer() { stop(); }
+
+void Indexer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  space_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Indexer::submit(std::vector<IndexEntry> entries, Seq through) {
+  std::unique_lock lock(mutex_);
+  space_.wait(lock, [&] {
+    return stopping_ || queue_.empty() || queued_entries_ + entries.size() <= kQueueEntriesMax;
+  });
+  queued_entries_ += entries.size();
+  queue_.push_back(Submission{std::move(entries), through});
+  wake_.notify_one();
+}
+
+bool Indexer::wait_for(Seq seq, std::chrono::milliseconds timeout) const {
+  if (indexed_seq() >= seq) return true;
+  std::unique_lock lock(progress_mutex_);
+  return progress_.wait_for(lock, timeout, [&] { return indexed_seq() >= seq; });
+}
+
+std::optional<Error> Indexer::failure() const {
+  std::lock_guard lock(progress_mutex_);
+  return failure_;
+}
+
+void Indexer::set_failure(std::optional<Error> failure) {
+  std::lock_guard lock(progress_mutex_);
+  failure_ = std::move(failure);
+}
+
+void Indexer::publish(Seq through) {
+  {
+    std::lock_guard lock(progress_mutex_);
+    if (through > indexed_seq()) indexed_.store(through, std::memory_order_release);
+  }
+  progress_.notify_all();
+}
+
+void Indexer::run() {
+  for (;;) {
+    std::vector<IndexEntry> entries;
+    Seq through = 0;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is indexed
+      while (!queue_.empty() &&
+             (entries.empty() || entries.size() + queue_.front().entries.size() <= kPassEntriesMax)) {
+        Submission& s = queue_.front();
+        queued_entries_ -= s.entries.size();
+        if (entries.empty()) entries = std::move(s.entries);
+        else entries.insert(entries.end(), s.entries.begin(), s.entries.end());
+        through = std::max(through, s.through);
+        queue_.pop_front();
+      }
+    }
+    space_.notify_all();
+    for (;;) {
+      Status s = index_pass(entries, through);
+      if (s) break;
+      set_failure(s.error());
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_for(lock, kRetryDelay, [this] { return stopping_; })) return;
+    }
+    set_failure(std::nullopt);
+    publish(through);
+  }
+}
+
+Status Indexer::index_pass(std::vector<IndexEntry>& entries, Seq through) {
+  const Seq indexed = indexed_seq();
+  // Back-filled referrers are older than everything this pass appends.
+  auto older = std::partition(entries.begin(), entries.end(),
+                              [indexed](const IndexEntry& e) { return e.seq > indexed; });
+  for (auto it = older; it != entries.end(); ++it)
+    if (Status s = merge_into_lists(*it); !s) return s;
+  std::vector<IndexEntry> newer(std::make_move_iterator(entries.begin()), std::make_move_iterator(older));
+  if (newer.empty() && through <= indexed) return Status::success();
+  return append_lists(newer, through);
+}
+
+Status Indexer::append_lists(std::vector<IndexEntry>& entries, Seq through) {
+  std::sort(entries.begin(), entries.end(), entry_less);
+  rocksdb::WriteBatch batch;
+  std::vector<Posting> list;
+  list.reserve(kPostingEntriesMax);
+  auto flush_list = [&](const IndexEntry& term) {
+    if (list.empty()) return;
+    batch.Put(engine_.family(Family::Index), index_key(term.store, term.term, list[0].seq),
+              encode_postings(list));
+    list.clear();
+  };
+  for (size_t i = 0; i < entries.size(); i++) {
+    const IndexEntry& e = entries[i];
+    assert(e.seq > indexed_seq() && e.seq <= through);
+    if (!list.empty() && list.back().seq == e.seq) {
+      list.back().flags |= e.term.flags;  // the same term twice (a back-fill in this pass)
+    } else {
+      if (list.size() == kPostingEntriesMax) flush_list(e);
+      list.push_back(Posting{e.seq, e.term.flags});
+    }
+    if (i + 1 == entries.size() || !same_term(e, entries[i + 1])) flush_list(e);
+  }
+  batch.Put(engine_.family(Family::Index), kIndexProgressKey, seq_bytes(through));
+  return engine_.write_unlogged(batch);
+}
+
+Status Indexer::merge_into_lists(const IndexEntry& e) {
+  const std::string prefix = index_prefix(e.store, e.term);
+  std::string upper = prefix;
+  upper.append(9, '\xff');
+  rocksdb::Slice lower_slice(prefix), upper_slice(upper);
+  rocksdb::ReadOptions options;
+  options.iterate_lower_bound = &lower_slice;
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(engine_.db()->NewIterator(options, engine_.family(Family::Index)));
+  it->SeekForPrev(index_key(e.store, e.term, e.seq));
+  if (!it->status().ok()) return storage_error(it->status(), "index read failed");
+  std::vector<Posting> list{Posting{e.seq, e.term.flags}};
+  if (it->Valid()) {
+    const Seq first = seq_suffix(it->key().ToStringView());
+    auto covering = decode_postings(first, it->value().ToStringView());
+    if (!covering) return corrupt_list();
+    if (covering->back().seq >= e.seq) {
+      // The list that spans e.seq takes it, so the term's lists stay disjoint.
+      auto at = std::lower_bound(covering->begin(), covering->end(), e.seq,
+                                 [](const Posting& p, Seq s) { return p.seq < s; });
+      if (at != covering->end() && at->seq == e.seq && (at->flags | e.term.flags) == at->flags)
+        return Status::success();  // already there (a rebuild redoing a merge)
+      insert_posting(*covering, Posting{e.seq, e.term.flags});
+      list = std::move(*covering);
+    }
+  }
+  rocksdb::WriteBatch batch;
+  auto family = engine_.family(Family::Index);
+  if (list.size() > kPostingRewriteEntriesMax) {
+    const size_t half = list.size() / 2;
+    std::vector<Posting> tail(list.begin() + half, list.end());
+    list.resize(half);
+    batch.Put(family, index_key(e.store, e.term, tail[0].seq), encode_postings(tail));
+  }
+  batch.Put(family, index_key(e.store, e.term, list[0].seq), encode_postings(list));
+  return engine_.write_unlogged(batch);
+}
+
+Status Indexer::rebuild(Seq committed_through) {
+  std::string progress;
+  auto found = engine_.get(Family::Index, kIndexProgressKey, &progress);
+  if (!found) return found.error();
+  if (*found && progress.size() != 8) return Error{500, "", "corrupt index progress"};
+  const Seq persisted = *found ? get_u64(progress) : 0;
+  indexed_.store(std::min(persisted, committed_through), std::memory_order_release);
+
+  // Markers at or below the persisted progress are covered by lists already on disk.
+  std::vector<std::pair<StoreId, std::vector<Seq>>> markers;
+  rocksdb::WriteBatch covered;
+  std::unique_ptr<rocksdb::Iterator> it(
+      engine_.db()->NewIterator(rocksdb::ReadOptions(), engine_.family(Family::Meta)));
+  for (it->Seek(kReindexMarkerPrefix); it->Valid() && it->key().starts_with(kReindexMarkerPrefix); it->Next()) {
+    std::string_view key = it->key().ToStringView(), value = it->value().ToStringView();
+    if (key.size() != kReindexMarkerPrefix.size() + 12 || value.size() % 8 != 0)
+      return Error{500, "", "corrupt reindex marker"};
+    const Seq seq = get_u64(key.substr(kReindexMarkerPrefix.size() + 4));
+    if (seq <= persisted) {
+      covered.Delete(engine_.family(Family::Meta), it->key());
+      continue;
+    }
+    std::vector<Seq> referrers;
+    for (size_t i = 0; i < value.size(); i += 8) referrers.push_back(get_u64(value.substr(i)));
+    markers.emplace_back(get_u32(key.substr(kReindexMarkerPrefix.size())), std::move(referrers));
+  }
+  if (!it->status().ok()) return storage_error(it->status(), "reindex marker scan failed");
+  it.reset();
+  if (covered.Count() > 0)
+    if (Status s = engine_.write_durable(covered); !s) return s;
+  if (persisted >= committed_through) return Status::success();
+  const auto started = std::chrono::steady_clock::now();
+  if (Status s = replay_records(persisted, committed_through); !s) return s;
+  if (Status s = replay_markers(markers); !s) return s;
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  std::cerr << "scribe: index rebuilt from " << replayed_ << " statement records past seq " << persisted
+            << " (and " << markers.size() << " back-fill markers) in " << took.count() << " ms\n";
+  return Status::success();
+}
+
+Status Indexer::replay_records(Seq after, Seq through) {
+  rocksdb::ReadOptions options;
+  options.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(
+      engine_.db()->NewIterator(options, engine_.family(Family::Statements)));
+  Seq low = after;
+  while (low < through) {
+    // One round reads up to kReplayStatementsMax records of each store past `low`; the round
+    // covers seqs up to the lowest point where a store was cut off, so its progress is exact.
+    std::vector<IndexEntry> entries;
+    Seq high = through;
+    Status status;
+    for (it->Seek(store_prefix(0)); it->Valid() && status;) {
+      const StoreId store = get_u32(it->key().ToStringView());
+      it->Seek(statement_key(store, low + 1));
+      size_t read = 0;
+      for (; it->Valid() && status && get_u32(it->key().ToStringView()) == store; it->Next()) {
+        const Seq seq = seq_suffix(it->key().ToStringView());
+        if (seq > high) break;
+        add_record_terms(store, seq, it->value().ToStringView(), entries, status);
+        replayed_++;
+        if (++read == kReplayStatementsMax) {
+          high = seq;
+          break;
+        }
+      }
+      if (store == UINT32_MAX) break;
+      it->Seek(store_prefix(store + 1));
+    }
+    if (!status) return status;
+    if (!it->status().ok()) return storage_error(it->status(), "index rebuild scan failed");
+    std::erase_if(entries, [high](const IndexEntry& e) { return e.seq > high; });
+    if (Status s = append_lists(entries, high); !s) return s;
+    indexed_.store(high, std::memory_order_release);  // not yet published: merges need it
+    low = high;
+  }
+  return Status::success();
+}
+
+Status Indexer::replay_markers(const std::vector<std::pair<StoreId, std::vector<Seq>>>& markers) {
+  for (const auto& [store, referrers] : markers) {
+    for (Seq referrer : referrers) {
+      std::string bytes;
+      auto found = engine_.get(Family::Statements, statement_key(store, referrer), &bytes);
+      if (!found) return found.error();
+      if (!*found) continue;  // its store was deleted since
+      std::vector<IndexEntry> entries;
+      Status status;
+      add_record_terms(store, referrer, bytes, entries, status);
+      if (!status) return status;
+      for (const IndexEntry& e : entries)
+        if (Status s = merge_into_lists(e); !s) return s;
+    }
+  }
+  return Status::success();
+}
+
+}  // namespace scribe::storage

@@ -1,0 +1,92 @@
+// The indexer: writes the posting lists (storage/posting_list.h) just behind the synced commit.
+// The committer hands it the index entries of every synced group. It turns whatever is queued
+// into one list per term, appends those past the term's older lists with the WAL off, with its
+// progress in the same batch, and only then publishes how far the index reaches. Entries for
+// older seqs (a back-fill: a target arrived after its referrers) are merged into the list that
+// covers them. At start it first rebuilds what a crash lost: the lists of every statement record
+// past its persisted progress, and those of the reindex markers past it (see keys.h).
+// Guarantees: indexed_seq() only grows; when it is s, every statement committed with a seq up to
+// s is found through the index, so a query that waits for the committed seq it saw at its start
+// misses no acknowledged write. A term's lists stay disjoint and in seq order. Memory is bounded:
+// submit() blocks while kQueueEntriesMax entries wait.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "common/result.h"
+#include "storage/engine.h"
+#include "storage/keys.h"
+
+namespace scribe::storage {
+
+struct IndexEntry {
+  StoreId store = 0;
+  Term term;  // flags: what the entry records (kTermDirect)
+  Seq seq = 0;
+};
+
+class Indexer {
+ public:
+  static constexpr size_t kQueueEntriesMax = 1 << 21;  // ~64 MB of waiting entries
+  static constexpr size_t kPassEntriesMax = 1 << 19;   // entries turned into lists per write
+
+  // `committed_through`: the newest committed seq when the engine was opened. The rebuild runs
+  // on the indexer's thread up to it; submissions continue past it.
+  Indexer(Engine& engine, Seq committed_through);
+  ~Indexer();  // indexes what is queued, then stops
+  Indexer(const Indexer&) = delete;
+  Indexer& operator=(const Indexer&) = delete;
+
+  // Every statement committed with a seq up to `through` has its entries in this or an earlier
+  // submission. Blocks while the queue is full (backpressure on the committer).
+  void submit(std::vector<IndexEntry> entries, Seq through);
+  Seq indexed_seq() const { return indexed_.load(std::memory_order_acquire); }
+  // Waits until indexed_seq() reaches `seq`; false when `timeout` passes first.
+  bool wait_for(Seq seq, std::chrono::milliseconds timeout) const;
+  // The failure that keeps the index from advancing right now (it retries), if any.
+  std::optional<Error> failure() const;
+  void stop();
+
+ private:
+  struct Submission {
+    std::vector<IndexEntry> entries;
+    Seq through;
+  };
+  void run();
+  Status rebuild(Seq committed_through);
+  Status replay_records(Seq after, Seq through);
+  Status replay_markers(const std::vector<std::pair<StoreId, std::vector<Seq>>>& markers);
+  // Lists for entries past every existing list, plus the progress `through`, in one write.
+  Status append_lists(std::vector<IndexEntry>& entries, Seq through);
+  // Merges one entry at or below the progress into the list that covers its seq.
+  Status merge_into_lists(const IndexEntry& entry);
+  Status index_pass(std::vector<IndexEntry>& entries, Seq through);
+  void publish(Seq through);
+  void set_failure(std::optional<Error> failure);
+
+  Engine& engine_;
+  std::atomic<Seq> indexed_{0};
+  uint64_t replayed_ = 0;  // statement records read by the rebuild (indexer thread)
+
+  std::mutex mutex_;
+  std::condition_variable wake_;   // the indexer: work or stop
+  std::condition_variable space_;  // submitters: room in the queue
+  std::deque<Submission> queue_;
+  size_t queued_entries_ = 0;
+  bool stopping_ = false;
+
+  mutable std::mutex progress_mutex_;
+  mutable std::condition_variable progress_;
+  std::optional<Error> failure_;  // under progress_mutex_
+
+  std::thread thread_;
+};
+
+}  // namespace scribe::storage

@@ -1,0 +1,88 @@
+// Cursors that walk seqs in order, either direction, within [seq_min, seq_max]: over a store's
+// statement records (an unfiltered query) or over one term's posting lists (a filtered one).
+// The query's leapfrog join (storage/statement_reader.cpp) moves several of them together.
+// Guarantees: seq() strictly advances in walk order; a false return means exhausted or failed,
+// and status() then tells which (a corrupt list is a failure, never an empty result).
+#pragma once
+
+#include <rocksdb/iterator.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "storage/engine.h"
+#include "storage/keys.h"
+#include "storage/posting_list.h"
+
+namespace scribe::storage {
+
+struct SeqRange {
+  Seq min = 0;        // inclusive
+  Seq max = ~Seq(0);  // inclusive
+  bool ascending = false;
+};
+
+class SeqCursor {
+ public:
+  virtual ~SeqCursor() = default;
+  // Positions at the first seq at or beyond `seq` in walk order; false when exhausted.
+  virtual bool seek(Seq seq) = 0;
+  virtual bool advance() = 0;
+  virtual Seq seq() const = 0;
+  virtual Status status() const = 0;
+  bool start() { return seek(range_.ascending ? range_.min : range_.max); }
+
+ protected:
+  explicit SeqCursor(const SeqRange& range) : range_(range) {}
+  // A RocksDB iterator bounded to the keys that start with `prefix`.
+  std::unique_ptr<rocksdb::Iterator> bounded_iterator(const Engine& engine, Family family,
+                                                      const std::string& prefix);
+  const SeqRange range_;
+
+ private:
+  std::string lower_, upper_;
+  rocksdb::Slice lower_slice_, upper_slice_;
+};
+
+// The statement records of one store: seq() and record() of each in turn.
+class RecordCursor final : public SeqCursor {
+ public:
+  RecordCursor(const Engine& engine, StoreId store, const SeqRange& range);
+  bool seek(Seq seq) override;
+  bool advance() override;
+  Seq seq() const override { return seq_suffix(it_->key().ToStringView()); }
+  Status status() const override;
+  rocksdb::Slice record() const { return it_->value(); }
+
+ private:
+  bool settle();
+  std::string prefix_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+// The postings of one term that carry every flag of `required_flags`.
+class PostingCursor final : public SeqCursor {
+ public:
+  PostingCursor(const Engine& engine, StoreId store, const Term& term, const SeqRange& range);
+  bool seek(Seq seq) override;
+  bool advance() override;
+  Seq seq() const override { return list_[pos_].seq; }
+  Status status() const override;
+
+ private:
+  bool load();            // decodes the list at the iterator; false when none or corrupt
+  bool position(Seq seq);  // at the first posting at or beyond seq, ignoring range and flags
+  bool step();
+  bool settle();
+  StoreId store_;
+  Term term_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::vector<Posting> list_;
+  size_t pos_ = 0;
+  bool loaded_ = false;
+  bool corrupt_ = false;
+};
+
+}  // namespace scribe::storage

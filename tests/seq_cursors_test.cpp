@@ -1,0 +1,140 @@
+// PostingCursor over a term's posting lists, however the lists are cut: every walk, seek and
+// bound gives exactly what a plain sorted list of the term's postings gives.
+#include "storage/seq_cursors.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "storage/posting_list.h"
+#include "tests/support/temp_dir.h"
+
+namespace scribe::storage {
+namespace {
+
+using test_support::TempDir;
+
+class SeqCursorsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto e = Engine::open({dir_.path(), 8 << 20, false});
+    ASSERT_TRUE(e.ok()) << e.error().describe();
+    engine_ = std::move(*e);
+  }
+
+  // Writes `postings` (sorted) as consecutive lists whose sizes are drawn from `rng`.
+  void write_lists(StoreId store, const Term& term, const std::vector<Posting>& postings, std::mt19937_64& rng) {
+    rocksdb::WriteBatch batch;
+    for (size_t i = 0; i < postings.size();) {
+      const size_t n = std::min(postings.size() - i, size_t(1 + rng() % 40));
+      std::vector<Posting> list(postings.begin() + i, postings.begin() + i + n);
+      batch.Put(engine_->family(Family::Index), index_key(store, term, list[0].seq), encode_postings(list));
+      i += n;
+    }
+    ASSERT_TRUE(engine_->write_durable(batch).ok());
+  }
+
+  std::vector<Seq> walk(StoreId store, const Term& term, const SeqRange& range) {
+    PostingCursor c(*engine_, store, term, range);
+    std::vector<Seq> out;
+    for (bool live = c.start(); live && out.size() < 100000; live = c.advance()) out.push_back(c.seq());
+    EXPECT_TRUE(c.status().ok());
+    return out;
+  }
+
+  TempDir dir_{"/tmp/scribe-cursors"};
+  std::unique_ptr<Engine> engine_;
+};
+
+std::vector<Seq> expected(const std::vector<Posting>& all, const SeqRange& r, uint8_t flags) {
+  std::vector<Seq> out;
+  for (const Posting& p : all)
+    if (p.seq >= r.min && p.seq <= r.max && (p.flags & flags) == flags) out.push_back(p.seq);
+  if (!r.ascending) std::reverse(out.begin(), out.end());
+  return out;
+}
+
+TEST_F(SeqCursorsTest, WalksEveryRangeInBothDirectionsWhateverTheListCuts) {
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 20; round++) {
+    Term term{IndexKind::Verb, TermHash{uint8_t(round + 1)}, 0};
+    std::vector<Posting> all;
+    Seq seq = 1000;
+    for (int i = 0; i < 300; i++) {
+      seq += 1 + rng() % 50;
+      all.push_back(Posting{seq, uint8_t(rng() & 1)});
+    }
+    write_lists(1, term, all, rng);
+    // A neighbouring term of the same store must never leak in.
+    Term neighbour{IndexKind::Verb, TermHash{uint8_t(round + 1), 1}, 0};
+    write_lists(1, neighbour, {{all[5].seq + 1, 1}}, rng);
+    for (int q = 0; q < 40; q++) {
+      SeqRange r;
+      r.min = all.front().seq - 20 + rng() % (seq - all.front().seq + 40);
+      r.max = r.min + rng() % 5000;
+      r.ascending = rng() & 1;
+      for (uint8_t flags : {uint8_t(0), kTermDirect}) {
+        Term want = term;
+        want.flags = flags;
+        EXPECT_EQ(walk(1, want, r), expected(all, r, flags)) << "round " << round << " query " << q;
+      }
+    }
+  }
+}
+
+TEST_F(SeqCursorsTest, SeekLandsOnTheFirstPostingAtOrBeyondTheTarget) {
+  std::mt19937_64 rng(5);
+  Term term{IndexKind::Agent, TermHash{9}, 0};
+  std::vector<Posting> all;
+  for (Seq s = 100; s < 3000; s += 7) all.push_back(Posting{s, 0});
+  write_lists(2, term, all, rng);
+  for (bool ascending : {true, false}) {
+    PostingCursor c(*engine_, 2, term, SeqRange{0, ~Seq(0), ascending});
+    Seq target = ascending ? 0 : 4000;
+    for (int i = 0; i < 200; i++) {
+      target = ascending ? target + rng() % 60 : target - std::min<Seq>(target, rng() % 60);
+      const bool live = c.seek(target);
+      auto it = ascending ? std::find_if(all.begin(), all.end(), [&](const Posting& p) { return p.seq >= target; })
+                          : std::find_if(all.rbegin(), all.rend(), [&](const Posting& p) { return p.seq <= target; }).base();
+      if (ascending) {
+        ASSERT_EQ(live, it != all.end());
+        if (live) {
+          EXPECT_EQ(c.seq(), it->seq);
+        }
+      } else {
+        ASSERT_EQ(live, it != all.begin());
+        if (live) {
+          EXPECT_EQ(c.seq(), std::prev(it)->seq);
+        }
+      }
+      if (!live) break;
+    }
+  }
+}
+
+TEST_F(SeqCursorsTest, ACorruptListIsAFailureNotAnEmptyResult) {
+  Term term{IndexKind::Verb, TermHash{0x42}, 0};
+  rocksdb::WriteBatch batch;
+  batch.Put(engine_->family(Family::Index), index_key(3, term, 50), "\x01\x02\x00");
+  ASSERT_TRUE(engine_->write_durable(batch).ok());
+  PostingCursor c(*engine_, 3, term, SeqRange{});
+  EXPECT_FALSE(c.start());
+  EXPECT_FALSE(c.status().ok());
+}
+
+TEST_F(SeqCursorsTest, RecordCursorWalksOneStoreWithinBounds) {
+  rocksdb::WriteBatch batch;
+  for (StoreId store : {4u, 5u, 6u})
+    for (Seq s : {10, 20, 30}) batch.Put(engine_->family(Family::Statements), statement_key(store, s), "r");
+  ASSERT_TRUE(engine_->write_durable(batch).ok());
+  for (bool ascending : {true, false}) {
+    RecordCursor c(*engine_, 5, SeqRange{15, 30, ascending});
+    std::vector<Seq> seen;
+    for (bool live = c.start(); live && seen.size() < 10; live = c.advance()) seen.push_back(c.seq());
+    EXPECT_EQ(seen, (ascending ? std::vector<Seq>{20, 30} : std::vector<Seq>{30, 20}));
+  }
+}
+
+}  // namespace
+}  // namespace scribe::storage
