@@ -1,10 +1,10 @@
 #include "admin/admin_routes.h"
 
+#include <memory>
 #include <string_view>
 #include <vector>
 
 #include "common/text.h"
-#include "common/thread_name.h"
 #include "common/timestamp.h"
 #include "xapi/responses.h"
 
@@ -232,45 +232,13 @@ HttpResponse credentials_route(AdminService& service, const HttpRequest& request
 
 }  // namespace
 
-AdminRoutes::AdminRoutes(AdminService& service) : service_(service) {
-  worker_ = std::thread([this] {
-    name_this_thread("scribe-admin");
-    run();
-  });
-}
-
-AdminRoutes::~AdminRoutes() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (worker_.joinable()) worker_.join();
-}
-
-void AdminRoutes::run() {
-  for (;;) {
-    std::function<void()> job;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left
-      job = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    job();
-  }
-}
+AdminRoutes::AdminRoutes(AdminService& service)
+    : service_(service), worker_("scribe-admin", 1, kQueueMax) {}
 
 void AdminRoutes::handle(const auth::Principal&, const HttpRequest& request, xapi::Reply reply) {
-  std::unique_lock lock(mutex_);
-  if (queue_.size() >= kQueueMax || stopping_) {
-    lock.unlock();
-    return reply(error_response(Error{503, "", "the admin queue is full; retry shortly"}));
-  }
-  queue_.push_back([this, request, reply = std::move(reply)] { reply(respond(request)); });
-  lock.unlock();
-  wake_.notify_one();
+  auto shared_reply = std::make_shared<xapi::Reply>(std::move(reply));
+  if (!worker_.submit([this, request, shared_reply] { (*shared_reply)(respond(request)); }))
+    (*shared_reply)(error_response(Error{503, "", "the admin queue is full; retry shortly"}));
 }
 
 HttpResponse AdminRoutes::respond(const HttpRequest& request) {

@@ -13,13 +13,8 @@
 // compacts, which may take long. At most kQueueMax operations wait; past that 503.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
-#include <functional>
-#include <mutex>
-#include <thread>
-
 #include "admin/admin_service.h"
+#include "common/work_pool.h"
 #include "xapi/router.h"
 
 namespace scribe::admin {
@@ -27,7 +22,6 @@ namespace scribe::admin {
 class AdminRoutes : public xapi::AdminHandler {
  public:
   explicit AdminRoutes(AdminService& service);
-  ~AdminRoutes() override;  // finishes the queued operations, then joins the worker
 
   void handle(const auth::Principal& principal, const xapi::HttpRequest& request,
               xapi::Reply reply) override;
@@ -37,14 +31,9 @@ class AdminRoutes : public xapi::AdminHandler {
 
  private:
   static constexpr size_t kQueueMax = 64;
-  void run();
 
   AdminService& service_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::function<void()>> queue_;
-  bool stopping_ = false;
-  std::thread worker_;
+  WorkPool worker_;  // last: its destructor finishes the queued operations first
 };
 
 }  // namespace scribe::admin

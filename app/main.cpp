@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -99,8 +100,10 @@ int serve(int argc, char** argv) {
   xapi::DocumentsResource documents(*config, document_store);
   xapi::AgentsResource agents(**engine);
   xapi::ActivitiesResource activities(**engine);
+  WorkPool query_pool("scribe-query", std::max<uint32_t>(config->server.query_threads, 1),
+                      config->limits.query_queue_max);
   xapi::Router router(*config, authenticator, statements, {&documents, &agents, &activities},
-                      &admin_routes);
+                      &admin_routes, &query_pool);
   server::HttpServer http(*config, router);
   if (Status s = http.start(); !s) return fail(s.error().describe());
   if (config->server.port == 0 && config->server.public_url.empty()) {  // now the port is known
@@ -130,6 +133,7 @@ int serve(int argc, char** argv) {
   }
   std::cout << "scribe: stopping (" << strsignal(received) << ")\n" << std::flush;
   http.stop();
+  query_pool.stop();  // its queued jobs use the router and resources, which outlive it
   pipeline.stop();
   return 0;
 }

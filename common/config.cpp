@@ -128,6 +128,8 @@ const std::vector<Key>& keys() {
                                              "every xAPI resource lives below this prefix"),
       key<&C::server, &C::Server::io_threads>("server", "io_threads",
                                               "network threads; 0 = one per core"),
+      key<&C::server, &C::Server::query_threads>(
+          "server", "query_threads", "threads that run queries and document reads and writes (at least 1)"),
       key<&C::server, &C::Server::tls_cert_file>("server", "tls_cert_file",
                                                  "PEM certificate chain; with tls_key_file: HTTPS"),
       key<&C::server, &C::Server::tls_key_file>("server", "tls_key_file", "PEM private key"),
@@ -158,6 +160,8 @@ const std::vector<Key>& keys() {
                                                    "statements per page at most"),
       key<&C::limits, &C::Limits::commit_queue_max>(
           "limits", "commit_queue_max", "statements waiting for the committer (503 past it)"),
+      key<&C::limits, &C::Limits::query_queue_max>(
+          "limits", "query_queue_max", "requests waiting for a query thread (503 past it)"),
       key<&C::limits, &C::Limits::query_index_wait_ms>(
           "limits", "query_index_wait_ms",
           "a filtered query waits this long for the index to reach every acknowledged write (503 past it)"),

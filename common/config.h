@@ -17,6 +17,8 @@ struct Config {
     uint16_t port = 8080;
     std::string base_path = "/xapi";  // every resource lives below this prefix
     int io_threads = 0;               // 0: one per core
+    // Threads that run queries and document reads and writes, off the IO threads.
+    uint32_t query_threads = 4;
     std::string tls_cert_file;        // both set: serve HTTPS
     std::string tls_key_file;
     // The URL clients reach this server at ("https://lrs.example.com"); empty: derived from
@@ -39,6 +41,7 @@ struct Config {
     uint32_t query_limit_default = 100;           // statements per page when limit=0 or absent
     uint32_t query_limit_max = 1000;              // statements per page at most
     uint32_t commit_queue_max = 65536;            // statements waiting for the committer (503)
+    uint32_t query_queue_max = 1024;              // requests waiting for a query thread (503)
     uint32_t query_index_wait_ms = 5000;          // a filtered query waits this long for the index (503)
   } limits;
 

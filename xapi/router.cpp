@@ -1,14 +1,13 @@
 #include "xapi/router.h"
 
 #include <array>
+#include <memory>
 
 #include "common/timestamp.h"
 #include "xapi/alternate_syntax.h"
 #include "xapi/responses.h"
 
 namespace scribe::xapi {
-
-namespace {
 
 using auth::Access;
 
@@ -23,6 +22,8 @@ struct Route {
   Access read;
   Access write;
 };
+
+namespace {
 
 constexpr std::array<Route, 6> kRoutes{{
     {"/statements", Target::Statements, "HEAD, GET, PUT, POST", Access::StatementsRead,
@@ -76,12 +77,14 @@ bool is_read(const HttpRequest& request) {
 }  // namespace
 
 Router::Router(const Config& config, const auth::Authenticator& authenticator,
-               StatementsResource& statements, OtherResources others, AdminHandler* admin)
+               StatementsResource& statements, OtherResources others, AdminHandler* admin,
+               WorkPool* blocking)
     : config_(config),
       authenticator_(authenticator),
       statements_(statements),
       others_(others),
       admin_(admin),
+      blocking_(blocking),
       cors_(config.server.cors_allowed_origins),
       default_version_(parse_version_header(config.xapi.default_version)
                            .value_or(Version::V2_0_0)) {}
@@ -186,13 +189,31 @@ void Router::dispatch(HttpRequest& request, const std::string& resource, Version
   const Access access = is_read(request) ? route->read : route->write;
   if (!principal->may(access)) return reply(forbidden(access));
   RequestContext ctx{version, std::move(*principal)};
+  // Statement writes only parse here and queue for the committer; everything else reads (or
+  // durably writes) RocksDB, so it runs on the blocking pool, never on an IO thread.
+  const bool statement_write =
+      route->target == Target::Statements && (request.method == "PUT" || request.method == "POST");
+  if (statement_write || !blocking_) return serve(*route, ctx, request, reply);
+  auto shared_reply = std::make_shared<Reply>(reply);
+  auto job = [this, route, ctx = std::move(ctx), request = std::move(request), shared_reply] {
+    serve(*route, ctx, request, *shared_reply);
+  };
+  if (!blocking_->submit(std::move(job))) {
+    HttpResponse busy = error_response(Error{503, "", "too many queries are waiting; retry shortly"});
+    busy.set_header("Retry-After", "1");
+    (*shared_reply)(std::move(busy));
+  }
+}
 
+void Router::serve(const Route& route, const RequestContext& ctx, const HttpRequest& request,
+                   const Reply& reply) {
   auto respond = [&](HttpResponse r) {
     r.head_only = request.method == "HEAD";
     reply(std::move(r));
   };
+  const std::string resource(route.path);
   auto missing = [&] { reply(error_response(Error{501, "", resource + " is not enabled"})); };
-  switch (route->target) {
+  switch (route.target) {
     case Target::Statements:
       if (request.method == "PUT") return statements_.put(ctx, request, reply);
       if (request.method == "POST") return statements_.post(ctx, request, reply);
@@ -207,9 +228,9 @@ void Router::dispatch(HttpRequest& request, const std::string& resource, Version
     case Target::ActivityProfile:
     case Target::AgentProfile: {
       if (!others_.documents) return missing();
-      auto kind = route->target == Target::State             ? storage::DocumentKind::State
-                  : route->target == Target::ActivityProfile ? storage::DocumentKind::ActivityProfile
-                                                             : storage::DocumentKind::AgentProfile;
+      auto kind = route.target == Target::State             ? storage::DocumentKind::State
+                  : route.target == Target::ActivityProfile ? storage::DocumentKind::ActivityProfile
+                                                            : storage::DocumentKind::AgentProfile;
       return respond(others_.documents->handle(kind, ctx, request));
     }
   }

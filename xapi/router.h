@@ -5,12 +5,15 @@
 // declares in the route table (403 naming the scopes that would do), and dispatches. Requests
 // under /admin go, once authenticated with the `admin` scope, to the AdminHandler.
 // Every response is stamped with CORS headers (xapi/cors.h), and xAPI ones with the version.
+// With a blocking pool, every route but statement PUT/POST (which only parse and queue for the
+// committer) runs on the pool, not on the IO thread; a full pool queue answers 503.
 #pragma once
 
 #include <memory>
 
 #include "auth/authenticator.h"
 #include "common/config.h"
+#include "common/work_pool.h"
 #include "xapi/activities_resource.h"
 #include "xapi/agents_resource.h"
 #include "xapi/cors.h"
@@ -36,16 +39,20 @@ class AdminHandler {
 
 inline constexpr std::string_view kAdminPath = "/admin";
 
+struct Route;  // an entry of the route table (router.cpp)
+
 class Router : public RequestHandler {
  public:
   Router(const Config& config, const auth::Authenticator& authenticator,
          StatementsResource& statements, OtherResources others = {},
-         AdminHandler* admin = nullptr);
+         AdminHandler* admin = nullptr, WorkPool* blocking = nullptr);
   void handle(HttpRequest request, Reply reply) override;
 
  private:
   void dispatch(HttpRequest& request, const std::string& resource, Version version,
                 const Reply& reply);
+  void serve(const Route& route, const RequestContext& ctx, const HttpRequest& request,
+             const Reply& reply);
   void admin(HttpRequest& request, const Reply& reply);
   // The principal, or the 401/429 reply already sent.
   std::optional<auth::Principal> authenticate(const HttpRequest& request, const Reply& reply,
@@ -56,6 +63,7 @@ class Router : public RequestHandler {
   StatementsResource& statements_;
   OtherResources others_;
   AdminHandler* admin_;
+  WorkPool* blocking_;
   CorsPolicy cors_;
   Version default_version_;
 };

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <future>
 #include <memory>
@@ -56,6 +57,7 @@ struct StatementsStack {
   std::unique_ptr<auth::Authenticator> authenticator;
   std::unique_ptr<admin::AdminService> admin_service;
   std::unique_ptr<admin::AdminRoutes> admin_routes;
+  std::unique_ptr<WorkPool> query_pool;  // as in the server: reads run off the caller's thread
   std::unique_ptr<xapi::Router> router;
 
   // Builds the stack over an opened `engine_` for `config` (which must outlive the stack).
@@ -80,9 +82,12 @@ struct StatementsStack {
     authenticator = std::make_unique<auth::Authenticator>(*credentials, *stores, *throttle);
     admin_service = std::make_unique<admin::AdminService>(*engine, *stores, *credentials);
     admin_routes = std::make_unique<admin::AdminRoutes>(*admin_service);
+    query_pool = std::make_unique<WorkPool>("scribe-query", std::max<uint32_t>(config.server.query_threads, 1),
+                                            config.limits.query_queue_max);
     router = std::make_unique<xapi::Router>(
         config, *authenticator, *statements,
-        xapi::OtherResources{documents.get(), agents.get(), activities.get()}, admin_routes.get());
+        xapi::OtherResources{documents.get(), agents.get(), activities.get()}, admin_routes.get(),
+        query_pool.get());
   }
 
   // The store named `name`, created when missing.
@@ -111,7 +116,9 @@ struct StatementsStack {
   }
 
   void reset() {
+    if (query_pool) query_pool->stop();  // its queued jobs use the router
     router.reset();
+    query_pool.reset();
     admin_routes.reset();
     admin_service.reset();
     authenticator.reset();
