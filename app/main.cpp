@@ -94,7 +94,7 @@ int serve(int argc, char** argv) {
 
   storage::CommitPipeline pipeline(**engine, xapi::same_statement,
                                    config->limits.commit_queue_max);
-  storage::StatementReader reader(**engine);
+  storage::StatementReader reader(**engine, &pipeline.recent_postings());
   xapi::StatementsResource statements(*config, pipeline, reader);
   storage::DocumentStore document_store(**engine);
   xapi::DocumentsResource documents(*config, document_store);

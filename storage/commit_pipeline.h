@@ -90,6 +90,8 @@ class CommitPipeline {
     return indexer_->wait_for(seq, timeout);
   }
   Seq indexed_seq() const { return indexer_->indexed_seq(); }
+  // The index's newest postings, not yet in RocksDB: readers need them (StatementReader).
+  const RecentPostings& recent_postings() const { return indexer_->recent(); }
   void stop();
 
  private:

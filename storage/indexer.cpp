@@ -57,6 +57,7 @@ Indexer::Indexer(Engine& engine, Seq committed_through) : engine_(engine) {
       if (wake_.wait_for(lock, kRetryDelay, [this] { return stopping_; })) return;
     }
     set_failure(std::nullopt);
+    recent_.flushed_through(committed_through);
     publish(committed_through);
     run();
   });
@@ -112,10 +113,14 @@ void Indexer::run() {
   for (;;) {
     std::vector<IndexEntry> entries;
     Seq through = 0;
+    bool stopping = false;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is indexed
+      const bool have_recent = recent_.postings() > 0;
+      auto ready = [this] { return stopping_ || !queue_.empty(); };
+      if (have_recent) wake_.wait_until(lock, recent_since_ + kRecentAgeMax, ready);
+      else wake_.wait(lock, ready);
+      stopping = stopping_;
       while (!queue_.empty() &&
              (entries.empty() || entries.size() + queue_.front().entries.size() <= kPassEntriesMax)) {
         Submission& s = queue_.front();
@@ -127,51 +132,99 @@ void Indexer::run() {
       }
     }
     space_.notify_all();
-    for (;;) {
-      Status s = index_pass(entries, through);
-      if (s) break;
+    const bool idle = through == 0;
+    auto retrying = [this](const Status& s) {
+      if (s) return false;
       set_failure(s.error());
       std::unique_lock lock(mutex_);
-      if (wake_.wait_for(lock, kRetryDelay, [this] { return stopping_; })) return;
+      wake_.wait_for(lock, kRetryDelay, [this] { return stopping_; });
+      return true;
+    };
+    if (!idle) {
+      while (retrying(index_pass(entries, through))) {
+        if (stopping_now()) return;
+      }
+      set_failure(std::nullopt);
+      publish(through);
     }
-    set_failure(std::nullopt);
-    publish(through);
+    const bool old = recent_.postings() > 0 &&
+                     std::chrono::steady_clock::now() - recent_since_ >= kRecentAgeMax;
+    if (recent_.postings() >= kRecentPostingsMax || old || (idle && stopping)) {
+      while (retrying(write_recent(indexed_seq()))) {
+        if (stopping_now()) return;
+      }
+      set_failure(std::nullopt);
+    }
+    if (idle && stopping) return;  // everything queued is indexed and written
   }
 }
 
-Status Indexer::index_pass(std::vector<IndexEntry>& entries, Seq through) {
+bool Indexer::stopping_now() {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
+Status Indexer::index_pass(std::vector<IndexEntry>& entries, [[maybe_unused]] Seq through) {
   const Seq indexed = indexed_seq();
-  // Back-filled referrers are older than everything this pass appends.
+  // Back-filled referrers are older than everything this pass adds: they go into RocksDB's
+  // lists, once RocksDB holds every posting up to `indexed`.
   auto older = std::partition(entries.begin(), entries.end(),
                               [indexed](const IndexEntry& e) { return e.seq > indexed; });
-  for (auto it = older; it != entries.end(); ++it)
-    if (Status s = merge_into_lists(*it); !s) return s;
-  std::vector<IndexEntry> newer(std::make_move_iterator(entries.begin()), std::make_move_iterator(older));
-  if (newer.empty() && through <= indexed) return Status::success();
-  return append_lists(newer, through);
+  if (older != entries.end()) {
+    if (recent_.flushed() < indexed)
+      if (Status s = write_recent(indexed); !s) return s;
+    for (auto it = older; it != entries.end(); ++it)
+      if (Status s = merge_into_lists(*it); !s) return s;
+    entries.erase(older, entries.end());  // done: a retry of this pass must not redo them
+  }
+  std::sort(entries.begin(), entries.end(), entry_less);
+  if (recent_.postings() == 0 && !entries.empty()) recent_since_ = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < entries.size(); i++) {
+    IndexEntry& e = entries[i];
+    assert(e.seq > indexed && e.seq <= through);
+    // The same term twice for one seq (a back-fill within this pass): one posting, both flags.
+    if (i + 1 < entries.size() && same_term(e, entries[i + 1]) && entries[i + 1].seq == e.seq) {
+      entries[i + 1].term.flags |= e.term.flags;
+      continue;
+    }
+    recent_.add(e.store, e.term, e.seq);
+  }
+  return Status::success();
+}
+
+void Indexer::put_lists(rocksdb::WriteBatch& batch, StoreId store, const Term& term,
+                        const std::vector<Posting>& postings) {
+  for (size_t i = 0; i < postings.size(); i += kPostingEntriesMax) {
+    std::vector<Posting> list(postings.begin() + i,
+                              postings.begin() + std::min(postings.size(), i + kPostingEntriesMax));
+    batch.Put(engine_.family(Family::Index), index_key(store, term, list[0].seq), encode_postings(list));
+  }
+}
+
+Status Indexer::write_recent(Seq through) {
+  rocksdb::WriteBatch batch;
+  recent_.for_each_sorted([&](StoreId store, const Term& term, const std::vector<Posting>& postings) {
+    put_lists(batch, store, term, postings);
+  });
+  batch.Put(engine_.family(Family::Index), kIndexProgressKey, seq_bytes(through));
+  if (Status s = engine_.write_unlogged(batch); !s) return s;
+  recent_.flushed_through(through);
+  return Status::success();
 }
 
 Status Indexer::append_lists(std::vector<IndexEntry>& entries, Seq through) {
   std::sort(entries.begin(), entries.end(), entry_less);
   rocksdb::WriteBatch batch;
   std::vector<Posting> list;
-  list.reserve(kPostingEntriesMax);
-  auto flush_list = [&](const IndexEntry& term) {
-    if (list.empty()) return;
-    batch.Put(engine_.family(Family::Index), index_key(term.store, term.term, list[0].seq),
-              encode_postings(list));
-    list.clear();
-  };
   for (size_t i = 0; i < entries.size(); i++) {
     const IndexEntry& e = entries[i];
     assert(e.seq > indexed_seq() && e.seq <= through);
-    if (!list.empty() && list.back().seq == e.seq) {
-      list.back().flags |= e.term.flags;  // the same term twice (a back-fill in this pass)
-    } else {
-      if (list.size() == kPostingEntriesMax) flush_list(e);
-      list.push_back(Posting{e.seq, e.term.flags});
+    if (!list.empty() && list.back().seq == e.seq) list.back().flags |= e.term.flags;
+    else list.push_back(Posting{e.seq, e.term.flags});
+    if (i + 1 == entries.size() || !same_term(e, entries[i + 1])) {
+      put_lists(batch, e.store, e.term, list);
+      list.clear();
     }
-    if (i + 1 == entries.size() || !same_term(e, entries[i + 1])) flush_list(e);
   }
   batch.Put(engine_.family(Family::Index), kIndexProgressKey, seq_bytes(through));
   return engine_.write_unlogged(batch);

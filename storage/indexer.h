@@ -1,10 +1,13 @@
-// The indexer: writes the posting lists (storage/posting_list.h) just behind the synced commit.
-// The committer hands it the index entries of every synced group. It turns whatever is queued
-// into one list per term, appends those past the term's older lists with the WAL off, with its
-// progress in the same batch, and only then publishes how far the index reaches. Entries for
-// older seqs (a back-fill: a target arrived after its referrers) are merged into the list that
-// covers them. At start it first rebuilds what a crash lost: the lists of every statement record
-// past its persisted progress, and those of the reindex markers past it (see keys.h).
+// The indexer: keeps the index (storage/posting_list.h) just behind the synced commit.
+// The committer hands it the index entries of every synced group. It adds whatever is queued to
+// the recent postings in memory (storage/recent_postings.h) and publishes how far the index
+// reaches; queries read RocksDB's lists and the recent postings together. About once a second
+// (or sooner, past kRecentPostingsMax) it writes the recent postings as one list per term, past
+// the term's older lists, with the WAL off and its progress in the same batch. Entries for older
+// seqs (a back-fill: a target arrived after its referrers) are merged, after a write of the
+// recent postings, into the RocksDB list that covers them. At start it first rebuilds what a
+// crash lost: the lists of every statement record past the persisted progress, and those of the
+// reindex markers past it (see keys.h).
 // Guarantees: indexed_seq() only grows; when it is s, every statement committed with a seq up to
 // s is found through the index, so a query that waits for the committed seq it saw at its start
 // misses no acknowledged write. A term's lists stay disjoint and in seq order. Memory is bounded:
@@ -23,6 +26,7 @@
 #include "common/result.h"
 #include "storage/engine.h"
 #include "storage/keys.h"
+#include "storage/recent_postings.h"
 
 namespace scribe::storage {
 
@@ -35,7 +39,9 @@ struct IndexEntry {
 class Indexer {
  public:
   static constexpr size_t kQueueEntriesMax = 1 << 21;  // ~64 MB of waiting entries
-  static constexpr size_t kPassEntriesMax = 1 << 19;   // entries turned into lists per write
+  static constexpr size_t kPassEntriesMax = 1 << 19;   // entries taken from the queue at once
+  static constexpr size_t kRecentPostingsMax = 1 << 21;  // then they are written to RocksDB
+  static constexpr std::chrono::milliseconds kRecentAgeMax{1000};  // or once they are this old
 
   // `committed_through`: the newest committed seq when the engine was opened. The rebuild runs
   // on the indexer's thread up to it; submissions continue past it.
@@ -50,6 +56,8 @@ class Indexer {
   Seq indexed_seq() const { return indexed_.load(std::memory_order_acquire); }
   // Waits until indexed_seq() reaches `seq`; false when `timeout` passes first.
   bool wait_for(Seq seq, std::chrono::milliseconds timeout) const;
+  // What queries read besides RocksDB's lists.
+  const RecentPostings& recent() const { return recent_; }
   // The failure that keeps the index from advancing right now (it retries), if any.
   std::optional<Error> failure() const;
   void stop();
@@ -65,13 +73,20 @@ class Indexer {
   Status replay_markers(const std::vector<std::pair<StoreId, std::vector<Seq>>>& markers);
   // Lists for entries past every existing list, plus the progress `through`, in one write.
   Status append_lists(std::vector<IndexEntry>& entries, Seq through);
+  // Writes the recent postings as lists, with the progress `through` (what they cover).
+  Status write_recent(Seq through);
+  void put_lists(rocksdb::WriteBatch& batch, StoreId store, const Term& term,
+                 const std::vector<Posting>& postings);
   // Merges one entry at or below the progress into the list that covers its seq.
   Status merge_into_lists(const IndexEntry& entry);
   Status index_pass(std::vector<IndexEntry>& entries, Seq through);
   void publish(Seq through);
+  bool stopping_now();
   void set_failure(std::optional<Error> failure);
 
   Engine& engine_;
+  RecentPostings recent_;
+  std::chrono::steady_clock::time_point recent_since_;  // when the oldest recent posting came
   std::atomic<Seq> indexed_{0};
   uint64_t replayed_ = 0;  // statement records read by the rebuild (indexer thread)
 

@@ -134,4 +134,108 @@ Status PostingCursor::status() const {
   return Status::success();
 }
 
+RecentCursor::RecentCursor(RecentPostings::Snapshot snapshot, const Term& term, const SeqRange& range)
+    : SeqCursor(range), snapshot_(std::move(snapshot)), required_flags_(term.flags) {
+  std::erase_if(snapshot_.runs, [](const RecentPostings::Run& r) { return r.size == 0; });
+}
+
+bool RecentCursor::seek(Seq seq) {
+  const auto& runs = snapshot_.runs;
+  auto less = [](const Posting& p, Seq s) { return p.seq < s; };
+  if (range_.ascending) {
+    // The first run whose last posting reaches seq, then the first posting there at or past it.
+    run_ = 0;
+    while (run_ < runs.size() && runs[run_].chunk->postings[runs[run_].size - 1].seq < seq) run_++;
+    if (run_ == runs.size()) return false;
+    const Posting* begin = runs[run_].chunk->postings.get();
+    pos_ = size_t(std::lower_bound(begin, begin + runs[run_].size, seq, less) - begin);
+  } else {
+    // The last run whose first posting is at or before seq, then its last posting at or before.
+    size_t r = runs.size();
+    while (r > 0 && runs[r - 1].chunk->postings[0].seq > seq) r--;
+    if (r == 0) return false;
+    run_ = r - 1;
+    const Posting* begin = runs[run_].chunk->postings.get();
+    pos_ = size_t(std::upper_bound(begin, begin + runs[run_].size, seq,
+                                   [](Seq s, const Posting& p) { return s < p.seq; }) - begin) - 1;
+  }
+  return settle();
+}
+
+bool RecentCursor::step() {
+  const auto& runs = snapshot_.runs;
+  if (range_.ascending) {
+    if (++pos_ < runs[run_].size) return true;
+    if (++run_ == runs.size()) return false;
+    pos_ = 0;
+    return true;
+  }
+  if (pos_ > 0) {
+    --pos_;
+    return true;
+  }
+  if (run_ == 0) return false;
+  --run_;
+  pos_ = runs[run_].size - 1;
+  return true;
+}
+
+bool RecentCursor::settle() {
+  for (;;) {
+    const Posting& p = at();
+    if (range_.ascending ? p.seq > range_.max : p.seq < range_.min) return false;
+    if ((p.seq >= range_.min && p.seq <= range_.max) && (p.flags & required_flags_) == required_flags_) return true;
+    if (!step()) return false;
+  }
+}
+
+bool RecentCursor::advance() { return step() && settle(); }
+
+ConcatCursor::ConcatCursor(std::unique_ptr<SeqCursor> first, std::unique_ptr<SeqCursor> second,
+                           const SeqRange& range)
+    : SeqCursor(range), first_(std::move(first)), second_(std::move(second)) {}
+
+bool ConcatCursor::seek(Seq seq) {
+  if (!on_second_) {
+    if (first_->seek(seq)) return true;
+    if (!first_->status().ok()) return false;
+    on_second_ = true;
+  }
+  return second_->seek(seq);
+}
+
+bool ConcatCursor::advance() {
+  if (!on_second_) {
+    if (first_->advance()) return true;
+    if (!first_->status().ok()) return false;
+    on_second_ = true;
+    return second_->start();
+  }
+  return second_->advance();
+}
+
+Status ConcatCursor::status() const {
+  if (Status s = first_->status(); !s) return s;
+  return second_->status();
+}
+
+std::unique_ptr<SeqCursor> term_cursor(const Engine& engine, const RecentPostings* recent,
+                                       StoreId store, const Term& term, const SeqRange& range) {
+  if (!recent) return std::make_unique<PostingCursor>(engine, store, term, range);
+  RecentPostings::Snapshot snapshot = recent->snapshot(store, term);
+  const Seq flushed = snapshot.flushed;
+  // Take the snapshot before opening the RocksDB iterator: RocksDB already holds every posting
+  // up to `flushed` then, and the snapshot everything past it.
+  if (range.min > flushed)
+    return std::make_unique<RecentCursor>(std::move(snapshot), term, range);
+  SeqRange on_disk = range, in_memory = range;
+  on_disk.max = std::min(range.max, flushed);
+  in_memory.min = flushed + 1;
+  auto disk = std::make_unique<PostingCursor>(engine, store, term, on_disk);
+  if (range.max <= flushed || snapshot.runs.empty()) return disk;
+  auto memory = std::make_unique<RecentCursor>(std::move(snapshot), term, in_memory);
+  if (range.ascending) return std::make_unique<ConcatCursor>(std::move(disk), std::move(memory), range);
+  return std::make_unique<ConcatCursor>(std::move(memory), std::move(disk), range);
+}
+
 }  // namespace scribe::storage

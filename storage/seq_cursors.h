@@ -15,6 +15,7 @@
 #include "storage/engine.h"
 #include "storage/keys.h"
 #include "storage/posting_list.h"
+#include "storage/recent_postings.h"
 
 namespace scribe::storage {
 
@@ -84,5 +85,44 @@ class PostingCursor final : public SeqCursor {
   bool loaded_ = false;
   bool corrupt_ = false;
 };
+
+// The postings of one term in a RecentPostings snapshot (storage/recent_postings.h).
+class RecentCursor final : public SeqCursor {
+ public:
+  RecentCursor(RecentPostings::Snapshot snapshot, const Term& term, const SeqRange& range);
+  bool seek(Seq seq) override;
+  bool advance() override;
+  Seq seq() const override { return at().seq; }
+  Status status() const override { return Status::success(); }
+
+ private:
+  const Posting& at() const { return snapshot_.runs[run_].chunk->postings[pos_]; }
+  bool step();
+  bool settle();
+  RecentPostings::Snapshot snapshot_;
+  uint8_t required_flags_;
+  size_t run_ = 0, pos_ = 0;
+};
+
+// `first` then `second`, whose ranges follow each other in walk order (the postings RocksDB
+// holds, and the newer ones still in memory).
+class ConcatCursor final : public SeqCursor {
+ public:
+  ConcatCursor(std::unique_ptr<SeqCursor> first, std::unique_ptr<SeqCursor> second, const SeqRange& range);
+  bool seek(Seq seq) override;
+  bool advance() override;
+  Seq seq() const override { return current()->seq(); }
+  Status status() const override;
+
+ private:
+  SeqCursor* current() const { return on_second_ ? second_.get() : first_.get(); }
+  std::unique_ptr<SeqCursor> first_, second_;
+  bool on_second_ = false;
+};
+
+// The cursor for one term: RocksDB's lists up to the snapshot's flushed seq, then the recent
+// postings past it (walked the other way round when descending). Without `recent`, RocksDB's.
+std::unique_ptr<SeqCursor> term_cursor(const Engine& engine, const RecentPostings* recent,
+                                       StoreId store, const Term& term, const SeqRange& range);
 
 }  // namespace scribe::storage

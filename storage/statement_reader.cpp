@@ -67,8 +67,7 @@ Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
     records = cursor.get();
     cursors.push_back(std::move(cursor));
   } else {
-    for (const Term& t : q.required)
-      cursors.push_back(std::make_unique<PostingCursor>(engine_, q.store, t, range));
+    for (const Term& t : q.required) cursors.push_back(term_cursor(engine_, recent_, q.store, t, range));
   }
 
   // Leapfrog join: move every cursor to the furthest candidate until all agree. Returns false

@@ -11,6 +11,7 @@
 #include "common/result.h"
 #include "storage/engine.h"
 #include "storage/keys.h"
+#include "storage/recent_postings.h"
 
 namespace scribe::storage {
 
@@ -37,7 +38,10 @@ struct StatementPage {
 
 class StatementReader {
  public:
-  explicit StatementReader(const Engine& engine) : engine_(engine) {}
+  // `recent`: the indexer's postings not yet in RocksDB (CommitPipeline::recent_postings());
+  // without it, queries see only RocksDB's lists.
+  explicit StatementReader(const Engine& engine, const RecentPostings* recent = nullptr)
+      : engine_(engine), recent_(recent) {}
 
   // nullopt when no statement has this id.
   Result<std::optional<StoredStatement>> get(StoreId store, const Uuid& id) const;
@@ -48,6 +52,7 @@ class StatementReader {
 
  private:
   const Engine& engine_;
+  const RecentPostings* recent_;
 };
 
 }  // namespace scribe::storage

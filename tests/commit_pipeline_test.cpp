@@ -99,7 +99,7 @@ class CommitPipelineTest : public ::testing::Test {
       return xapi::same_statement(stored, p);
     };
     pipeline_ = std::make_unique<CommitPipeline>(*engine_, same, queue_max);
-    reader_ = std::make_unique<StatementReader>(*engine_);
+    reader_ = std::make_unique<StatementReader>(*engine_, &pipeline_->recent_postings());
   }
 
   void reopen(uint32_t queue_max = 65536) {

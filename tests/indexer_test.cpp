@@ -1,11 +1,13 @@
-// The indexer: one posting list per term and pass, bounded lists, back-fills merged into the
-// list that spans them, progress persisted with the lists, and a rebuild after a crash from the
-// statement records and reindex markers that finds exactly what an uninterrupted index finds.
+// The indexer: postings found at once through the recent postings, then written as one posting
+// list per term, bounded lists, back-fills merged into the list that spans them, progress
+// persisted with the lists, and a rebuild after a crash from the statement records and reindex
+// markers that finds exactly what an uninterrupted index finds.
 #include "storage/indexer.h"
 
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <thread>
 
 #include "storage/posting_list.h"
 #include "storage/seq_cursors.h"
@@ -53,13 +55,16 @@ class IndexerTest : public ::testing::Test {
   }
 
   // What a query finds through the index, newest first.
-  std::vector<Seq> query(StoreId store, Term t) {
-    PostingCursor cursor(*engine_, store, t, SeqRange{});
+  std::vector<Seq> query(StoreId store, Term t, SeqRange range = {}) {
+    auto cursor = term_cursor(*engine_, indexer_ ? &indexer_->recent() : nullptr, store, t, range);
     std::vector<Seq> out;
-    for (bool live = cursor.start(); live && out.size() < 100000; live = cursor.advance()) out.push_back(cursor.seq());
-    EXPECT_TRUE(cursor.status().ok()) << cursor.status().error().describe();
+    for (bool live = cursor->start(); live && out.size() < 100000; live = cursor->advance()) out.push_back(cursor->seq());
+    EXPECT_TRUE(cursor->status().ok()) << cursor->status().error().describe();
     return out;
   }
+
+  // Stops the indexer, which writes its recent postings to RocksDB.
+  void stop_indexer() { indexer_.reset(); }
 
   // The first seqs of the term's lists, and their sizes.
   std::vector<std::pair<Seq, size_t>> lists(StoreId store, const Term& t) {
@@ -85,21 +90,51 @@ class IndexerTest : public ::testing::Test {
   std::unique_ptr<Indexer> indexer_;
 };
 
-TEST_F(IndexerTest, APassWritesOneListPerTermAndItsProgress) {
+TEST_F(IndexerTest, PostingsAreFoundAtOnceThenWrittenAsOneListPerTerm) {
   indexer_ = std::make_unique<Indexer>(*engine_, 0);
-  std::vector<IndexEntry> all;
-  for (Seq s = 10; s < 110; s++) {
-    auto e = entries(1, s, {kVerb, s % 2 ? kAgent : kOther});
-    all.insert(all.end(), e.begin(), e.end());
+  for (Seq first = 10; first < 110; first += 20) {  // five submissions, as five commit groups
+    std::vector<IndexEntry> group;
+    for (Seq s = first; s < first + 20; s++) {
+      auto e = entries(1, s, {kVerb, s % 2 ? kAgent : kOther});
+      group.insert(group.end(), e.begin(), e.end());
+    }
+    indexer_->submit(std::move(group), first + 19);
   }
-  indexer_->submit(std::move(all), 120);
-  ASSERT_TRUE(indexer_->wait_for(120, 10s));
-  EXPECT_EQ(lists(1, kVerb), (std::vector<std::pair<Seq, size_t>>{{10, 100}}));
-  EXPECT_EQ(lists(1, kAgent), (std::vector<std::pair<Seq, size_t>>{{11, 50}}));
+  ASSERT_TRUE(indexer_->wait_for(109, 10s));
+  EXPECT_EQ(indexer_->indexed_seq(), 109u);
   EXPECT_EQ(query(1, kAgent).size(), 50u);
   EXPECT_EQ(query(1, kVerb).front(), 109u);
-  EXPECT_EQ(persisted_progress(), 120u);
-  EXPECT_EQ(indexer_->indexed_seq(), 120u);
+  EXPECT_EQ(query(1, kVerb, SeqRange{50, 60, true}), (std::vector<Seq>{50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60}));
+  stop_indexer();
+  EXPECT_EQ(lists(1, kVerb), (std::vector<std::pair<Seq, size_t>>{{10, 100}}));
+  EXPECT_EQ(lists(1, kAgent), (std::vector<std::pair<Seq, size_t>>{{11, 50}}));
+  EXPECT_EQ(persisted_progress(), 109u);
+  EXPECT_EQ(query(1, kVerb).size(), 100u);
+}
+
+TEST_F(IndexerTest, RecentPostingsAreWrittenWhenTheyAgeWhileIdle) {
+  indexer_ = std::make_unique<Indexer>(*engine_, 0);
+  indexer_->submit({{1, kVerb, 10}}, 10);
+  ASSERT_TRUE(indexer_->wait_for(10, 10s));
+  for (int i = 0; i < 100 && persisted_progress() < 10; i++) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(persisted_progress(), 10u);
+  EXPECT_EQ(lists(1, kVerb), (std::vector<std::pair<Seq, size_t>>{{10, 1}}));
+  EXPECT_EQ(query(1, kVerb), (std::vector<Seq>{10}));
+}
+
+TEST_F(IndexerTest, QueriesSpanRocksDBAndRecentPostingsInBothDirections) {
+  indexer_ = std::make_unique<Indexer>(*engine_, 0);
+  indexer_->submit({{1, kVerb, 10}, {1, kVerb, 20}}, 20);
+  ASSERT_TRUE(indexer_->wait_for(20, 10s));
+  stop_indexer();  // 10 and 20 now in RocksDB
+  indexer_ = std::make_unique<Indexer>(*engine_, 20);
+  indexer_->submit({{1, kVerb, 30}, {1, kVerb, 40}}, 40);
+  ASSERT_TRUE(indexer_->wait_for(40, 10s));
+  EXPECT_EQ(query(1, kVerb), (std::vector<Seq>{40, 30, 20, 10}));
+  EXPECT_EQ(query(1, kVerb, SeqRange{0, ~Seq(0), true}), (std::vector<Seq>{10, 20, 30, 40}));
+  EXPECT_EQ(query(1, kVerb, SeqRange{15, 35, false}), (std::vector<Seq>{30, 20}));
+  EXPECT_EQ(query(1, kVerb, SeqRange{25, 100, true}), (std::vector<Seq>{30, 40}));
+  EXPECT_EQ(query(1, kVerb, SeqRange{0, 20, false}), (std::vector<Seq>{20, 10}));
 }
 
 TEST_F(IndexerTest, LongRunsAreCutIntoBoundedLists) {
@@ -108,6 +143,7 @@ TEST_F(IndexerTest, LongRunsAreCutIntoBoundedLists) {
   for (Seq s = 1; s <= 2 * kPostingEntriesMax + 10; s++) all.push_back(IndexEntry{1, kVerb, s});
   indexer_->submit(std::move(all), 5000);
   ASSERT_TRUE(indexer_->wait_for(5000, 10s));
+  stop_indexer();
   auto got = lists(1, kVerb);
   ASSERT_EQ(got.size(), 3u);
   for (auto& [first, size] : got) EXPECT_LE(size, kPostingEntriesMax);
@@ -121,6 +157,8 @@ TEST_F(IndexerTest, ABackfillJoinsTheListThatSpansItOrStartsItsOwn) {
   // Referrers 25 (inside the list) and 5 (before every list) gain the verb; 40 is new.
   indexer_->submit({{1, kVerb, 40}, {1, kVerb, 25}, {1, kVerb, 5}}, 40);
   ASSERT_TRUE(indexer_->wait_for(40, 10s));
+  EXPECT_EQ(query(1, kVerb), (std::vector<Seq>{40, 30, 25, 20, 10, 5}));
+  stop_indexer();
   EXPECT_EQ(lists(1, kVerb), (std::vector<std::pair<Seq, size_t>>{{5, 1}, {10, 4}, {40, 1}}));
   EXPECT_EQ(query(1, kVerb), (std::vector<Seq>{40, 30, 25, 20, 10, 5}));
 }
@@ -151,6 +189,7 @@ TEST_F(IndexerTest, RebuildsTheListsACrashLostFromTheRecords) {
   indexer_->submit({{1, kVerb, 10}, {1, kVerb, 20}, {1, kVerb, 30}, {1, kVerb, 40}}, 40);
   ASSERT_TRUE(indexer_->wait_for(40, 10s));
   indexer_.reset();
+  ASSERT_EQ(persisted_progress(), 40u);
   for (Seq s = 41; s <= 30000; s += 3) put_record(1 + s % 2, s, {kVerb, kOther});
   indexer_ = std::make_unique<Indexer>(*engine_, 30000);
   ASSERT_TRUE(indexer_->wait_for(30000, 20s));

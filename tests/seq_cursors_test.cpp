@@ -113,6 +113,58 @@ TEST_F(SeqCursorsTest, SeekLandsOnTheFirstPostingAtOrBeyondTheTarget) {
   }
 }
 
+TEST_F(SeqCursorsTest, TermCursorJoinsRocksDBListsAndRecentPostingsExactly) {
+  std::mt19937_64 rng(23);
+  for (int round = 0; round < 20; round++) {
+    const StoreId store = 10 + round;
+    Term term{IndexKind::Activity, TermHash{uint8_t(round + 1)}, 0};
+    std::vector<Posting> all;
+    Seq seq = 100;
+    for (int i = 0; i < 200; i++) {
+      seq += 1 + rng() % 30;
+      all.push_back(Posting{seq, uint8_t(rng() & 1)});
+    }
+    // RocksDB holds the postings up to `flushed` (any may be first or last), memory the rest.
+    const size_t cut = rng() % (all.size() + 1);
+    const Seq flushed = cut == 0 ? 50 : all[cut - 1].seq + rng() % 2;
+    write_lists(store, term, std::vector<Posting>(all.begin(), all.begin() + cut), rng);
+    RecentPostings recent;
+    recent.flushed_through(flushed);
+    for (size_t i = cut; i < all.size(); i++) recent.add(store, Term{term.kind, term.hash, all[i].flags}, all[i].seq);
+    for (int q = 0; q < 30; q++) {
+      SeqRange r;
+      r.min = 80 + rng() % (seq - 60);
+      r.max = r.min + rng() % 3000;
+      r.ascending = rng() & 1;
+      for (uint8_t flags : {uint8_t(0), kTermDirect}) {
+        Term want = term;
+        want.flags = flags;
+        auto cursor = term_cursor(*engine_, &recent, store, want, r);
+        std::vector<Seq> got;
+        for (bool live = cursor->start(); live && got.size() < 1000; live = cursor->advance()) got.push_back(cursor->seq());
+        EXPECT_TRUE(cursor->status().ok());
+        EXPECT_EQ(got, expected(all, r, flags)) << "round " << round << " query " << q << " cut " << cut;
+      }
+    }
+  }
+}
+
+TEST_F(SeqCursorsTest, ASnapshotOfRecentPostingsOutlivesLaterAddsAndFlushes) {
+  RecentPostings recent;
+  Term term{IndexKind::Verb, TermHash{0x55}, 0};
+  for (Seq s = 1; s <= 100; s++) recent.add(1, term, s);
+  auto snapshot = recent.snapshot(1, term);
+  for (Seq s = 101; s <= 5000; s++) recent.add(1, term, s);  // new chunks
+  recent.flushed_through(5000);                              // and the map dropped
+  RecentCursor cursor(std::move(snapshot), term, SeqRange{});
+  size_t n = 0;
+  Seq expect = 100;
+  for (bool live = cursor.start(); live; live = cursor.advance(), n++) EXPECT_EQ(cursor.seq(), expect--);
+  EXPECT_EQ(n, 100u);
+  EXPECT_TRUE(recent.snapshot(1, term).runs.empty());
+  EXPECT_EQ(recent.snapshot(1, term).flushed, 5000u);
+}
+
 TEST_F(SeqCursorsTest, ACorruptListIsAFailureNotAnEmptyResult) {
   Term term{IndexKind::Verb, TermHash{0x42}, 0};
   rocksdb::WriteBatch batch;

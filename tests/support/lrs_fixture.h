@@ -65,7 +65,7 @@ struct StatementsStack {
     engine = std::move(engine_);
     pipeline = std::make_unique<storage::CommitPipeline>(*engine, xapi::same_statement,
                                                          config.limits.commit_queue_max);
-    reader = std::make_unique<storage::StatementReader>(*engine);
+    reader = std::make_unique<storage::StatementReader>(*engine, &pipeline->recent_postings());
     statements = std::make_unique<xapi::StatementsResource>(config, *pipeline, *reader);
     document_store = std::make_unique<storage::DocumentStore>(*engine);
     documents = std::make_unique<xapi::DocumentsResource>(config, *document_store);
