@@ -30,7 +30,12 @@ Result<Config> load_config(const std::string& config_file, const std::vector<std
 
 storage::EngineOptions engine_options(const Config& config) {
   return storage::EngineOptions{config.storage.data_dir, config.storage.block_cache_bytes,
-                                config.storage.sync_writes};
+                                config.storage.sync_writes, config.storage.compression_dictionary_bytes > 0};
+}
+
+storage::CodecOptions codec_options(const Config& config) {
+  return storage::CodecOptions{config.storage.compression_dictionary_bytes,
+                               config.storage.compression_train_bytes, config.storage.compression_level};
 }
 
 std::optional<std::pair<std::string, std::string>> read_bootstrap_file(const Config& config) {

@@ -13,6 +13,8 @@
 #include "common/config.h"
 #include "common/result.h"
 #include "storage/engine.h"
+#include "storage/statement_codec.h"
+#include "storage/statement_codec.h"
 
 namespace scribe::app {
 
@@ -23,6 +25,7 @@ Result<Config> load_config(const std::string& config_file, const std::vector<std
 // The engine options for `config`'s data directory, merge operators included (every process
 // that writes statements must open the engine with them).
 storage::EngineOptions engine_options(const Config& config);
+storage::CodecOptions codec_options(const Config& config);
 
 // The stores and credentials of an opened data folder: its format checked (recorded when new,
 // migrated from format 1: app/format_migration.h), the pepper loaded (or created), the

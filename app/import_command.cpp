@@ -215,8 +215,10 @@ int import_command(int argc, char** argv) {
       std::min<uint32_t>(args->batch, config->limits.statements_per_batch_max);
   const uint32_t inflight_max = std::max<uint32_t>(
       1, std::min<uint32_t>(args->inflight, config->limits.commit_queue_max / batch_size));
+  auto codec = storage::StatementCodec::open(**engine, codec_options(*config));
+  if (!codec) return fail(codec.error().describe());
   storage::CommitPipeline pipeline(**engine, xapi::same_statement,
-                                   config->limits.commit_queue_max);
+                                   config->limits.commit_queue_max, codec->get());
   Inflight inflight(inflight_max);
 
   const auto t0 = Clock::now();

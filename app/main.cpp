@@ -92,9 +92,11 @@ int serve(int argc, char** argv) {
   admin::AdminService admin_service(**engine, *access->stores, *access->credentials);
   admin::AdminRoutes admin_routes(admin_service);
 
+  auto codec = storage::StatementCodec::open(**engine, app::codec_options(*config));
+  if (!codec) return fail(codec.error().describe());
   storage::CommitPipeline pipeline(**engine, xapi::same_statement,
-                                   config->limits.commit_queue_max);
-  storage::StatementReader reader(**engine, &pipeline.recent_postings());
+                                   config->limits.commit_queue_max, codec->get());
+  storage::StatementReader reader(**engine, &pipeline.recent_postings(), codec->get());
   xapi::StatementsResource statements(*config, pipeline, reader);
   storage::DocumentStore document_store(**engine);
   xapi::DocumentsResource documents(*config, document_store);

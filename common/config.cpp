@@ -170,6 +170,13 @@ const std::vector<Key>& keys() {
                                                        "RocksDB block cache size"),
       key<&C::storage, &C::Storage::sync_writes>(
           "storage", "sync_writes", "fsync every commit; false only for benchmarks"),
+      key<&C::storage, &C::Storage::compression_dictionary_bytes>(
+          "storage", "compression_dictionary_bytes",
+          "size of each store's zstd dictionary for statements; 0: statements are not compressed"),
+      key<&C::storage, &C::Storage::compression_train_bytes>(
+          "storage", "compression_train_bytes", "statement bytes sampled per store before its dictionary is trained"),
+      key<&C::storage, &C::Storage::compression_level>("storage", "compression_level",
+                                                       "zstd level for statements (1-19)"),
       key<&C::xapi, &C::Xapi::default_version>(
           "xapi", "default_version", "version used for replies to requests without one"),
       key<&C::auth, &C::Auth::bootstrap_file>(

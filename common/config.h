@@ -49,6 +49,10 @@ struct Config {
     std::string data_dir = "./var";
     uint64_t block_cache_bytes = 256ull << 20;
     bool sync_writes = true;  // false only for benchmarks that measure the unsynced ceiling
+    // Statements compress with a zstd dictionary trained per store on its first statements.
+    uint32_t compression_dictionary_bytes = 64u << 10;  // 0: statements are not compressed
+    uint32_t compression_train_bytes = 4u << 20;        // sampled before a store's training
+    int compression_level = 3;
   } storage;
 
   struct Xapi {

@@ -91,8 +91,9 @@ struct CommitPipeline::DrainState {
   }
 };
 
-CommitPipeline::CommitPipeline(Engine& engine, SameStatement same, uint32_t queue_statements_max)
-    : engine_(engine), same_(std::move(same)), queue_statements_max_(queue_statements_max) {
+CommitPipeline::CommitPipeline(Engine& engine, SameStatement same, uint32_t queue_statements_max,
+                               StatementCodec* codec)
+    : engine_(engine), codec_(codec), same_(std::move(same)), queue_statements_max_(queue_statements_max) {
   std::string value;
   auto found = engine_.get(Family::Meta, kLastSeqKey, &value);
   if (found.ok() && *found && value.size() == 8) last_seq_ = get_u64(value);
@@ -128,6 +129,8 @@ void CommitPipeline::stop() {
 }
 
 bool CommitPipeline::submit(WriteRequest request) {
+  if (codec_)
+    for (PreparedStatement& p : request.statements) p.payload = codec_->encode(request.store, p.json, p.flags);
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
@@ -283,8 +286,11 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
     auto existing = locate(store, p.id, drain);
     if (!existing) continue;
     uint8_t flags = 0;
-    auto json = record_json(existing->record, &flags, nullptr);
-    if (!json) return Error{500, "", "corrupt statement record " + format_uuid(p.id)};
+    auto payload = record_json(existing->record, &flags, nullptr);
+    if (!payload) return Error{500, "", "corrupt statement record " + format_uuid(p.id)};
+    std::string scratch;
+    auto json = decode_payload(codec_, store, *payload, flags, scratch);
+    if (!json) return json.error();
     if (!same_(*json, p))
       return Error{409, "id", "statement " + format_uuid(p.id) +
                                   " is already stored with different content"};
@@ -295,7 +301,7 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
     if (outcome.already_stored[i]) continue;
     PreparedStatement& p = request.statements[i];
     const Seq seq = next_seq();
-    StatementRecord record{p.id, p.flags, p.terms, std::move(p.json)};
+    StatementRecord record{p.id, p.flags, p.terms, p.payload ? std::move(*p.payload) : std::move(p.json)};
 
     if (p.flags & PreparedStatement::kIsVoiding) {
       // A statement that voided this one before it arrived voided a voiding statement, which

@@ -27,6 +27,7 @@
 #include "storage/engine.h"
 #include "storage/indexer.h"
 #include "storage/keys.h"
+#include "storage/statement_codec.h"
 
 namespace scribe::storage {
 
@@ -46,6 +47,7 @@ struct PreparedStatement {
   Uuid id{};
   uint8_t flags = 0;  // StatementRecord flags (kTimestampFromStored, kIsVoiding)
   std::string json;   // as returned, minus `stored` (see keys.h)
+  std::optional<std::string> payload;  // `json` compressed, when submit() compressed it
   std::vector<Term> terms;          // the statement's own index terms
   std::optional<Uuid> ref_target;   // object is a StatementRef to this id
   std::vector<MergeOperand> merges;  // written in the same batch when the statement is new
@@ -73,7 +75,10 @@ struct WriteRequest {
 
 class CommitPipeline {
  public:
-  CommitPipeline(Engine& engine, SameStatement same, uint32_t queue_statements_max);
+  // `codec` (may be null: nothing is compressed) compresses statements in submit(), on the
+  // caller's thread, and decodes stored ones for the duplicate check.
+  CommitPipeline(Engine& engine, SameStatement same, uint32_t queue_statements_max,
+                 StatementCodec* codec = nullptr);
   ~CommitPipeline();  // stops after committing what is queued
 
   // Returns false (and does not call done) when the queue is full: answer 503.
@@ -125,6 +130,7 @@ class CommitPipeline {
   void drop_repeated_operands(std::vector<MergeOperand>& merges);
 
   Engine& engine_;
+  StatementCodec* const codec_;
   SameStatement same_;
   const uint32_t queue_statements_max_;
   std::mutex mutex_;

@@ -46,7 +46,8 @@ const char* family_name(Family f) {
   }
 }
 
-rocksdb::ColumnFamilyOptions family_options(Family f, const std::shared_ptr<rocksdb::Cache>& cache) {
+rocksdb::ColumnFamilyOptions family_options(Family f, const std::shared_ptr<rocksdb::Cache>& cache,
+                                            const EngineOptions& options) {
   rocksdb::ColumnFamilyOptions o;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
@@ -76,6 +77,11 @@ rocksdb::ColumnFamilyOptions family_options(Family f, const std::shared_ptr<rock
                              rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
                              rocksdb::kLZ4Compression};
   o.bottommost_compression = rocksdb::kZSTD;
+  if (f == Family::Statements && options.statements_precompressed) {
+    o.compression = rocksdb::kNoCompression;
+    o.compression_per_level.clear();
+    o.bottommost_compression = rocksdb::kNoCompression;
+  }
   o.write_buffer_size = f == Family::Statements ? (64u << 20) : (32u << 20);
   o.level_compaction_dynamic_level_bytes = true;
   // The index takes ~8 random-keyed entries per statement, and leveled compaction rewrote each
@@ -134,7 +140,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (size_t i = 0; i < size_t(Family::Count); i++) {
-    descriptors.emplace_back(family_name(Family(i)), family_options(Family(i), cache));
+    descriptors.emplace_back(family_name(Family(i)), family_options(Family(i), cache, options));
     descriptors.back().options.merge_operator = merge_operator_for(Family(i));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

@@ -33,6 +33,9 @@ struct EngineOptions {
   std::string path;
   uint64_t block_cache_bytes = 256ull << 20;
   bool sync_writes = true;
+  // Statement values come compressed (storage/statement_codec.h): RocksDB does not compress the
+  // statements family again.
+  bool statements_precompressed = false;
 };
 
 class Engine {

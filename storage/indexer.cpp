@@ -212,13 +212,13 @@ Status Indexer::write_recent(Seq through) {
   return Status::success();
 }
 
-Status Indexer::append_lists(std::vector<IndexEntry>& entries, Seq through) {
+Status Indexer::append_lists(std::vector<IndexEntry>& entries, [[maybe_unused]] Seq after, Seq through) {
   std::sort(entries.begin(), entries.end(), entry_less);
   rocksdb::WriteBatch batch;
   std::vector<Posting> list;
   for (size_t i = 0; i < entries.size(); i++) {
     const IndexEntry& e = entries[i];
-    assert(e.seq > indexed_seq() && e.seq <= through);
+    assert(e.seq > after && e.seq <= through);
     if (!list.empty() && list.back().seq == e.seq) list.back().flags |= e.term.flags;
     else list.push_back(Posting{e.seq, e.term.flags});
     if (i + 1 == entries.size() || !same_term(e, entries[i + 1])) {
@@ -274,7 +274,7 @@ Status Indexer::rebuild(Seq committed_through) {
   if (!found) return found.error();
   if (*found && progress.size() != 8) return Error{500, "", "corrupt index progress"};
   const Seq persisted = *found ? get_u64(progress) : 0;
-  indexed_.store(std::min(persisted, committed_through), std::memory_order_release);
+  // Nothing is published until the rebuild is whole: a query waits for all of it (bounded).
 
   // Markers at or below the persisted progress are covered by lists already on disk.
   std::vector<std::pair<StoreId, std::vector<Seq>>> markers;
@@ -340,8 +340,7 @@ Status Indexer::replay_records(Seq after, Seq through) {
     if (!status) return status;
     if (!it->status().ok()) return storage_error(it->status(), "index rebuild scan failed");
     std::erase_if(entries, [high](const IndexEntry& e) { return e.seq > high; });
-    if (Status s = append_lists(entries, high); !s) return s;
-    indexed_.store(high, std::memory_order_release);  // not yet published: merges need it
+    if (Status s = append_lists(entries, low, high); !s) return s;
     low = high;
   }
   return Status::success();

@@ -71,8 +71,9 @@ class Indexer {
   Status rebuild(Seq committed_through);
   Status replay_records(Seq after, Seq through);
   Status replay_markers(const std::vector<std::pair<StoreId, std::vector<Seq>>>& markers);
-  // Lists for entries past every existing list, plus the progress `through`, in one write.
-  Status append_lists(std::vector<IndexEntry>& entries, Seq through);
+  // Lists for entries in (after, through], past every existing list, plus the progress
+  // `through`, in one write (the rebuild).
+  Status append_lists(std::vector<IndexEntry>& entries, Seq after, Seq through);
   // Writes the recent postings as lists, with the progress `through` (what they cover).
   Status write_recent(Seq through);
   void put_lists(rocksdb::WriteBatch& batch, StoreId store, const Term& term,

@@ -69,6 +69,13 @@ std::string reindex_marker_key(StoreId store, Seq seq) {
   return k;
 }
 
+std::string dictionary_key(StoreId store, uint32_t id) {
+  std::string k = kDictionaryPrefix;
+  put_u32(k, store);
+  put_u32(k, id);
+  return k;
+}
+
 std::string voided_key(StoreId store, const Uuid& target) { return statement_id_key(store, target); }
 
 std::string refs_prefix(StoreId store, const Uuid& target) {

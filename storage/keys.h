@@ -17,6 +17,8 @@
 // meta            name                                      value (e.g. "last_seq" → seq(8))
 //                 "reindex/" · store · seq(8)               referrer seqs(8 each) whose terms
 //                                                           grew when statement seq arrived
+//                 "dict/" · store · id(4)                   a zstd dictionary of the store's
+//                                                           statements (statement_codec.h)
 // activities      store · activity id (text)                Activity JSON (merge operands)
 // agents          store · agent identity (text)             Person JSON (merge operands)
 //
@@ -24,9 +26,11 @@
 // a tie, so it is strictly increasing and `since`/`until` are key ranges.
 //
 // Statement record: uuid(16) · flags(1) · term count(2) · terms (kind(1) · term(16) · flags(1))*
-//                   · JSON.
-// JSON is the statement as it will be returned, minus `stored` (derived from seq) and minus
-// `timestamp` when flags has kTimestampFromStored (then timestamp equals stored).
+//                   · payload.
+// The payload is the JSON of the statement as it will be returned, minus `stored` (derived from
+// seq) and minus `timestamp` when flags has kTimestampFromStored (then timestamp equals stored);
+// with kPayloadCompressed (4) it is that JSON compressed with a dictionary of the store
+// (storage/statement_codec.h). kIsVoiding (2): the statement voids its target.
 // The terms are the statement's own index terms plus those it inherits from the statement it
 // targets by StatementRef, so a referrer matches its target's filters without recursion.
 //
@@ -120,6 +124,8 @@ std::string index_prefix(StoreId store, const Term& term);
 std::string index_key(StoreId store, const Term& term, Seq seq);
 inline const std::string kIndexProgressKey = std::string(4, '\0') + "indexed_through";
 inline const std::string kReindexMarkerPrefix = "reindex/";
+inline const std::string kDictionaryPrefix = "dict/";
+std::string dictionary_key(StoreId store, uint32_t id);
 std::string reindex_marker_key(StoreId store, Seq seq);
 std::string voided_key(StoreId store, const Uuid& target);
 // Whether a voided-family value means "voided": the voiding statement's seq(8). An empty value

@@ -24,8 +24,11 @@ Result<std::optional<StoredStatement>> StatementReader::get(StoreId store, const
   found = engine_.get(Family::Statements, statement_key(store, out.seq), &bytes);
   if (!found) return found.error();
   if (!*found) return Error{500, "", "statement id index points at a missing statement"};
-  auto json = record_json(bytes, &out.flags, &out.id);
-  if (!json) return Error{500, "", "corrupt statement record"};
+  auto payload = record_json(bytes, &out.flags, &out.id);
+  if (!payload) return Error{500, "", "corrupt statement record"};
+  std::string scratch;
+  auto json = decode_payload(codec_, store, *payload, out.flags, scratch);
+  if (!json) return json.error();
   out.json.assign(*json);
   return std::optional<StoredStatement>(std::move(out));
 }
@@ -120,8 +123,11 @@ Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
     for (size_t i = 0; i < batch.size(); i++) {
       StoredStatement& s = decoded[i];
       s.seq = batch[i].seq;
-      auto json = record_json(*batch[i].record, &s.flags, &s.id);
-      if (!json) return Error{500, "", "corrupt statement record"};
+      auto payload = record_json(*batch[i].record, &s.flags, &s.id);
+      if (!payload) return Error{500, "", "corrupt statement record"};
+      std::string scratch;
+      auto json = decode_payload(codec_, q.store, *payload, s.flags, scratch);
+      if (!json) return json.error();
       s.json.assign(*json);
       voided_keys.push_back(voided_key(q.store, s.id));
     }

@@ -12,6 +12,7 @@
 #include "storage/engine.h"
 #include "storage/keys.h"
 #include "storage/recent_postings.h"
+#include "storage/statement_codec.h"
 
 namespace scribe::storage {
 
@@ -19,7 +20,7 @@ struct StoredStatement {
   Seq seq = 0;
   Uuid id{};
   uint8_t flags = 0;
-  std::string json;  // record JSON (see keys.h): no `stored`, maybe no `timestamp`
+  std::string json;  // record JSON (see keys.h), decompressed: no `stored`, maybe no `timestamp`
 };
 
 struct StatementQuery {
@@ -40,8 +41,10 @@ class StatementReader {
  public:
   // `recent`: the indexer's postings not yet in RocksDB (CommitPipeline::recent_postings());
   // without it, queries see only RocksDB's lists.
-  explicit StatementReader(const Engine& engine, const RecentPostings* recent = nullptr)
-      : engine_(engine), recent_(recent) {}
+  // `codec`: the dictionaries of compressed statements (null: none are).
+  explicit StatementReader(const Engine& engine, const RecentPostings* recent = nullptr,
+                           const StatementCodec* codec = nullptr)
+      : engine_(engine), recent_(recent), codec_(codec) {}
 
   // nullopt when no statement has this id.
   Result<std::optional<StoredStatement>> get(StoreId store, const Uuid& id) const;
@@ -53,6 +56,7 @@ class StatementReader {
  private:
   const Engine& engine_;
   const RecentPostings* recent_;
+  const StatementCodec* codec_;
 };
 
 }  // namespace scribe::storage

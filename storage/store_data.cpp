@@ -62,6 +62,9 @@ Result<StoreStats> store_stats(const Engine& engine, StoreId store) {
 void add_store_deletion(const Engine& engine, StoreId store, rocksdb::WriteBatch& batch) {
   const Range range = store_range(store);
   for (Family f : kStoreFamilies) batch.DeleteRange(engine.family(f), range.begin, range.end);
+  // Its compression dictionaries and reindex markers, in the meta family.
+  for (const std::string& prefix : {kDictionaryPrefix, kReindexMarkerPrefix})
+    batch.DeleteRange(engine.family(Family::Meta), prefix + range.begin, prefix + range.end);
 }
 
 Status compact_store_ranges(const Engine& engine, StoreId store) {

@@ -44,6 +44,7 @@ inline Result<std::unique_ptr<storage::Engine>> open_test_engine(Config& config,
 // API -> Router: the server's object graph without sockets.
 struct StatementsStack {
   std::unique_ptr<storage::Engine> engine;
+  std::unique_ptr<storage::StatementCodec> codec;
   std::unique_ptr<storage::CommitPipeline> pipeline;
   std::unique_ptr<storage::StatementReader> reader;
   std::unique_ptr<xapi::StatementsResource> statements;
@@ -63,9 +64,14 @@ struct StatementsStack {
   // Builds the stack over an opened `engine_` for `config` (which must outlive the stack).
   void build(const Config& config, std::unique_ptr<storage::Engine> engine_) {
     engine = std::move(engine_);
+    auto opened = storage::StatementCodec::open(*engine, storage::CodecOptions{
+        config.storage.compression_dictionary_bytes, config.storage.compression_train_bytes,
+        config.storage.compression_level});
+    ASSERT_TRUE(opened.ok()) << opened.error().describe();
+    codec = std::move(*opened);
     pipeline = std::make_unique<storage::CommitPipeline>(*engine, xapi::same_statement,
-                                                         config.limits.commit_queue_max);
-    reader = std::make_unique<storage::StatementReader>(*engine, &pipeline->recent_postings());
+                                                         config.limits.commit_queue_max, codec.get());
+    reader = std::make_unique<storage::StatementReader>(*engine, &pipeline->recent_postings(), codec.get());
     statements = std::make_unique<xapi::StatementsResource>(config, *pipeline, *reader);
     document_store = std::make_unique<storage::DocumentStore>(*engine);
     documents = std::make_unique<xapi::DocumentsResource>(config, *document_store);
@@ -132,6 +138,7 @@ struct StatementsStack {
     statements.reset();
     pipeline.reset();
     reader.reset();
+    codec.reset();
     engine.reset();
   }
   ~StatementsStack() { reset(); }
