@@ -191,6 +191,40 @@ TEST_F(MigrationTest, AnInterruptedMigrationRunsAgainToTheSameResult) {
   EXPECT_EQ(as(stack, auth, "GET", "/agents/profile", {{"agent", kAgentB}, {"profileId", "p"}}).body, R"({"agent":3})");
 }
 
+TEST_F(MigrationTest, AFormatTwoFolderDropsItsIndexAndRebuildsPostingLists) {
+  write_store();
+  {
+    // As format 2 left it: one index key per (term, statement) with a one-byte value, no
+    // posting lists, no indexer progress.
+    auto engine = open();
+    auto& e = *engine;
+    rocksdb::WriteBatch batch;
+    batch.DeleteRange(e.family(Family::Index), storage::store_prefix(0), std::string(5, '\xff'));
+    std::unique_ptr<rocksdb::Iterator> it(e.db()->NewIterator(rocksdb::ReadOptions(), e.family(Family::Statements)));
+    for (it->Seek(storage::store_prefix(1)); it->Valid() && it->key().starts_with(storage::store_prefix(1)); it->Next()) {
+      auto record = storage::decode_record(it->value().ToStringView());
+      ASSERT_TRUE(record.has_value());
+      for (const storage::Term& t : record->terms)
+        batch.Put(e.family(Family::Index), storage::index_key(1, t, storage::seq_suffix(it->key().ToStringView())),
+                  std::string(1, char(t.flags)));
+    }
+    it.reset();
+    std::string two;
+    storage::put_u32(two, 2);
+    batch.Put(e.family(Family::Meta), "format_version", two);
+    ASSERT_TRUE(e.write_durable(batch).ok());
+  }
+  auto engine = open();
+  ASSERT_TRUE(app::open_access_control(config_, *engine).ok());  // migrates at start
+  EXPECT_EQ(*storage::read_data_format(*engine), 3u);
+  test_support::StatementsStack stack;
+  stack.build(config_, std::move(engine));
+  const std::string auth = stack.basic_auth();
+  EXPECT_EQ(ids(stack, auth, {{"verb", "http://example.com/v3"}}),
+            (std::vector<std::string>{uuid_n(2), uuid_n(3), uuid_n(4)}));
+  EXPECT_EQ(ids(stack, auth, {{"registration", kRegistration}}), std::vector<std::string>{uuid_n(1)});
+}
+
 TEST_F(MigrationTest, DataOfAnotherStoreIsRefused) {
   auto engine = open();
   rocksdb::WriteBatch batch;
