@@ -12,6 +12,7 @@
 #include "common/config.h"
 #include "common/timestamp.h"
 #include "storage/data_format.h"
+#include "xapi/statement_terms.h"
 
 namespace scribe::app {
 
@@ -36,6 +37,14 @@ storage::EngineOptions engine_options(const Config& config) {
 storage::CodecOptions codec_options(const Config& config) {
   return storage::CodecOptions{config.storage.compression_dictionary_bytes,
                                config.storage.compression_train_bytes, config.storage.compression_level};
+}
+
+storage::OwnTerms own_terms_rule(const auth::StoreRegistry& stores) {
+  return [&stores](storage::StoreId store, std::string_view json) -> std::optional<std::vector<storage::Term>> {
+    auto info = stores.find(store);
+    if (!info) return std::vector<storage::Term>{};  // deleted: nothing of it is indexed
+    return xapi::stored_statement_terms(info->term_key, json);
+  };
 }
 
 std::optional<std::pair<std::string, std::string>> read_bootstrap_file(const Config& config) {

@@ -13,7 +13,9 @@
 #include "common/config.h"
 #include "common/result.h"
 #include "storage/engine.h"
+#include "storage/record_terms.h"
 #include "storage/statement_codec.h"
+#include "storage/record_terms.h"
 #include "storage/statement_codec.h"
 
 namespace scribe::app {
@@ -26,6 +28,9 @@ Result<Config> load_config(const std::string& config_file, const std::vector<std
 // that writes statements must open the engine with them).
 storage::EngineOptions engine_options(const Config& config);
 storage::CodecOptions codec_options(const Config& config);
+// The rule that recomputes a stored statement's own index terms with its store's term key
+// (records keep only inherited terms); a store that no longer exists has none.
+storage::OwnTerms own_terms_rule(const auth::StoreRegistry& stores);
 
 // The stores and credentials of an opened data folder: its format checked (recorded when new,
 // migrated from format 1: app/format_migration.h), the pepper loaded (or created), the

@@ -218,7 +218,8 @@ int import_command(int argc, char** argv) {
   auto codec = storage::StatementCodec::open(**engine, codec_options(*config));
   if (!codec) return fail(codec.error().describe());
   storage::CommitPipeline pipeline(**engine, xapi::same_statement,
-                                   config->limits.commit_queue_max, codec->get());
+                                   config->limits.commit_queue_max, codec->get(),
+                                   own_terms_rule(*access->stores));
   Inflight inflight(inflight_max);
 
   const auto t0 = Clock::now();

@@ -95,7 +95,8 @@ int serve(int argc, char** argv) {
   auto codec = storage::StatementCodec::open(**engine, app::codec_options(*config));
   if (!codec) return fail(codec.error().describe());
   storage::CommitPipeline pipeline(**engine, xapi::same_statement,
-                                   config->limits.commit_queue_max, codec->get());
+                                   config->limits.commit_queue_max, codec->get(),
+                                   app::own_terms_rule(*access->stores));
   storage::StatementReader reader(**engine, &pipeline.recent_postings(), codec->get());
   xapi::StatementsResource statements(*config, pipeline, reader);
   storage::DocumentStore document_store(**engine);

@@ -92,14 +92,15 @@ struct CommitPipeline::DrainState {
 };
 
 CommitPipeline::CommitPipeline(Engine& engine, SameStatement same, uint32_t queue_statements_max,
-                               StatementCodec* codec)
-    : engine_(engine), codec_(codec), same_(std::move(same)), queue_statements_max_(queue_statements_max) {
+                               StatementCodec* codec, OwnTerms own_terms)
+    : engine_(engine), codec_(codec), own_terms_(std::move(own_terms)), same_(std::move(same)),
+      queue_statements_max_(queue_statements_max) {
   std::string value;
   auto found = engine_.get(Family::Meta, kLastSeqKey, &value);
   if (found.ok() && *found && value.size() == 8) last_seq_ = get_u64(value);
   committed_seq_.store(last_seq_);
   assigned_seq_.store(last_seq_);
-  indexer_ = std::make_unique<Indexer>(engine_, last_seq_);
+  indexer_ = std::make_unique<Indexer>(engine_, last_seq_, codec_, own_terms_);
   syncer_ = std::thread([this] {
     name_this_thread("scribe-sync");
     run_syncer();
@@ -301,7 +302,8 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
     if (outcome.already_stored[i]) continue;
     PreparedStatement& p = request.statements[i];
     const Seq seq = next_seq();
-    StatementRecord record{p.id, p.flags, p.terms, p.payload ? std::move(*p.payload) : std::move(p.json)};
+    StatementRecord record{p.id, p.flags, {}, p.payload ? std::move(*p.payload) : std::move(p.json)};
+    std::vector<Term> terms = std::move(p.terms);  // its own, and below those it inherits
 
     if (p.flags & PreparedStatement::kIsVoiding) {
       // A statement that voided this one before it arrived voided a voiding statement, which
@@ -321,7 +323,9 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
         if ((p.flags & PreparedStatement::kIsVoiding) &&
             (target_record->flags & PreparedStatement::kIsVoiding))
           return bad_request("object.id", "a voiding statement cannot be voided");
-        inherit_terms(record.terms, target_record->terms);
+        auto target_terms = record_terms(store, *target_record, codec_, own_terms_);
+        if (!target_terms) return target_terms.error();
+        record.terms = inherit_terms(terms, *target_terms);  // a record keeps what it inherits
       }
       else
         out.put(Family::Refs, refs_prefix(store, *p.ref_target), "");  // waiting marker
@@ -330,7 +334,8 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
         out.put(Family::Voided, voided_key(store, *p.ref_target), seq_bytes(seq));
     }
 
-    for (const Term& t : record.terms) drain.index_entries.push_back(IndexEntry{store, t, seq});
+    if (!own_terms_) record.terms = terms;  // no rule to recompute them: it keeps them all
+    for (const Term& t : terms) drain.index_entries.push_back(IndexEntry{store, t, seq});
     out.put(Family::StatementIds, statement_id_key(store, p.id), seq_bytes(seq));
 
     // Statements that arrived earlier and target this one now inherit its terms, and so do
@@ -339,7 +344,7 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
     auto waiting = drain.lookup(engine_, Family::Refs, refs_prefix(store, p.id));
     if (!waiting) return waiting.error();
     if (*waiting) {
-      if (Status s = backfill(store, p.id, seq, record.terms, drain); !s) return s;
+      if (Status s = backfill(store, p.id, seq, terms, drain); !s) return s;
     }
     out.put(Family::Statements, statement_key(store, seq), encode_record(record));
     for (auto& m : p.merges) {
@@ -384,8 +389,11 @@ Status CommitPipeline::backfill(StoreId store, const Uuid& target_id, Seq target
       if (!*bytes) continue;
       auto referrer = decode_record(**bytes);
       if (!referrer) return Error{500, "", "corrupt statement record"};
-      auto added = inherit_terms(referrer->terms, terms);
+      auto all = record_terms(store, *referrer, codec_, own_terms_);
+      if (!all) return all.error();
+      auto added = inherit_terms(*all, terms);
       if (added.empty()) continue;
+      inherit_terms(referrer->terms, added);  // it keeps what it inherits
       for (const Term& t : added) drain.index_entries.push_back(IndexEntry{store, t, referrer_seq});
       out.put(Family::Statements, statement_key(store, referrer_seq), encode_record(*referrer));
       put_u64(grown, referrer_seq);

@@ -27,6 +27,7 @@
 #include "storage/engine.h"
 #include "storage/indexer.h"
 #include "storage/keys.h"
+#include "storage/record_terms.h"
 #include "storage/statement_codec.h"
 
 namespace scribe::storage {
@@ -76,9 +77,10 @@ struct WriteRequest {
 class CommitPipeline {
  public:
   // `codec` (may be null: nothing is compressed) compresses statements in submit(), on the
-  // caller's thread, and decodes stored ones for the duplicate check.
+  // caller's thread, and decodes stored ones. With `own_terms`, records keep only the terms they
+  // inherit (storage/record_terms.h); without it, all of them.
   CommitPipeline(Engine& engine, SameStatement same, uint32_t queue_statements_max,
-                 StatementCodec* codec = nullptr);
+                 StatementCodec* codec = nullptr, OwnTerms own_terms = nullptr);
   ~CommitPipeline();  // stops after committing what is queued
 
   // Returns false (and does not call done) when the queue is full: answer 503.
@@ -131,6 +133,7 @@ class CommitPipeline {
 
   Engine& engine_;
   StatementCodec* const codec_;
+  const OwnTerms own_terms_;
   SameStatement same_;
   const uint32_t queue_statements_max_;
   std::mutex mutex_;

@@ -34,19 +34,20 @@ std::string seq_bytes(Seq seq) {
 
 Error corrupt_list() { return Error{500, "", "corrupt posting list in the index"}; }
 
-void add_record_terms(StoreId store, Seq seq, std::string_view record_bytes,
-                      std::vector<IndexEntry>& out, Status& status) {
-  auto record = decode_record(record_bytes);
-  if (!record) {
-    status = Error{500, "", "corrupt statement record while rebuilding the index"};
-    return;
-  }
-  for (const Term& t : record->terms) out.push_back(IndexEntry{store, t, seq});
-}
-
 }  // namespace
 
-Indexer::Indexer(Engine& engine, Seq committed_through) : engine_(engine) {
+Status Indexer::add_record_terms(StoreId store, Seq seq, std::string_view record_bytes,
+                                 std::vector<IndexEntry>& out) const {
+  auto record = decode_record(record_bytes);
+  if (!record) return Error{500, "", "corrupt statement record while rebuilding the index"};
+  auto terms = record_terms(store, *record, codec_, own_terms_);
+  if (!terms) return terms.error();
+  for (const Term& t : *terms) out.push_back(IndexEntry{store, t, seq});
+  return Status::success();
+}
+
+Indexer::Indexer(Engine& engine, Seq committed_through, const StatementCodec* codec, OwnTerms own_terms)
+    : engine_(engine), codec_(codec), own_terms_(std::move(own_terms)) {
   thread_ = std::thread([this, committed_through] {
     name_this_thread("scribe-index");
     for (;;) {
@@ -327,7 +328,7 @@ Status Indexer::replay_records(Seq after, Seq through) {
       for (; it->Valid() && status && get_u32(it->key().ToStringView()) == store; it->Next()) {
         const Seq seq = seq_suffix(it->key().ToStringView());
         if (seq > high) break;
-        add_record_terms(store, seq, it->value().ToStringView(), entries, status);
+        status = add_record_terms(store, seq, it->value().ToStringView(), entries);
         replayed_++;
         if (++read == kReplayStatementsMax) {
           high = seq;
@@ -354,9 +355,7 @@ Status Indexer::replay_markers(const std::vector<std::pair<StoreId, std::vector<
       if (!found) return found.error();
       if (!*found) continue;  // its store was deleted since
       std::vector<IndexEntry> entries;
-      Status status;
-      add_record_terms(store, referrer, bytes, entries, status);
-      if (!status) return status;
+      if (Status s = add_record_terms(store, referrer, bytes, entries); !s) return s;
       for (const IndexEntry& e : entries)
         if (Status s = merge_into_lists(e); !s) return s;
     }

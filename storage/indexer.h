@@ -27,6 +27,7 @@
 #include "storage/engine.h"
 #include "storage/keys.h"
 #include "storage/recent_postings.h"
+#include "storage/record_terms.h"
 
 namespace scribe::storage {
 
@@ -45,7 +46,9 @@ class Indexer {
 
   // `committed_through`: the newest committed seq when the engine was opened. The rebuild runs
   // on the indexer's thread up to it; submissions continue past it.
-  Indexer(Engine& engine, Seq committed_through);
+  // `codec` and `own_terms` read the records' terms for the rebuild (storage/record_terms.h).
+  Indexer(Engine& engine, Seq committed_through, const StatementCodec* codec = nullptr,
+          OwnTerms own_terms = nullptr);
   ~Indexer();  // indexes what is queued, then stops
   Indexer(const Indexer&) = delete;
   Indexer& operator=(const Indexer&) = delete;
@@ -70,6 +73,9 @@ class Indexer {
   void run();
   Status rebuild(Seq committed_through);
   Status replay_records(Seq after, Seq through);
+  // The entries of one stored record (all its terms).
+  Status add_record_terms(StoreId store, Seq seq, std::string_view record_bytes,
+                          std::vector<IndexEntry>& out) const;
   Status replay_markers(const std::vector<std::pair<StoreId, std::vector<Seq>>>& markers);
   // Lists for entries in (after, through], past every existing list, plus the progress
   // `through`, in one write (the rebuild).
@@ -86,6 +92,8 @@ class Indexer {
   void set_failure(std::optional<Error> failure);
 
   Engine& engine_;
+  const StatementCodec* const codec_;
+  const OwnTerms own_terms_;
   RecentPostings recent_;
   std::chrono::steady_clock::time_point recent_since_;  // when the oldest recent posting came
   std::atomic<Seq> indexed_{0};

@@ -31,8 +31,9 @@
 // seq) and minus `timestamp` when flags has kTimestampFromStored (then timestamp equals stored);
 // with kPayloadCompressed (4) it is that JSON compressed with a dictionary of the store
 // (storage/statement_codec.h). kIsVoiding (2): the statement voids its target.
-// The terms are the statement's own index terms plus those it inherits from the statement it
-// targets by StatementRef, so a referrer matches its target's filters without recursion.
+// The terms are those the statement inherits from the statement it targets by StatementRef (so
+// a referrer matches its target's filters without recursion); its own terms are recomputed from
+// its JSON (storage/record_terms.h). Records written without that rule keep all their terms.
 //
 // The index is derived data, written by storage/indexer.h just behind the synced commit with the
 // WAL off. Its progress key sits in the same family, so after a crash the family holds the lists

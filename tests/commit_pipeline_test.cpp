@@ -98,7 +98,9 @@ class CommitPipelineTest : public ::testing::Test {
       if (auto hold = std::exchange(committer_hold_, nullptr)) hold();
       return xapi::same_statement(stored, p);
     };
-    pipeline_ = std::make_unique<CommitPipeline>(*engine_, same, queue_max);
+    // As the server runs it: records keep only inherited terms, own ones are recomputed.
+    auto own_terms = [](StoreId, std::string_view json) { return xapi::stored_statement_terms(kTermKey, json); };
+    pipeline_ = std::make_unique<CommitPipeline>(*engine_, same, queue_max, nullptr, own_terms);
     reader_ = std::make_unique<StatementReader>(*engine_, &pipeline_->recent_postings());
   }
 
@@ -337,6 +339,23 @@ TEST_F(CommitPipelineTest, BackfillsReferrerWhenTargetArrivesLater) {
   ASSERT_TRUE(record.has_value());
   auto vt = xapi::hash_term(kTermKey, xapi::verb_term("http://target-verb"));
   EXPECT_NE(std::find(record->terms.begin(), record->terms.end(), vt), record->terms.end());
+  // It keeps only what it inherited: its own verb is recomputed from its JSON.
+  auto own = xapi::hash_term(kTermKey, xapi::verb_term("http://ref-verb"));
+  EXPECT_EQ(std::find(record->terms.begin(), record->terms.end(), own), record->terms.end());
+}
+
+TEST_F(CommitPipelineTest, AnIndexLostWholeIsRebuiltFromRecordsWithOwnAndInheritedTerms) {
+  ASSERT_TRUE(submit_one(statement_text(id_n(2), "http://ref-verb", statement_ref(id_n(1)))).status.ok());
+  ASSERT_TRUE(submit_one(statement_text(id_n(1), "http://target-verb", activity("http://target-activity"))).status.ok());
+  ASSERT_TRUE(submit_one(statement_text(id_n(3), "http://other-verb", activity("http://a"))).status.ok());
+  pipeline_.reset();
+  rocksdb::WriteBatch lose;  // as if nothing of the index had reached the disk
+  lose.DeleteRange(engine_->family(Family::Index), store_prefix(0), std::string(5, '\xff'));
+  ASSERT_TRUE(engine_->write_durable(lose).ok());
+  reopen();
+  EXPECT_EQ(query_ids({xapi::verb_term("http://target-verb")}), (std::vector<std::string>{id_n(2), id_n(1)}));
+  EXPECT_EQ(query_ids({xapi::verb_term("http://ref-verb")}), std::vector<std::string>{id_n(2)});
+  EXPECT_EQ(query_ids({xapi::activity_term("http://a", false)}), std::vector<std::string>{id_n(3)});
 }
 
 TEST_F(CommitPipelineTest, BackfillsWithinOneBatch) {

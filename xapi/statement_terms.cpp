@@ -180,4 +180,11 @@ std::vector<Term> statement_terms(const storage::TermKey& key, const json::Value
   return c.take();
 }
 
+std::optional<std::vector<storage::Term>> stored_statement_terms(const storage::TermKey& key,
+                                                                 std::string_view stored_json) {
+  auto statement = json::parse(stored_json);
+  if (!statement || !statement->is_object()) return std::nullopt;
+  return statement_terms(key, *statement);
+}
+
 }  // namespace scribe::xapi

@@ -41,5 +41,8 @@ storage::Term hash_term(const storage::TermKey& key, const TermText& term);
 // The statement's own terms (not those inherited through a StatementRef), without duplicates,
 // hashed with the store's `key`; the authority's term included.
 std::vector<storage::Term> statement_terms(const storage::TermKey& key, const json::Value& statement);
+// The same, from a stored statement's JSON (storage::OwnTerms); nullopt when it is not JSON.
+std::optional<std::vector<storage::Term>> stored_statement_terms(const storage::TermKey& key,
+                                                                 std::string_view stored_json);
 
 }  // namespace scribe::xapi

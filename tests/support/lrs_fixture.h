@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "admin/admin_routes.h"
+#include "app/bootstrap.h"
 #include "admin/admin_service.h"
 #include "auth/authenticator.h"
 #include "auth/base64.h"
@@ -64,22 +65,23 @@ struct StatementsStack {
   // Builds the stack over an opened `engine_` for `config` (which must outlive the stack).
   void build(const Config& config, std::unique_ptr<storage::Engine> engine_) {
     engine = std::move(engine_);
+    auto registry = auth::StoreRegistry::open(*engine);
+    ASSERT_TRUE(registry.ok()) << registry.error().describe();
+    stores = std::move(*registry);
     auto opened = storage::StatementCodec::open(*engine, storage::CodecOptions{
         config.storage.compression_dictionary_bytes, config.storage.compression_train_bytes,
         config.storage.compression_level});
     ASSERT_TRUE(opened.ok()) << opened.error().describe();
     codec = std::move(*opened);
     pipeline = std::make_unique<storage::CommitPipeline>(*engine, xapi::same_statement,
-                                                         config.limits.commit_queue_max, codec.get());
+                                                         config.limits.commit_queue_max, codec.get(),
+                                                         app::own_terms_rule(*stores));
     reader = std::make_unique<storage::StatementReader>(*engine, &pipeline->recent_postings(), codec.get());
     statements = std::make_unique<xapi::StatementsResource>(config, *pipeline, *reader);
     document_store = std::make_unique<storage::DocumentStore>(*engine);
     documents = std::make_unique<xapi::DocumentsResource>(config, *document_store);
     agents = std::make_unique<xapi::AgentsResource>(*engine);
     activities = std::make_unique<xapi::ActivitiesResource>(*engine);
-    auto registry = auth::StoreRegistry::open(*engine);
-    ASSERT_TRUE(registry.ok()) << registry.error().describe();
-    stores = std::move(*registry);
     credentials = std::make_unique<auth::CredentialStore>(*engine, std::string(32, 'p'),
                                                           public_url(config));
     throttle = std::make_unique<auth::Throttle>(config.auth.failures_max,
@@ -130,7 +132,6 @@ struct StatementsStack {
     authenticator.reset();
     throttle.reset();
     credentials.reset();
-    stores.reset();
     activities.reset();
     agents.reset();
     documents.reset();
@@ -139,6 +140,7 @@ struct StatementsStack {
     pipeline.reset();
     reader.reset();
     codec.reset();
+    stores.reset();  // after the pipeline, whose terms rule reads it
     engine.reset();
   }
   ~StatementsStack() { reset(); }
