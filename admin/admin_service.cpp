@@ -1,5 +1,7 @@
 #include "admin/admin_service.h"
 
+#include "common/json_dom.h"
+
 #include "common/timestamp.h"
 #include "xapi/statement_validator.h"
 
@@ -49,7 +51,9 @@ Result<auth::IssuedSecret> AdminService::create_credential(const CredentialReque
     spec.scopes |= auth::scope_bit(*scope);
   }
   if (!request.authority.is_null()) {
-    if (Status s = xapi::validate_authority(request.authority, "authority"); !s) return s.error();
+    auto authority = json::Document::parse(json::serialize(request.authority));
+    if (!authority) return authority.error();
+    if (Status s = xapi::validate_authority(authority->root(), "authority"); !s) return s.error();
     spec.authority = request.authority;
   }
   return credentials_.create(spec);

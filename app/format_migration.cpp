@@ -63,9 +63,9 @@ Result<uint64_t> drop_credentials(Engine& engine) {
 
 // A statement's own terms, from its record's JSON.
 Result<std::vector<Term>> own_terms(const storage::TermKey& key, std::string_view record_json) {
-  auto json = json::parse(record_json);
-  if (!json) return corrupt("statement JSON");
-  return xapi::statement_terms(key, *json);
+  auto terms = xapi::stored_statement_terms(key, record_json);
+  if (!terms) return corrupt("statement JSON");
+  return std::move(*terms);
 }
 
 // The record of the statement with this id, when stored.

@@ -239,10 +239,11 @@ int import_command(int argc, char** argv) {
     lines++;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const std::string where = "line " + std::to_string(lines);
-    auto value = json::parse(line);
-    Status valid = value ? xapi::validate_statement(*value, *version, where) : Status(value.error());
+    auto document = json::Document::parse(line);
+    Status valid = document ? xapi::validate_statement(document->root(), *version, where)
+                            : Status(document.error());
     Result<storage::PreparedStatement> prepared =
-        valid ? xapi::prepare_statement(std::move(*value), *version, writer, where + ".")
+        valid ? xapi::prepare_statement(document->root(), *version, writer, where + ".")
               : Result<storage::PreparedStatement>(valid.error());
     if (!prepared) {
       if (rejected++ < kErrorsShownMax) {

@@ -6,7 +6,9 @@
 //      the Activities/Agents merge operands, one last_seq per batch), one writer, no reads;
 //  (b) simdjson DOM parse of the statements (statements/s and MB/s), and Scribe's own
 //      json::parse (simdjson into a json::Value tree) beside it;
-//  (c) Scribe's validate_statement + prepare_statement in process (no HTTP, no disk).
+//  (c) Scribe's json::Document::parse (the write path's parse: simdjson's DOM plus the
+//      duplicate-key and depth checks), validate_statement and prepare_statement in process
+//      (no HTTP, no disk).
 // Statements come from the benchmark generator; keys from storage/keys.h; terms, merge operands
 // and record JSON from xapi::prepare_statement, so nothing here is an approximation of them.
 #include <simdjson.h>
@@ -21,6 +23,7 @@
 #include "bench/report.h"
 #include "bench/statement_generator.h"
 #include "common/json.h"
+#include "common/json_dom.h"
 #include "common/timestamp.h"
 #include "storage/engine.h"
 #include "storage/keys.h"
@@ -239,28 +242,29 @@ int main(int argc, char** argv) {
   const xapi::StatementWriter writer{bench_authority(), storage::TermKey{7, 7, 7}, true};
   std::vector<storage::PreparedStatement> prepared;
   prepared.reserve(statements.size());
+  report.rows.push_back(timed_passes("scribe Document::parse", statements.size(), total_bytes, 1.0, [&] {
+    for (const auto& s : statements)
+      if (!json::Document::parse(s)) die("Document::parse rejected a generated statement");
+  }));
+  report.rows.push_back(timed_passes("scribe parse+validate", statements.size(), total_bytes, 1.0, [&] {
+    for (const auto& s : statements) {
+      auto document = json::Document::parse(s);
+      if (!document || !xapi::validate_statement(document->root(), *version)) die("invalid");
+    }
+  }));
   {
     Row row = timed_passes("scribe parse+validate+prepare", statements.size(), total_bytes, 0, [&] {
       for (const auto& s : statements) {
-        auto value = json::parse(s);
-        if (!value) die("parse: " + value.error().describe());
-        if (Status st = xapi::validate_statement(*value, *version); !st)
+        auto document = json::Document::parse(s);
+        if (!document) die("parse: " + document.error().describe());
+        if (Status st = xapi::validate_statement(document->root(), *version); !st)
           die("generated statement is invalid: " + st.error().describe() + "\n" + s);
-        auto p = xapi::prepare_statement(std::move(*value), *version, writer, "");
+        auto p = xapi::prepare_statement(document->root(), *version, writer, "");
         if (!p) die("prepare: " + p.error().describe());
         prepared.push_back(std::move(*p));
       }
     });
     report.rows.push_back(row);
-  }
-  {
-    std::vector<json::Value> parsed;
-    parsed.reserve(statements.size());
-    for (const auto& s : statements) parsed.push_back(*json::parse(s));
-    report.rows.push_back(timed_passes("scribe validate only", statements.size(), total_bytes, 1.0, [&] {
-      for (const auto& v : parsed)
-        if (!xapi::validate_statement(v, *version)) die("invalid");
-    }));
   }
 
   // (a) RocksDB with the prepared statements' keys and bytes.

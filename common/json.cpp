@@ -152,9 +152,9 @@ Result<Value> parse(std::string_view text) {
   return out;
 }
 
-void append_quoted(std::string_view s, std::string& out) { detail::Writer(out).quoted(s); }
+void append_quoted(std::string_view s, std::string& out) { Writer(out).quoted(s); }
 
-void serialize_to(const Value& v, std::string& out) { detail::Writer(out).value(v); }
+void serialize_to(const Value& v, std::string& out) { Writer(out).value(v); }
 
 std::string serialize(const Value& value) {
   std::string out;

@@ -1,5 +1,7 @@
-// Internal to common/json*.cpp: the compact JSON writer json::serialize (json::Value) and
-// json::serialize (json::Node) share, so both write the same bytes for the same value.
+// The compact JSON writer behind json::serialize, for json::Value and json::Node alike (so both
+// write the same bytes for the same value), and for code that writes a JSON text piece by
+// piece (the stored form of a statement): one Writer per text, not one per value, keeps the
+// cost to one capacity check per token.
 #pragma once
 
 #include <charconv>
@@ -11,7 +13,9 @@
 
 #include "common/json.h"
 
-namespace scribe::json::detail {
+namespace scribe::json {
+
+namespace detail {
 
 // Bytes that must be escaped in a JSON string: control characters, '"' and '\\'.
 constexpr bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
@@ -32,6 +36,8 @@ inline size_t next_escape(std::string_view s, size_t from) {
     if (needs_escape(static_cast<unsigned char>(s[i]))) return i;
   return s.size();
 }
+
+}  // namespace detail
 
 // Appends to a std::string through a raw cursor: one capacity check per token instead of one
 // per push_back/append, which is most of the cost for the short keys and values of a statement.
@@ -59,11 +65,12 @@ class Writer {
     std::memcpy(reserve(n), bytes, n);
     used_ += n;
   }
+  void put(std::string_view s) { put(s.data(), s.size()); }
 
   void quoted(std::string_view s) {
     put('"');
     size_t run = 0;  // start of the bytes not yet copied
-    for (size_t i = next_escape(s, 0);; i = next_escape(s, run)) {
+    for (size_t i = detail::next_escape(s, 0);; i = detail::next_escape(s, run)) {
       put(s.data() + run, i - run);
       if (i == s.size()) break;
       escape(static_cast<unsigned char>(s[i]));
@@ -158,4 +165,4 @@ class Writer {
   size_t used_;  // bytes of out_ written so far
 };
 
-}  // namespace scribe::json::detail
+}  // namespace scribe::json

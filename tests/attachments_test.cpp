@@ -3,6 +3,8 @@
 // round trips through the Router (without sockets) storing and returning attachments.
 #include "xapi/attachments.h"
 
+#include "common/json_dom.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -87,9 +89,21 @@ MultipartPart part(std::string_view bytes, std::string hash, std::string content
   return p;
 }
 
+// reconcile_attachments on statements built as json::Value trees, read back as Nodes.
+Result<std::vector<AttachmentBytes>> reconcile_values(const std::vector<const json::Value*>& statements,
+                                                      const std::vector<MultipartPart>& parts) {
+  std::vector<json::Document> documents;
+  std::vector<json::Node> nodes;
+  for (const json::Value* v : statements) documents.push_back(std::move(*json::Document::parse(json::serialize(*v))));
+  for (const auto& d : documents) nodes.push_back(d.root());
+  return reconcile_attachments(nodes, parts);
+}
+
 Result<std::vector<AttachmentBytes>> reconcile(const json::Value& statement,
                                                const std::vector<MultipartPart>& parts) {
-  return reconcile_attachments({&statement}, parts);
+  auto document = json::Document::parse(json::serialize(statement));
+  EXPECT_TRUE(document.ok());
+  return reconcile_attachments({document->root()}, parts);
 }
 
 void expect_400(const Result<std::vector<AttachmentBytes>>& r, const std::string& path,
@@ -306,11 +320,12 @@ TEST(Attachments, RejectsPartWhoseBytesDoNotMatchTheDeclaredHash) {
 
 TEST(Attachments, WrongHashPathNamesTheStatementInABatch) {
   std::string one = "one", two = "two";
-  json::Value a = parsed(statement(id_n(1), {attachment(sha256(one))}));
-  json::Value b = parsed(statement(id_n(2), {attachment(sha256(two))}));
-  auto r = reconcile_attachments({&a, &b}, {part(one, sha256(one)), part("nope", sha256(two))});
+  auto a = json::Document::parse(statement(id_n(1), {attachment(sha256(one))}));
+  auto b = json::Document::parse(statement(id_n(2), {attachment(sha256(two))}));
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto r = reconcile_attachments({a->root(), b->root()}, {part(one, sha256(one)), part("nope", sha256(two))});
   expect_400(r, "[1].attachments[0].sha2");
-  auto missing = reconcile_attachments({&a, &b}, {part(one, sha256(one))});
+  auto missing = reconcile_attachments({a->root(), b->root()}, {part(one, sha256(one))});
   expect_400(missing, "[1].attachments[0]");
 }
 
@@ -396,7 +411,7 @@ TEST(Attachments, AcceptsOnePartForTheSameSha2DeclaredTwice) {
   // Across the statements of a batch too.
   json::Value a = parsed(statement(id_n(1), {attachment(sha256(one))}));
   json::Value b = parsed(statement(id_n(2), {attachment(sha256(one))}));
-  auto batch = reconcile_attachments({&a, &b}, {part(one, sha256(one))});
+  auto batch = reconcile_values({&a, &b}, {part(one, sha256(one))});
   ASSERT_TRUE(batch.ok()) << batch.error().describe();
   EXPECT_EQ(batch->size(), 1u);
 }
@@ -507,12 +522,12 @@ TEST_F(SignedAttachmentsTest, EachSignatureIsCheckedAgainstItsOwnStatementInABat
       id_n(2), {attachment(sha256(jws2), "application/octet-stream", jws2.size(), kSignatureType)}));
   std::vector<MultipartPart> parts{part(jws1, sha256(jws1), "application/octet-stream"),
                                    part(jws2, sha256(jws2), "application/octet-stream")};
-  auto ok = reconcile_attachments({&a, &b}, parts);
+  auto ok = reconcile_values({&a, &b}, parts);
   EXPECT_TRUE(ok.ok()) << ok.error().describe();
   // Statement 2 carrying statement 1's signature.
   json::Value c = parsed(statement(
       id_n(2), {attachment(sha256(jws1), "application/octet-stream", jws1.size(), kSignatureType)}));
-  expect_400(reconcile_attachments({&a, &c}, {parts[0]}), "[1].attachments[0]", "does not match");
+  expect_400(reconcile_values({&a, &c}, {parts[0]}), "[1].attachments[0]", "does not match");
 }
 
 // ---- round trips through the Router ------------------------------------------------------
@@ -784,7 +799,7 @@ TEST_F(SignedAttachmentsTest, SignatureErrorNamesTheStatementThatDeclaresIt) {
   json::Value a = parsed(statement(id_n(1), {attachment(sha256(bad), "application/octet-stream", bad.size(), kSignatureType)}));
   json::Value b = parsed(statement(id_n(2), {attachment(sha256("x"), "text/plain", 1),
                                              attachment(sha256(bad), "application/octet-stream", bad.size())}));
-  auto r = reconcile_attachments({&a, &b}, {part(bad, sha256(bad), "application/octet-stream"), part("x", sha256("x"))});
+  auto r = reconcile_values({&a, &b}, {part(bad, sha256(bad), "application/octet-stream"), part("x", sha256("x"))});
   expect_400(r, "[0].attachments[0]", "does not match");
 }
 

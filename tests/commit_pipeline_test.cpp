@@ -44,9 +44,9 @@ std::string statement_ref(const std::string& id) {
 constexpr TermKey kTermKey{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
 PreparedStatement prepare(const std::string& text, const std::string& authority_name = "tester") {
-  auto v = json::parse(text);
+  auto v = json::Document::parse(text);
   EXPECT_TRUE(v.ok()) << text;
-  auto p = xapi::prepare_statement(*v, xapi::Version::V2_0_0,
+  auto p = xapi::prepare_statement(v->root(), xapi::Version::V2_0_0,
                                    xapi::StatementWriter{authority(authority_name), kTermKey, true}, "");
   EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().describe());
   return std::move(*p);

@@ -58,10 +58,17 @@ std::string attachment(const std::string& replace_key = "", const std::string& v
          content_type + R"(,"length":)" + length + R"(,"sha2":)" + sha2 + "}";
 }
 
-json::Value parse(const std::string& text) {
-  auto v = json::parse(text);
-  EXPECT_TRUE(v.ok()) << text;
-  return v.ok() ? *v : json::Value();
+// A parsed text that reads as its root Node (it lives to the end of the full expression).
+struct Parsed {
+  Result<json::Document> document;
+  operator json::Node() const { return document->root(); }
+};
+
+Parsed parse(const std::string& text) {
+  Parsed p{json::Document::parse(text)};
+  EXPECT_TRUE(p.document.ok()) << text;
+  if (!p.document.ok()) p.document = json::Document::parse("null");
+  return p;
 }
 
 Status validate(const std::string& text, Version v = V1, const std::string& prefix = "") {

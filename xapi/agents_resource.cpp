@@ -25,7 +25,7 @@ HttpResponse AgentsResource::get(const RequestContext& ctx, const HttpRequest& r
       return error_response(Error{500, "", "corrupt Person record"});
     return json_response(200, std::move(stored));
   }
-  return json_response(200, json::serialize(person_of(agent->agent, false)));
+  return json_response(200, person_json(agent->agent, false));
 }
 
 }  // namespace scribe::xapi

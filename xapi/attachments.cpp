@@ -17,23 +17,24 @@ namespace {
 // With `sub_statements`, a SubStatement object's attachments follow its statement's, with paths
 // "object.attachments[i]". Stops at the first error `fn` returns.
 template <typename Fn>
-Status for_each_attachment(const std::vector<const json::Value*>& statements, bool sub_statements,
+Status for_each_attachment(const std::vector<json::Node>& statements, bool sub_statements,
                            Fn&& fn) {
   for (size_t s = 0; s < statements.size(); s++) {
     std::string prefix;
     if (statements.size() > 1) prefix.append("[").append(std::to_string(s)).append("].");
-    std::vector<std::pair<const json::Value*, std::string>> lists{
-        {statements[s]->get("attachments"), prefix + "attachments["}};
-    const json::Value* object = statements[s]->get("object");
+    std::vector<std::pair<json::Node, std::string>> lists{
+        {statements[s].get("attachments"), prefix + "attachments["}};
+    json::Node object = statements[s].get("object");
     if (sub_statements && object && object->get_string("objectType") == "SubStatement")
       lists.emplace_back(object->get("attachments"), prefix + "object.attachments[");
     for (const auto& [list, list_prefix] : lists) {
       if (!list || !list->is_array()) continue;
-      for (size_t i = 0; i < list->as_array().size(); i++) {
+      size_t i = 0;
+      for (json::Node attachment : list->as_array()) {
         std::string path = list_prefix;
-        path += std::to_string(i);
+        path += std::to_string(i++);
         path += ']';
-        if (Status st = fn(s, list->as_array()[i], path); !st) return st;
+        if (Status st = fn(s, attachment, path); !st) return st;
       }
     }
   }
@@ -85,10 +86,10 @@ Result<StatementRequestBody> read_statement_body(const HttpRequest& request,
 }
 
 Result<std::vector<AttachmentBytes>> reconcile_attachments(
-    const std::vector<const json::Value*>& statements, const std::vector<MultipartPart>& parts) {
+    const std::vector<json::Node>& statements, const std::vector<MultipartPart>& parts) {
   std::map<std::string, Declared> declared;  // by lower-case sha2
   std::vector<std::string> declaration_order;
-  Status declarations = for_each_attachment(statements, true, [&](size_t, const json::Value& a,
+  Status declarations = for_each_attachment(statements, true, [&](size_t, const json::Node& a,
                                                             const std::string& here) -> Status {
     std::string sha2 = text::ascii_lower(a.get_string("sha2"));
     Declared& d = declared[sha2];
@@ -136,13 +137,13 @@ Result<std::vector<AttachmentBytes>> reconcile_attachments(
                          "declared without fileUrl but no multipart part carries it");
 
   // Signatures: each signature attachment signs the statement that declares it.
-  Status signatures = for_each_attachment(statements, false, [&](size_t s, const json::Value& a,
+  Status signatures = for_each_attachment(statements, false, [&](size_t s, const json::Node& a,
                                                           const std::string& path) -> Status {
     if (a.get_string("usageType") != kSignatureUsageType) return {};
     auto jws = parse_jws(received[text::ascii_lower(a.get_string("sha2"))], path);
     if (!jws) return jws.error();
     if (Status st = verify_jws_signature(*jws, path); !st) return st.error();
-    if (Status st = signature_matches_statement(*jws, *statements[s], path); !st) return st.error();
+    if (Status st = signature_matches_statement(*jws, statements[s].to_value(), path); !st) return st.error();
     return {};
   });
   if (!signatures) return signatures.error();

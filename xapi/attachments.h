@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/json.h"
+#include "common/json_dom.h"
 #include "common/result.h"
 #include "xapi/http_message.h"
 #include "xapi/multipart.h"
@@ -38,7 +38,7 @@ struct AttachmentBytes {
 // Checks parts against the statements (each a validated statement object); returns the
 // attachment contents to store, one per distinct sha2.
 Result<std::vector<AttachmentBytes>> reconcile_attachments(
-    const std::vector<const json::Value*>& statements, const std::vector<MultipartPart>& parts);
+    const std::vector<json::Node>& statements, const std::vector<MultipartPart>& parts);
 
 // Lower-case hex digest of `bytes` with the SHA-2 variant implied by the hex length of `like`.
 std::string sha2_hex(std::string_view bytes, size_t hex_length);

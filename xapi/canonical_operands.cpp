@@ -8,19 +8,19 @@ namespace {
 
 class OperandCollector {
  public:
-  void agent(const json::Value* a) {
+  void agent(json::Node a) {
     if (!a || !a->is_object()) return;
     if (a->get_string("name").empty()) {
       // Nothing to add for this agent, but a group's members may have names.
     } else if (auto id = agent_identity(*a)) {
-      out_.push_back({storage::Family::Agents, *id, json::serialize(person_of(*a, true))});
+      out_.push_back({storage::Family::Agents, *id, person_json(*a, true)});
     }
-    if (const json::Value* members = a->get("member"); members && members->is_array())
-      for (const auto& m : members->as_array()) agent(&m);
+    if (json::Node members = a->get("member"); members && members->is_array())
+      for (json::Node m : members->as_array()) agent(m);
   }
 
-  void activity(const json::Value& a) {
-    const json::Value* definition = a.get("definition");
+  void activity(const json::Node& a) {
+    json::Node definition = a.get("definition");
     std::string_view id = a.get_string("id");
     if (!definition || !definition->is_object() || id.empty()) return;
     // {"objectType":"Activity","id":…,"definition":…}, written directly (no temporary tree).
@@ -33,15 +33,15 @@ class OperandCollector {
     out_.push_back({storage::Family::Activities, std::string(id), std::move(operand)});
   }
 
-  void context(const json::Value* c) {
+  void context(json::Node c) {
     if (!c || !c->is_object()) return;
     agent(c->get("instructor"));
     agent(c->get("team"));
-    if (const json::Value* list = c->get("contextAgents"); list && list->is_array())
+    if (json::Node list = c->get("contextAgents"); list && list->is_array())
       for (const auto& ca : list->as_array()) agent(ca.get("agent"));
-    if (const json::Value* list = c->get("contextGroups"); list && list->is_array())
+    if (json::Node list = c->get("contextGroups"); list && list->is_array())
       for (const auto& cg : list->as_array()) agent(cg.get("group"));
-    const json::Value* ca = c->get("contextActivities");
+    json::Node ca = c->get("contextActivities");
     if (!ca || !ca->is_object()) return;
     for (const auto& [kind, list] : ca->as_object()) {
       if (list.is_array())
@@ -51,14 +51,14 @@ class OperandCollector {
     }
   }
 
-  void statement(const json::Value& s, bool top_level) {
+  void statement(const json::Node& s, bool top_level) {
     agent(s.get("actor"));
     context(s.get("context"));
-    const json::Value* object = s.get("object");
+    json::Node object = s.get("object");
     if (!object || !object->is_object()) return;
     std::string_view type = object->get_string("objectType");
     if (type.empty() || type == "Activity") activity(*object);
-    else if (type == "Agent" || type == "Group") agent(object);
+    else if (type == "Agent" || type == "Group") agent(*object);
     else if (type == "SubStatement" && top_level) statement(*object, false);
   }
 
@@ -70,18 +70,7 @@ class OperandCollector {
 
 }  // namespace
 
-json::Value person_of(const json::Value& agent, bool with_name) {
-  json::Object p;
-  p.append("objectType", "Person");
-  if (with_name)
-    if (const json::Value* name = agent.get("name"); name && name->is_string())
-      p.append("name", json::Array{*name});
-  for (const char* ifi : {"mbox", "mbox_sha1sum", "openid", "account"})
-    if (const json::Value* v = agent.get(ifi)) p.append(ifi, json::Array{*v});
-  return json::Value(std::move(p));
-}
-
-std::vector<storage::MergeOperand> canonical_operands(const json::Value& statement) {
+std::vector<storage::MergeOperand> canonical_operands(const json::Node& statement) {
   OperandCollector c;
   c.statement(statement, true);
   return c.take();

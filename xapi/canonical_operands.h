@@ -8,18 +8,35 @@
 // Keys are relative to the store: the committer prefixes the store id (storage/keys.h).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "common/json.h"
+#include "common/json_dom.h"
 #include "storage/commit_pipeline.h"
 
 namespace scribe::xapi {
 
-// `statement` is validated and in stored form (contextActivities normalised to arrays).
-std::vector<storage::MergeOperand> canonical_operands(const json::Value& statement);
+// `statement` is validated (contextActivities may be single objects or arrays).
+std::vector<storage::MergeOperand> canonical_operands(const json::Node& statement);
 
-// The Person object that describes one agent: {"objectType":"Person", <ifi>:[value], name:[..]}.
-// Without `with_name` the name is left out (used for an agent nothing is known about).
-json::Value person_of(const json::Value& agent, bool with_name);
+// The Person object that describes one agent, as JSON text:
+// {"objectType":"Person","name":[..],<ifi>:[value]}. Without `with_name` the name is left out
+// (used for an agent nothing is known about). `V` is json::Value or json::Node.
+template <class V>
+std::string person_json(const V& agent, bool with_name) {
+  std::string out = "{\"objectType\":\"Person\"";
+  auto member = [&](std::string_view key, const auto& value) {
+    out.append(",\"").append(key).append("\":[");
+    json::serialize_to(value, out);
+    out.push_back(']');
+  };
+  if (with_name)
+    if (const auto name = agent.get("name"); name && name->is_string()) member("name", *name);
+  for (const char* ifi : {"mbox", "mbox_sha1sum", "openid", "account"})
+    if (const auto v = agent.get(ifi)) member(ifi, *v);
+  out.push_back('}');
+  return out;
+}
 
 }  // namespace scribe::xapi

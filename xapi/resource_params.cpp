@@ -30,13 +30,14 @@ Result<std::string> required_param(const HttpRequest& request, std::string_view 
 }
 
 Result<AgentParam> parse_agent_param(const std::string& text, Version version) {
-  auto agent = json::parse(text);
-  if (!agent) return bad_request("agent", "not valid JSON: " + agent.error().message);
-  if (!agent->is_object()) return bad_request("agent", "must be an Agent or Group object");
-  if (Status s = validate_agent_param(*agent, version, "agent"); !s) return s.error();
-  auto identity = agent_identity(*agent);
+  auto doc = json::Document::parse(text);
+  if (!doc) return bad_request("agent", "not valid JSON: " + doc.error().message);
+  const json::Node& agent = doc->root();
+  if (!agent.is_object()) return bad_request("agent", "must be an Agent or Group object");
+  if (Status s = validate_agent_param(agent, version, "agent"); !s) return s.error();
+  auto identity = agent_identity(agent);
   if (!identity) return bad_request("agent", "has no inverse functional identifier");
-  return AgentParam{std::move(*agent), std::move(*identity)};
+  return AgentParam{agent.to_value(), std::move(*identity)};
 }
 
 Status check_activity_id(const std::string& activity_id) {

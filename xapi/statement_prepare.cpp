@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "common/json_writer.h"
 #include "common/timestamp.h"
 #include "xapi/canonical_operands.h"
 #include "xapi/statement_terms.h"
@@ -22,70 +23,128 @@ std::string random_uuid() {
   return storage::format_uuid(id);
 }
 
+StatementWriter::StatementWriter(json::Value authority, storage::TermKey term_key, bool may_define)
+    : authority_json_(json::serialize(authority)), term_key_(term_key), may_define_(may_define) {
+  auto doc = json::Document::parse(authority_json_);
+  // A serialized json::Value always parses again; keep a null authority rather than fail.
+  authority_doc_ = std::make_shared<const json::Document>(
+      doc ? std::move(*doc) : std::move(*json::Document::parse("null")));
+}
+
 namespace {
 
-// contextActivities kinds may be sent as one object; they are stored (and returned) as arrays.
-void normalise_context_activities(json::Value& statement) {
-  if (!statement.is_object()) return;
-  auto& o = statement.as_object();
-  if (json::Value* context = o.find("context"); context && context->is_object())
-    if (json::Value* ca = context->as_object().find("contextActivities"); ca && ca->is_object())
-      for (auto& [kind, list] : ca->as_object())
-        if (list.is_object()) list = json::Value(json::Array{list});
-  if (json::Value* object = o.find("object"); object && object->get_string("objectType") == "SubStatement")
-    normalise_context_activities(*object);
+// contextActivities kinds may be sent as one object; they are stored (and returned) as
+// arrays: [ and ] are written around such an object.
+void write_context(const json::Node& context, json::Writer& w) {
+  json::Node activities = context.get("contextActivities");
+  if (!activities || !activities.is_object()) return w.value(context);
+  w.put('{');
+  bool first = true;
+  for (const auto& [key, value] : context.as_object()) {
+    if (!first) w.put(',');
+    first = false;
+    w.quoted(key);
+    w.put(':');
+    if (key != "contextActivities") {
+      w.value(value);
+      continue;
+    }
+    w.put('{');
+    bool first_kind = true;
+    for (const auto& [kind, list] : value.as_object()) {
+      if (!first_kind) w.put(',');
+      first_kind = false;
+      w.quoted(kind);
+      w.put(':');
+      if (list.is_object()) w.put('[');
+      w.value(list);
+      if (list.is_object()) w.put(']');
+    }
+    w.put('}');
+  }
+  w.put('}');
+}
+
+// A SubStatement as sent, but for its context's contextActivities.
+void write_substatement(const json::Node& object, json::Writer& w) {
+  w.put('{');
+  bool first = true;
+  for (const auto& [key, value] : object.as_object()) {
+    if (!first) w.put(',');
+    first = false;
+    w.quoted(key);
+    w.put(':');
+    key == "context" ? write_context(value, w) : w.value(value);
+  }
+  w.put('}');
 }
 
 }  // namespace
 
-Result<storage::PreparedStatement> prepare_statement(json::Value statement, Version version,
+Result<storage::PreparedStatement> prepare_statement(const json::Node& in, Version version,
                                                      const StatementWriter& writer,
-                                                     const std::string& path) {
+                                                     const std::string& path, std::string_view id) {
   storage::PreparedStatement p;
-  normalise_context_activities(statement);
-  json::Object& in = statement.as_object();
-
-  std::string id(statement.get_string("id"));
-  if (id.empty()) id = random_uuid();
+  std::string generated;
+  if (std::string_view sent = in.get_string("id"); !sent.empty()) id = sent;
+  if (id.empty()) id = generated = random_uuid();
   auto uuid = storage::parse_uuid(id);
   if (!uuid) return bad_request(path + "id", "not a UUID");
   p.id = *uuid;
 
-  if (const json::Value* ts = in.find("timestamp")) {
+  std::string timestamp;  // normalised to UTC
+  if (json::Node ts = in.get("timestamp")) {
     auto micros = parse_timestamp(ts->as_string());
     if (!micros) return bad_request(path + "timestamp", micros.error().message);
-    in.set("timestamp", format_timestamp(*micros));
+    timestamp = format_timestamp(*micros);
   } else {
     p.flags |= storage::StatementRecord::kTimestampFromStored;
   }
 
-  const json::Value* verb = in.find("verb");
-  const json::Value* object = in.find("object");
+  json::Node verb = in.get("verb");
+  json::Node object = in.get("object");
+  const bool voided_verb = verb && verb->get_string("id") == kVoidedVerb;
   if (object && object->get_string("objectType") == "StatementRef") {
     p.ref_target = storage::parse_uuid(object->get_string("id"));
-    if (verb && verb->get_string("id") == kVoidedVerb)
-      p.flags |= storage::PreparedStatement::kIsVoiding;
-  } else if (verb && verb->get_string("id") == kVoidedVerb) {
+    if (voided_verb) p.flags |= storage::PreparedStatement::kIsVoiding;
+  } else if (voided_verb) {
     return bad_request(path + "object", "a voiding statement's object must be a StatementRef");
   }
 
-  // Rebuild with id first and the LRS-owned properties last.
-  json::Object out;
-  out.append("id", storage::format_uuid(p.id));
-  for (auto& [key, value] : in) {
-    if (key == "id" || key == "stored" || key == "authority" || key == "version") continue;
-    out.append(key, value);
-  }
-  out.append("authority", writer.authority);
-  std::string_view sent_version = statement.get_string("version");
-  out.append("version", sent_version.empty()
-                            ? std::string(version == Version::V1_0_3 ? "1.0.0" : "2.0.0")
-                            : std::string(sent_version));
-  json::Value stored_form(std::move(out));
-  p.terms = statement_terms(writer.term_key, stored_form);
-  if (writer.may_define) p.merges = canonical_operands(stored_form);  // Activities/Agents
+  // The stored form: id first, the statement's properties in the order sent, then the
+  // LRS-owned authority and version; a client's stored, authority and version are dropped.
   p.json.reserve(1024);  // a stored statement is typically 1-2 KB: grow the buffer once or twice
-  json::serialize_to(stored_form, p.json);
+  {
+    json::Writer w(p.json);
+    w.put("{\"id\":");
+    w.quoted(storage::format_uuid(p.id));
+    for (const auto& [key, value] : in.as_object()) {
+      if (key == "id" || key == "stored" || key == "authority" || key == "version") continue;
+      w.put(',');
+      w.quoted(key);
+      w.put(':');
+      if (key == "timestamp") {
+        w.quoted(timestamp);
+      } else if (key == "context") {
+        write_context(value, w);
+      } else if (key == "object" && value.get_string("objectType") == "SubStatement") {
+        write_substatement(value, w);
+      } else {
+        w.value(value);
+      }
+    }
+    w.put(",\"authority\":");
+    w.put(writer.authority_json());
+    w.put(",\"version\":");
+    std::string_view sent_version = in.get_string("version");
+    w.quoted(!sent_version.empty()           ? sent_version
+             : version == Version::V1_0_3 ? std::string_view("1.0.0")
+                                          : std::string_view("2.0.0"));
+    w.put('}');
+  }
+
+  p.terms = statement_terms(writer.term_key(), in, writer.authority());
+  if (writer.may_define()) p.merges = canonical_operands(in);  // Activities/Agents
   return p;
 }
 

@@ -7,7 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include <memory>
+
 #include "common/json.h"
+#include "common/json_dom.h"
 #include "common/result.h"
 #include "storage/commit_pipeline.h"
 #include "xapi/version.h"
@@ -22,16 +25,31 @@ std::string random_uuid();
 // Who writes statements: the authority the LRS puts on them, the store's term-hash key, and
 // whether the credential may (re)define Activities and Agents (the `define` scope). Without
 // it statements are stored but add nothing to the Activities and Agents resources.
-struct StatementWriter {
-  json::Value authority;
-  storage::TermKey term_key{};
-  bool may_define = true;
+// The authority is kept as the JSON text every statement copies and as a Node its index terms
+// are read from, both made once per writer (per request), not per statement.
+class StatementWriter {
+ public:
+  StatementWriter(json::Value authority, storage::TermKey term_key, bool may_define = true);
+
+  const std::string& authority_json() const { return authority_json_; }
+  json::Node authority() const { return authority_doc_->root(); }
+  const storage::TermKey& term_key() const { return term_key_; }
+  bool may_define() const { return may_define_; }
+
+ private:
+  std::string authority_json_;
+  std::shared_ptr<const json::Document> authority_doc_;
+  storage::TermKey term_key_;
+  bool may_define_;
 };
 
-// `statement` must already be valid for `version`. `path` prefixes errors.
-Result<storage::PreparedStatement> prepare_statement(json::Value statement, Version version,
+// `statement` must already be valid for `version`; `id` is used when it has none (a PUT's
+// statementId; a random UUID when empty too). `path` prefixes errors. The stored form is
+// written straight from the parsed document: no tree is built.
+Result<storage::PreparedStatement> prepare_statement(const json::Node& statement, Version version,
                                                      const StatementWriter& writer,
-                                                     const std::string& path);
+                                                     const std::string& path,
+                                                     std::string_view id = {});
 
 // The committer's notion of "the same statement": equal once the properties the LRS owns
 // (authority, version, stored) are set aside.

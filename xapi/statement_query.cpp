@@ -74,10 +74,10 @@ Result<StatementQueryParams> parse_statement_query(const Params& params, Version
   }
 
   if (const std::string* v = find(params, "agent")) {
-    auto agent = json::parse(*v);
+    auto agent = json::Document::parse(*v);
     if (!agent) return bad_request("agent", "not JSON: " + agent.error().message);
-    if (Status s = validate_agent_param(*agent, version, "agent"); !s) return s.error();
-    auto identity = agent_identity(*agent);
+    if (Status s = validate_agent_param(agent->root(), version, "agent"); !s) return s.error();
+    auto identity = agent_identity(agent->root());
     if (!identity) return bad_request("agent", "has no inverse functional identifier");
     p.terms.push_back(agent_term(*identity, related_agents));
   }

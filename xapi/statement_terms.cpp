@@ -12,18 +12,17 @@ using storage::Term;
 
 namespace {
 
-constexpr char kSep = '\x1f';
 
 TermText make_term(IndexKind kind, std::string text, uint8_t flags = 0) {
   return TermText{kind, std::move(text), flags};
 }
 
-bool is_activity(const json::Value& object) {
+bool is_activity(const json::Node& object) {
   auto type = object.get_string("objectType");
   return type.empty() || type == "Activity";
 }
 
-bool is_agent_or_group(const json::Value& object) {
+bool is_agent_or_group(const json::Node& object) {
   auto type = object.get_string("objectType");
   return type == "Agent" || type == "Group";
 }
@@ -43,19 +42,19 @@ class TermCollector {
   }
 
   // An agent or group anywhere: related terms for it and, for a group, its members.
-  void related_agent(const json::Value* agent) {
+  void related_agent(json::Node agent) {
     if (!agent || !agent->is_object()) return;
     if (auto id = agent_identity(*agent)) add(agent_term(*id, true));
-    if (const json::Value* members = agent->get("member"); members && members->is_array())
+    if (json::Node members = agent->get("member"); members && members->is_array())
       for (const auto& m : members->as_array())
         if (auto id = agent_identity(m)) add(agent_term(*id, true));
   }
 
-  void context_activities(const json::Value* context) {
-    const json::Value* ca = context ? context->get("contextActivities") : nullptr;
+  void context_activities(json::Node context) {
+    json::Node ca = context ? context->get("contextActivities") : json::Node();
     if (!ca || !ca->is_object()) return;
     for (const auto& [kind, list] : ca->as_object()) {
-      auto one = [&](const json::Value& a) {
+      auto one = [&](const json::Node& a) {
         if (auto id = a.get_string("id"); !id.empty())
           add(activity_term(std::string(id), true));
       };
@@ -66,25 +65,25 @@ class TermCollector {
     }
   }
 
-  void context_agents(const json::Value* context) {
+  void context_agents(json::Node context) {
     if (!context) return;
     related_agent(context->get("instructor"));
     related_agent(context->get("team"));
-    if (const json::Value* list = context->get("contextAgents"); list && list->is_array())
+    if (json::Node list = context->get("contextAgents"); list && list->is_array())
       for (const auto& ca : list->as_array()) related_agent(ca.get("agent"));
-    if (const json::Value* list = context->get("contextGroups"); list && list->is_array())
+    if (json::Node list = context->get("contextGroups"); list && list->is_array())
       for (const auto& cg : list->as_array()) related_agent(cg.get("group"));
   }
 
   // The parts a statement and a sub-statement share.
-  void body(const json::Value& s, bool top_level) {
-    const json::Value* actor = s.get("actor");
-    const json::Value* object = s.get("object");
-    const json::Value* context = s.get("context");
+  void body(const json::Node& s, bool top_level) {
+    json::Node actor = s.get("actor");
+    json::Node object = s.get("object");
+    json::Node context = s.get("context");
     if (top_level) {
       if (actor)
         if (auto id = agent_identity(*actor)) add(agent_term(*id, false));
-      if (const json::Value* verb = s.get("verb"))
+      if (json::Node verb = s.get("verb"))
         if (auto id = verb->get_string("id"); !id.empty()) add(verb_term(std::string(id)));
       if (context)
         if (auto r = context->get_string("registration"); !r.empty())
@@ -117,37 +116,6 @@ class TermCollector {
 
 }  // namespace
 
-std::optional<std::string> agent_identity(const json::Value& agent) {
-  if (!agent.is_object()) return std::nullopt;
-  if (auto v = agent.get_string("mbox"); !v.empty())
-    return "mbox" + std::string(1, kSep) + text::ascii_lower(v);
-  if (auto v = agent.get_string("mbox_sha1sum"); !v.empty())
-    return "mbox_sha1sum" + std::string(1, kSep) + text::ascii_lower(v);
-  if (auto v = agent.get_string("openid"); !v.empty())
-    return "openid" + std::string(1, kSep) + std::string(v);
-  if (const json::Value* account = agent.get("account"); account && account->is_object()) {
-    return "account" + std::string(1, kSep) + std::string(account->get_string("homePage")) +
-           kSep + std::string(account->get_string("name"));
-  }
-  return std::nullopt;
-}
-
-std::optional<std::string> authority_identity(const json::Value& authority) {
-  if (auto id = agent_identity(authority)) return id;
-  const json::Value* members = authority.get("member");
-  if (!members || !members->is_array() || members->as_array().empty()) return std::nullopt;
-  std::vector<std::string> ids;
-  for (const auto& m : members->as_array()) {
-    auto id = agent_identity(m);
-    if (!id) return std::nullopt;
-    ids.push_back(std::move(*id));
-  }
-  std::sort(ids.begin(), ids.end());
-  std::string out = "group";
-  for (const auto& id : ids) out.append(1, '\x1e').append(id);
-  return out;
-}
-
 TermText agent_term(const std::string& identity, bool related) {
   return make_term(IndexKind::Agent, identity, related ? 0 : storage::kTermDirect);
 }
@@ -170,10 +138,11 @@ Term hash_term(const storage::TermKey& key, const TermText& term) {
   return Term{term.kind, storage::hash_term(key, term.text), term.flags};
 }
 
-std::vector<Term> statement_terms(const storage::TermKey& key, const json::Value& statement) {
+std::vector<Term> statement_terms(const storage::TermKey& key, const json::Node& statement,
+                                  const json::Node& writer_authority) {
   TermCollector c(key);
   c.body(statement, true);
-  const json::Value* authority = statement.get("authority");
+  json::Node authority = writer_authority ? writer_authority : statement.get("authority");
   c.related_agent(authority);
   if (authority)
     if (auto id = authority_identity(*authority)) c.add(authority_term(*id));
@@ -182,9 +151,9 @@ std::vector<Term> statement_terms(const storage::TermKey& key, const json::Value
 
 std::optional<std::vector<storage::Term>> stored_statement_terms(const storage::TermKey& key,
                                                                  std::string_view stored_json) {
-  auto statement = json::parse(stored_json);
-  if (!statement || !statement->is_object()) return std::nullopt;
-  return statement_terms(key, *statement);
+  auto statement = json::Document::parse(stored_json);
+  if (!statement || !statement->root().is_object()) return std::nullopt;
+  return statement_terms(key, statement->root());
 }
 
 }  // namespace scribe::xapi

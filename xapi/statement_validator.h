@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "common/json.h"
+#include "common/json_dom.h"
 #include "common/result.h"
 #include "xapi/version.h"
 
@@ -19,13 +19,13 @@ namespace scribe::xapi {
 // path_prefix is prepended to property paths in errors, e.g. "[3]" for the 4th statement of a batch,
 // producing paths like "[3].context.contextActivities.parent[2].id".
 // On failure returns an Error with status 400 and the precise property path + message.
-Status validate_statement(const json::Value& statement, Version version, const std::string& path_prefix = "");
+Status validate_statement(const json::Node& statement, Version version, const std::string& path_prefix = "");
 // Validates an Agent or identified Group given as a query parameter or document-API `agent` param
 // (exactly one IFI required, objectType Agent or Group).
-Status validate_agent_param(const json::Value& agent, Version version, const std::string& path);
+Status validate_agent_param(const json::Node& agent, Version version, const std::string& path);
 // Validates an Agent/Group object anywhere a statement allows one (actor, authority, instructor...)
-Status validate_actor(const json::Value& actor, Version version, const std::string& path);
+Status validate_actor(const json::Node& actor, Version version, const std::string& path);
 // Validates an authority: an identified Agent, or an anonymous Group of exactly two Agents.
-Status validate_authority(const json::Value& authority, const std::string& path);
+Status validate_authority(const json::Node& authority, const std::string& path);
 
 }  // namespace scribe::xapi

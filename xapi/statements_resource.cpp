@@ -22,7 +22,7 @@ namespace scribe::xapi {
 namespace {
 
 struct IncomingStatements {
-  json::Value value;
+  json::Document document;
   std::vector<MultipartPart> parts;
 };
 
@@ -32,9 +32,9 @@ Result<IncomingStatements> read_body(const HttpRequest& request, const Config& c
   auto body = read_statement_body(request, limits);
   if (!body) return body.error();
   if (body->json.empty()) return bad_request("", "the request body is empty");
-  auto value = json::parse(body->json);
-  if (!value) return value.error();
-  return IncomingStatements{std::move(*value), std::move(body->attachments)};
+  auto document = json::Document::parse(body->json);
+  if (!document) return document.error();
+  return IncomingStatements{std::move(*document), std::move(body->attachments)};
 }
 
 // "[i]" followed by `rest`: the path of a batch item's property. Built by appends (GCC 12
@@ -58,12 +58,12 @@ std::optional<std::string> own_statements_only(const RequestContext& ctx) {
 }
 
 // Validates and prepares one statement; `index` < 0 for a lone statement.
-Result<storage::PreparedStatement> accept_statement(const json::Value& statement,
-                                                    const RequestContext& ctx, int index) {
+Result<storage::PreparedStatement> accept_statement(const json::Node& statement,
+                                                    const RequestContext& ctx,
+                                                    const StatementWriter& writer, int index) {
   std::string prefix = index < 0 ? "" : batch_item_path(size_t(index));
   if (Status s = validate_statement(statement, ctx.version, prefix); !s) return s.error();
-  return prepare_statement(statement, ctx.version, statement_writer(ctx),
-                           prefix.empty() ? prefix : prefix + ".");
+  return prepare_statement(statement, ctx.version, writer, prefix.empty() ? prefix : prefix + ".");
 }
 
 void add_consistency_headers(HttpResponse& r, storage::Seq consistent, int64_t last_modified) {
@@ -89,22 +89,21 @@ void StatementsResource::put(const RequestContext& ctx, const HttpRequest& reque
     if (name != "statementId") return reply(error_response(bad_request(name, "unknown parameter")));
   auto incoming = read_body(request, config_);
   if (!incoming) return reply(error_response(incoming.error()));
-  json::Value* body = &incoming->value;
+  const json::Node root = incoming->document.root();
+  const json::Node* body = &root;
   if (!body->is_object())
     return reply(error_response(bad_request("", "PUT takes a single statement object")));
   if (Status s = validate_statement(*body, ctx.version); !s) return reply(error_response(s.error()));
   // Signatures are checked against the statement as sent, before it takes the id parameter.
-  auto attachments = reconcile_attachments({body}, incoming->parts);
+  auto attachments = reconcile_attachments({*body}, incoming->parts);
   if (!attachments) return reply(error_response(attachments.error()));
-  if (const json::Value* body_id = body->get("id")) {
+  if (json::Node body_id = body->get("id")) {
     auto a = storage::parse_uuid(*id);
     auto b = body_id->is_string() ? storage::parse_uuid(body_id->as_string()) : std::nullopt;
     if (!b || *a != *b)
       return reply(error_response(bad_request("id", "does not match the statementId parameter")));
-  } else {
-    body->as_object().set("id", *id);
   }
-  auto prepared = prepare_statement(*body, ctx.version, statement_writer(ctx), "");
+  auto prepared = prepare_statement(*body, ctx.version, statement_writer(ctx), "", *id);
   if (!prepared) return reply(error_response(prepared.error()));
   std::vector<storage::PreparedStatement> batch;
   batch.push_back(std::move(*prepared));
@@ -116,16 +115,18 @@ void StatementsResource::post(const RequestContext& ctx, const HttpRequest& requ
     return reply(error_response(bad_request(request.query[0].first, "unknown parameter")));
   auto incoming = read_body(request, config_);
   if (!incoming) return reply(error_response(incoming.error()));
-  const json::Value* body = &incoming->value;
+  const json::Node root = incoming->document.root();
+  const json::Node* body = &root;
+  const StatementWriter writer = statement_writer(ctx);
   std::vector<storage::PreparedStatement> batch;
-  std::vector<const json::Value*> statements;
+  std::vector<json::Node> statements;
   if (body->is_object()) {
-    auto prepared = accept_statement(*body, ctx, -1);
+    auto prepared = accept_statement(*body, ctx, writer, -1);
     if (!prepared) return reply(error_response(prepared.error()));
     batch.push_back(std::move(*prepared));
-    statements.push_back(body);
+    statements.push_back(*body);
   } else if (body->is_array()) {
-    const auto& list = body->as_array();
+    const auto list = body->as_array();
     if (list.size() > config_.limits.statements_per_batch_max)
       return reply(error_response(Error{413, "", "the batch exceeds limits.statements_per_batch_max (" +
                                                      std::to_string(config_.limits.statements_per_batch_max) +
@@ -133,15 +134,18 @@ void StatementsResource::post(const RequestContext& ctx, const HttpRequest& requ
     if (list.empty()) return reply(error_response(bad_request("", "the batch is empty")));
     batch.reserve(list.size());
     std::unordered_set<std::string> seen;
-    for (size_t i = 0; i < list.size(); i++) {
-      auto prepared = accept_statement(list[i], ctx, int(i));
+    statements.reserve(list.size());
+    size_t i = 0;
+    for (json::Node item : list) {
+      auto prepared = accept_statement(item, ctx, writer, int(i));
       if (!prepared) return reply(error_response(prepared.error()));
       std::string key(reinterpret_cast<const char*>(prepared->id.data()), 16);
       if (!seen.insert(key).second)
         return reply(error_response(bad_request(batch_item_path(i, ".id"),
                                                 "the same id appears twice in the batch")));
       batch.push_back(std::move(*prepared));
-      statements.push_back(&list[i]);
+      statements.push_back(item);
+      i++;
     }
   } else {
     return reply(error_response(bad_request("", "expected a statement object or an array")));

@@ -20,12 +20,12 @@ const char* kind_name(json::Kind k) {
   return "a value";
 }
 
-Status type_error(const json::Value& v, const Path& path, std::string_view expected) {
+Status type_error(const json::Node& v, const Path& path, std::string_view expected) {
   return invalid(path, "must be " + std::string(expected) + ", not " + kind_name(v.kind()));
 }
 
 // A string check: type first, then the format predicate.
-Status expect_format(const json::Value& v, const Path& path, bool (*pred)(std::string_view),
+Status expect_format(const json::Node& v, const Path& path, bool (*pred)(std::string_view),
                      std::string_view message) {
   SCRIBE_CHECK(expect_string(v, path));
   if (!pred(v.as_string())) return invalid(path, std::string(message));
@@ -64,27 +64,27 @@ Error invalid(const Path& path, std::string message) {
   return bad_request(path.str(), std::move(message));
 }
 
-Status expect_object(const json::Value& v, const Path& path) {
+Status expect_object(const json::Node& v, const Path& path) {
   return v.is_object() ? Status::success() : type_error(v, path, "an object");
 }
 
-Status expect_array(const json::Value& v, const Path& path) {
+Status expect_array(const json::Node& v, const Path& path) {
   return v.is_array() ? Status::success() : type_error(v, path, "an array");
 }
 
-Status expect_string(const json::Value& v, const Path& path) {
+Status expect_string(const json::Node& v, const Path& path) {
   return v.is_string() ? Status::success() : type_error(v, path, "a string");
 }
 
-Status expect_bool(const json::Value& v, const Path& path) {
+Status expect_bool(const json::Node& v, const Path& path) {
   return v.is_bool() ? Status::success() : type_error(v, path, "a boolean");
 }
 
-Status expect_number(const json::Value& v, const Path& path) {
+Status expect_number(const json::Node& v, const Path& path) {
   return v.is_number() ? Status::success() : type_error(v, path, "a number");
 }
 
-Status only_keys(const json::Value& v, const Path& path,
+Status only_keys(const json::Node& v, const Path& path,
                  std::initializer_list<std::string_view> allowed) {
   SCRIBE_CHECK(expect_object(v, path));
   for (const auto& [key, value] : v.as_object()) {
@@ -95,13 +95,13 @@ Status only_keys(const json::Value& v, const Path& path,
   return Status::success();
 }
 
-Status require_key(const json::Value& obj, const Path& path, std::string_view key) {
+Status require_key(const json::Node& obj, const Path& path, std::string_view key) {
   return obj.get(key) ? Status::success() : invalid(child(path, key), "is required");
 }
 
-Status expect_object_type(const json::Value& obj, const Path& path,
+Status expect_object_type(const json::Node& obj, const Path& path,
                           std::string_view expected, bool required) {
-  const json::Value* t = obj.get("objectType");
+  json::Node t = obj.get("objectType");
   const Path at = child(path, "objectType");
   if (!t) return required ? invalid(at, "is required") : Status::success();
   SCRIBE_CHECK(expect_string(*t, at));
@@ -109,23 +109,23 @@ Status expect_object_type(const json::Value& obj, const Path& path,
   return Status::success();
 }
 
-Status expect_iri(const json::Value& v, const Path& path) {
+Status expect_iri(const json::Node& v, const Path& path) {
   return expect_format(v, path, is_iri, "not a valid IRI");
 }
 
-Status expect_irl(const json::Value& v, const Path& path) {
+Status expect_irl(const json::Node& v, const Path& path) {
   return expect_format(v, path, is_irl, "not a valid IRL");
 }
 
-Status expect_uuid(const json::Value& v, const Path& path) {
+Status expect_uuid(const json::Node& v, const Path& path) {
   return expect_format(v, path, is_uuid, "not a valid UUID");
 }
 
-Status expect_language_tag(const json::Value& v, const Path& path) {
+Status expect_language_tag(const json::Node& v, const Path& path) {
   return expect_format(v, path, is_language_tag, "not a valid RFC 5646 language tag");
 }
 
-Status expect_language_map(const json::Value& v, const Path& path) {
+Status expect_language_map(const json::Node& v, const Path& path) {
   SCRIBE_CHECK(expect_object(v, path));
   for (const auto& [key, value] : v.as_object()) {
     const Path at = child(path, key);
@@ -135,14 +135,14 @@ Status expect_language_map(const json::Value& v, const Path& path) {
   return Status::success();
 }
 
-Status expect_extensions(const json::Value& v, const Path& path) {
+Status expect_extensions(const json::Node& v, const Path& path) {
   SCRIBE_CHECK(expect_object(v, path));
   for (const auto& [key, value] : v.as_object())
     if (!is_iri(key)) return invalid(child(path, key), "extension key is not a valid IRI");
   return Status::success();  // values are free-form, null included
 }
 
-Status expect_timestamp(const json::Value& v, const Path& path, const Rules& rules) {
+Status expect_timestamp(const json::Node& v, const Path& path, const Rules& rules) {
   SCRIBE_CHECK(expect_string(v, path));
   auto parsed = parse_timestamp(v.as_string(), rules.timestamp_requires_zone);
   if (!parsed) return invalid(path, "not a valid ISO 8601 timestamp: " + parsed.error().message);

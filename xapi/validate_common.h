@@ -7,8 +7,9 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "common/json.h"
+#include "common/json_dom.h"
 #include "common/result.h"
 #include "xapi/version.h"
 
@@ -59,35 +60,43 @@ inline Path index(const Path& path, size_t i) { return Path(path, i); }         
 
 Error invalid(const Path& path, std::string message);
 
+// An array's elements, for checks that index them (v must be an array).
+inline std::vector<json::Node> elements(const json::Node& v) {
+  std::vector<json::Node> out;
+  out.reserve(v.as_array().size());
+  for (json::Node e : v.as_array()) out.push_back(e);
+  return out;
+}
+
 // Type checks: the message names the expected and the actual JSON type.
-Status expect_object(const json::Value& v, const Path& path);
-Status expect_array(const json::Value& v, const Path& path);
-Status expect_string(const json::Value& v, const Path& path);
-Status expect_bool(const json::Value& v, const Path& path);
-Status expect_number(const json::Value& v, const Path& path);
+Status expect_object(const json::Node& v, const Path& path);
+Status expect_array(const json::Node& v, const Path& path);
+Status expect_string(const json::Node& v, const Path& path);
+Status expect_bool(const json::Node& v, const Path& path);
+Status expect_number(const json::Node& v, const Path& path);
 
 // v must be an object whose keys are all in `allowed` (case-sensitive).
-Status only_keys(const json::Value& v, const Path& path,
+Status only_keys(const json::Node& v, const Path& path,
                  std::initializer_list<std::string_view> allowed);
 // A required member: fails with "<path>.<key>: is required" when absent.
-Status require_key(const json::Value& obj, const Path& path, std::string_view key);
+Status require_key(const json::Node& obj, const Path& path, std::string_view key);
 // obj.objectType must equal `expected`; `required` decides whether absence is allowed.
-Status expect_object_type(const json::Value& obj, const Path& path,
+Status expect_object_type(const json::Node& obj, const Path& path,
                           std::string_view expected, bool required);
 
-Status expect_iri(const json::Value& v, const Path& path);
-Status expect_irl(const json::Value& v, const Path& path);
-Status expect_uuid(const json::Value& v, const Path& path);
-Status expect_language_tag(const json::Value& v, const Path& path);
-Status expect_language_map(const json::Value& v, const Path& path);
-Status expect_extensions(const json::Value& v, const Path& path);
-Status expect_timestamp(const json::Value& v, const Path& path, const Rules& rules);
+Status expect_iri(const json::Node& v, const Path& path);
+Status expect_irl(const json::Node& v, const Path& path);
+Status expect_uuid(const json::Node& v, const Path& path);
+Status expect_language_tag(const json::Node& v, const Path& path);
+Status expect_language_map(const json::Node& v, const Path& path);
+Status expect_extensions(const json::Node& v, const Path& path);
+Status expect_timestamp(const json::Node& v, const Path& path, const Rules& rules);
 
 // Runs `check(value, path)` on obj[key] when present.
 template <class Check>
-Status optional_member(const json::Value& obj, const Path& path, std::string_view key,
+Status optional_member(const json::Node& obj, const Path& path, std::string_view key,
                        Check check) {
-  const json::Value* v = obj.get(key);
+  json::Node v = obj.get(key);
   return v ? check(*v, child(path, key)) : Status::success();
 }
 

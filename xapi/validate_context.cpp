@@ -7,35 +7,35 @@ namespace scribe::xapi::detail {
 namespace {
 
 // One Activity, or an array of them (a single object is accepted and stored as an array).
-Status check_context_activity_list(const json::Value& v, const Path& path) {
+Status check_context_activity_list(const json::Node& v, const Path& path) {
   if (v.is_object()) return check_activity(v, path);
   SCRIBE_CHECK(expect_array(v, path));
-  const json::Array& items = v.as_array();
+  const std::vector<json::Node> items = elements(v);
   for (size_t i = 0; i < items.size(); ++i) SCRIBE_CHECK(check_activity(items[i], index(path, i)));
   return Status::success();
 }
 
-Status check_context_activities(const json::Value& v, const Path& path) {
+Status check_context_activities(const json::Node& v, const Path& path) {
   SCRIBE_CHECK(only_keys(v, path, {"parent", "grouping", "category", "other"}));
   for (std::string_view key : {"parent", "grouping", "category", "other"})
     SCRIBE_CHECK(optional_member(v, path, key, check_context_activity_list));
   return Status::success();
 }
 
-Status check_relevant_types(const json::Value& v, const Path& path) {
+Status check_relevant_types(const json::Node& v, const Path& path) {
   SCRIBE_CHECK(expect_array(v, path));
-  const json::Array& items = v.as_array();
+  const std::vector<json::Node> items = elements(v);
   if (items.empty()) return invalid(path, "must not be empty");
   for (size_t i = 0; i < items.size(); ++i) SCRIBE_CHECK(expect_iri(items[i], index(path, i)));
   return Status::success();
 }
 
 // contextAgents / contextGroups: arrays of {objectType, <member>, relevantTypes}.
-Status check_context_parties(const json::Value& v, const Path& path,
+Status check_context_parties(const json::Node& v, const Path& path,
                              std::string_view object_type, std::string_view member,
-                             Status (*check_member)(const json::Value&, const Path&)) {
+                             Status (*check_member)(const json::Node&, const Path&)) {
   SCRIBE_CHECK(expect_array(v, path));
-  const json::Array& items = v.as_array();
+  const std::vector<json::Node> items = elements(v);
   for (size_t i = 0; i < items.size(); ++i) {
     const Path at = index(path, i);
     SCRIBE_CHECK(only_keys(items[i], at, {"objectType", member, "relevantTypes"}));
@@ -47,21 +47,21 @@ Status check_context_parties(const json::Value& v, const Path& path,
   return Status::success();
 }
 
-Status check_context_agents(const json::Value& v, const Path& path) {
+Status check_context_agents(const json::Node& v, const Path& path) {
   return check_context_parties(v, path, "contextAgent", "agent", check_agent);
 }
 
-Status check_context_groups(const json::Value& v, const Path& path) {
+Status check_context_groups(const json::Node& v, const Path& path) {
   return check_context_parties(v, path, "contextGroup", "group", check_group);
 }
 
-bool is_activity(const json::Value* object) {
+bool is_activity(json::Node object) {
   if (!object || !object->is_object()) return false;
-  const json::Value* t = object->get("objectType");
+  json::Node t = object->get("objectType");
   return !t || (t->is_string() && t->as_string() == "Activity");
 }
 
-Status check_keys(const json::Value& v, const Scope& scope, const Path& path) {
+Status check_keys(const json::Node& v, const Scope& scope, const Path& path) {
   if (scope.rules.context_agents_and_groups)
     return only_keys(v, path,
                      {"registration", "instructor", "team", "contextActivities", "revision",
@@ -74,7 +74,7 @@ Status check_keys(const json::Value& v, const Scope& scope, const Path& path) {
 
 }  // namespace
 
-Status check_context(const json::Value& v, const json::Value* object, const Scope& scope,
+Status check_context(const json::Node& v, json::Node object, const Scope& scope,
                      const Path& path) {
   SCRIBE_CHECK(check_keys(v, scope, path));
   SCRIBE_CHECK(optional_member(v, path, "registration", expect_uuid));

@@ -36,10 +36,10 @@ bool supports(const InteractionType* type, std::string_view list) {
 }
 
 // An interaction component list: [{id, description}] with distinct ids.
-Status check_components(const json::Value& v, const Path& path) {
+Status check_components(const json::Node& v, const Path& path) {
   SCRIBE_CHECK(expect_array(v, path));
   std::set<std::string_view> ids;
-  const json::Array& items = v.as_array();
+  const std::vector<json::Node> items = elements(v);
   for (size_t i = 0; i < items.size(); ++i) {
     const Path at = index(path, i);
     SCRIBE_CHECK(only_keys(items[i], at, {"id", "description"}));
@@ -52,17 +52,17 @@ Status check_components(const json::Value& v, const Path& path) {
   return Status::success();
 }
 
-Status check_string_array(const json::Value& v, const Path& path) {
+Status check_string_array(const json::Node& v, const Path& path) {
   SCRIBE_CHECK(expect_array(v, path));
-  const json::Array& items = v.as_array();
+  const std::vector<json::Node> items = elements(v);
   for (size_t i = 0; i < items.size(); ++i) SCRIBE_CHECK(expect_string(items[i], index(path, i)));
   return Status::success();
 }
 
 // interactionType, correctResponsesPattern and the component lists the type allows.
-Status check_interaction(const json::Value& def, const Path& path) {
+Status check_interaction(const json::Node& def, const Path& path) {
   const InteractionType* type = nullptr;
-  if (const json::Value* t = def.get("interactionType")) {
+  if (json::Node t = def.get("interactionType")) {
     const Path at = child(path, "interactionType");
     SCRIBE_CHECK(expect_string(*t, at));
     type = find_interaction_type(t->as_string());
@@ -80,7 +80,7 @@ Status check_interaction(const json::Value& def, const Path& path) {
   return Status::success();
 }
 
-Status check_definition(const json::Value& v, const Path& path) {
+Status check_definition(const json::Node& v, const Path& path) {
   SCRIBE_CHECK(only_keys(v, path,
                          {"name", "description", "type", "moreInfo", "extensions",
                           "interactionType", "correctResponsesPattern", "choices", "scale",
@@ -95,7 +95,7 @@ Status check_definition(const json::Value& v, const Path& path) {
 
 }  // namespace
 
-Status check_activity(const json::Value& v, const Path& path) {
+Status check_activity(const json::Node& v, const Path& path) {
   SCRIBE_CHECK(only_keys(v, path, {"objectType", "id", "definition"}));
   SCRIBE_CHECK(expect_object_type(v, path, "Activity", false));
   SCRIBE_CHECK(require_key(v, path, "id"));
@@ -103,20 +103,20 @@ Status check_activity(const json::Value& v, const Path& path) {
   return optional_member(v, path, "definition", check_definition);
 }
 
-Status check_statement_ref(const json::Value& v, const Path& path) {
+Status check_statement_ref(const json::Node& v, const Path& path) {
   SCRIBE_CHECK(only_keys(v, path, {"objectType", "id"}));
   SCRIBE_CHECK(expect_object_type(v, path, "StatementRef", true));
   SCRIBE_CHECK(require_key(v, path, "id"));
   return expect_uuid(*v.get("id"), child(path, "id"));
 }
 
-Status check_object(const json::Value& v, const Scope& scope, const Path& path) {
+Status check_object(const json::Node& v, const Scope& scope, const Path& path) {
   SCRIBE_CHECK(expect_object(v, path));
-  const json::Value* type = v.get("objectType");
+  json::Node type = v.get("objectType");
   if (!type) return check_activity(v, path);
   const Path at = child(path, "objectType");
   SCRIBE_CHECK(expect_string(*type, at));
-  const std::string& t = type->as_string();
+  std::string_view t = type->as_string();
   if (t == "Activity") return check_activity(v, path);
   if (t == "Agent") return check_agent(v, path);
   if (t == "Group") return check_group(v, path);

@@ -6,14 +6,14 @@ namespace scribe::xapi::detail {
 
 namespace {
 
-Status check_score(const json::Value& v, const Path& path) {
+Status check_score(const json::Node& v, const Path& path) {
   SCRIBE_CHECK(only_keys(v, path, {"scaled", "raw", "min", "max"}));
   for (std::string_view key : {"scaled", "raw", "min", "max"})
     SCRIBE_CHECK(optional_member(v, path, key, expect_number));
-  const json::Value* scaled = v.get("scaled");
-  const json::Value* raw = v.get("raw");
-  const json::Value* min = v.get("min");
-  const json::Value* max = v.get("max");
+  json::Node scaled = v.get("scaled");
+  json::Node raw = v.get("raw");
+  json::Node min = v.get("min");
+  json::Node max = v.get("max");
   if (scaled && (scaled->as_double() < -1.0 || scaled->as_double() > 1.0))
     return invalid(child(path, "scaled"), "must be between -1 and 1");
   if (min && max && min->as_double() > max->as_double())
@@ -25,7 +25,7 @@ Status check_score(const json::Value& v, const Path& path) {
   return Status::success();
 }
 
-Status check_duration(const json::Value& v, const Path& path) {
+Status check_duration(const json::Node& v, const Path& path) {
   SCRIBE_CHECK(expect_string(v, path));
   if (!is_iso8601_duration(v.as_string()))
     return invalid(path, "not a valid ISO 8601 duration (PnYnMnDTnHnMnS or PnW)");
@@ -34,7 +34,7 @@ Status check_duration(const json::Value& v, const Path& path) {
 
 }  // namespace
 
-Status check_result(const json::Value& v, const Path& path) {
+Status check_result(const json::Node& v, const Path& path) {
   SCRIBE_CHECK(only_keys(v, path,
                          {"score", "success", "completion", "response", "duration", "extensions"}));
   SCRIBE_CHECK(optional_member(v, path, "score", check_score));
