@@ -50,6 +50,12 @@ struct Slot {
 };
 }  // namespace detail
 
+// Whether two keys are equal; the first byte is compared inline before the rest, since the
+// keys an object is searched for mostly differ in length or at once.
+inline bool same_key(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::char_traits<char>::compare(a.data(), b.data(), a.size()) == 0));
+}
+
 class Node {
  public:
   Node() = default;  // no value: what get() answers for an absent member
@@ -117,8 +123,7 @@ class Node {
     if (!is_object()) return Node();
     const detail::Slot* end = slot_->children + 2 * slot_->size;
     for (const detail::Slot* k = slot_->children; k != end; k += 2)
-      if (k->text.length == key.size() && std::char_traits<char>::compare(k->text.data, key.data(), key.size()) == 0)
-        return Node(k + 1);
+      if (same_key(std::string_view(k->text.data, k->text.length), key)) return Node(k + 1);
     return Node();
   }
   // The string member `key`, or empty view when absent or not a string.

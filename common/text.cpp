@@ -6,7 +6,8 @@ namespace scribe::text {
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = char(c + ('a' - 'A'));
   return out;
 }
 

@@ -7,7 +7,8 @@
 
 namespace scribe::text {
 
-// `s` with each byte passed through std::tolower (ASCII letters in the "C" locale).
+// `s` with its ASCII letters lower-cased; every other byte (UTF-8 included) as it is, whatever
+// the process's locale.
 std::string ascii_lower(std::string_view s);
 
 // `s` without leading and trailing spaces and tabs (HTTP optional whitespace).

@@ -89,7 +89,7 @@ Status only_keys(const json::Node& v, const Path& path,
   SCRIBE_CHECK(expect_object(v, path));
   for (const auto& [key, value] : v.as_object()) {
     bool known = false;
-    for (std::string_view a : allowed) known = known || key == a;
+    for (std::string_view a : allowed) known = known || json::same_key(key, a);
     if (!known) return invalid(child(path, key), "is not an allowed property here");
   }
   return Status::success();
