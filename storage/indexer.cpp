@@ -48,6 +48,10 @@ Status Indexer::add_record_terms(StoreId store, Seq seq, std::string_view record
 
 Indexer::Indexer(Engine& engine, Seq committed_through, const StatementCodec* codec, OwnTerms own_terms)
     : engine_(engine), codec_(codec), own_terms_(std::move(own_terms)) {
+  flusher_ = std::thread([this] {
+    name_this_thread("scribe-flush");
+    run_flusher();
+  });
   thread_ = std::thread([this, committed_through] {
     name_this_thread("scribe-index");
     for (;;) {
@@ -71,10 +75,67 @@ void Indexer::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
+  stop_requested_.store(true);
   wake_.notify_all();
   space_.notify_all();
+  {
+    std::lock_guard lock(flush_mutex_);  // a wait_flushed() sees stop_requested_
+  }
+  flushed_.notify_all();
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(flush_mutex_);
+    flusher_stopping_ = true;
+  }
+  flush_wake_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
 }
+
+void Indexer::run_flusher() {
+  for (;;) {
+    {
+      std::unique_lock lock(flush_mutex_);
+      flush_wake_.wait(lock, [this] { return flusher_stopping_ || recent_.sealed(); });
+      if (!recent_.sealed()) return;  // stopping, nothing left to write
+    }
+    Status written = write_sealed();
+    if (!written) {
+      flush_failing_.store(true);
+      set_failure(written.error());
+      std::unique_lock lock(flush_mutex_);
+      flushed_.notify_all();  // a stopping indexer gives up waiting
+      if (flush_wake_.wait_for(lock, kRetryDelay, [this] { return flusher_stopping_; })) return;
+      continue;
+    }
+    if (flush_failing_.exchange(false)) set_failure(std::nullopt);
+    {
+      std::lock_guard lock(flush_mutex_);
+      recent_.drop_sealed();
+    }
+    flushed_.notify_all();
+  }
+}
+
+bool Indexer::wait_flushed() {
+  std::unique_lock lock(flush_mutex_);
+  flushed_.wait(lock, [this] {
+    return !recent_.sealed() || (stop_requested_.load() && flush_failing_.load());
+  });
+  return !recent_.sealed();
+}
+
+bool Indexer::seal_recent() {
+  if (!wait_flushed()) return false;
+  if (recent_.postings() == 0) return true;
+  {
+    std::lock_guard lock(flush_mutex_);
+    recent_.seal(indexed_seq());
+  }
+  flush_wake_.notify_one();
+  return true;
+}
+
+bool Indexer::flush_all() { return seal_recent() && wait_flushed(); }
 
 void Indexer::submit(std::vector<IndexEntry> entries, Seq through) {
   std::unique_lock lock(mutex_);
@@ -148,15 +209,14 @@ void Indexer::run() {
       set_failure(std::nullopt);
       publish(through);
     }
+    if (idle && stopping) {  // everything queued is indexed: write it (given up if failing)
+      flush_all();
+      return;
+    }
     const bool old = recent_.postings() > 0 &&
                      std::chrono::steady_clock::now() - recent_since_ >= kRecentAgeMax;
-    if (recent_.postings() >= kRecentPostingsMax || old || (idle && stopping)) {
-      while (retrying(write_recent(indexed_seq()))) {
-        if (stopping_now()) return;
-      }
-      set_failure(std::nullopt);
-    }
-    if (idle && stopping) return;  // everything queued is indexed and written
+    // Sealing waits only when the flusher still writes the previous generation.
+    if (recent_.postings() >= kRecentPostingsMax || old) seal_recent();
   }
 }
 
@@ -172,8 +232,8 @@ Status Indexer::index_pass(std::vector<IndexEntry>& entries, [[maybe_unused]] Se
   auto older = std::partition(entries.begin(), entries.end(),
                               [indexed](const IndexEntry& e) { return e.seq > indexed; });
   if (older != entries.end()) {
-    if (recent_.flushed() < indexed)
-      if (Status s = write_recent(indexed); !s) return s;
+    if (recent_.flushed() < indexed && !flush_all())
+      return Error{503, "", "the index is stopping before its recent postings are written"};
     for (auto it = older; it != entries.end(); ++it)
       if (Status s = merge_into_lists(*it); !s) return s;
     entries.erase(older, entries.end());  // done: a retry of this pass must not redo them
@@ -202,15 +262,13 @@ void Indexer::put_lists(rocksdb::WriteBatch& batch, StoreId store, const Term& t
   }
 }
 
-Status Indexer::write_recent(Seq through) {
+Status Indexer::write_sealed() {
   rocksdb::WriteBatch batch;
-  recent_.for_each_sorted([&](StoreId store, const Term& term, const std::vector<Posting>& postings) {
+  recent_.for_each_sealed([&](StoreId store, const Term& term, const std::vector<Posting>& postings) {
     put_lists(batch, store, term, postings);
   });
-  batch.Put(engine_.family(Family::Index), kIndexProgressKey, seq_bytes(through));
-  if (Status s = engine_.write_unlogged(batch); !s) return s;
-  recent_.flushed_through(through);
-  return Status::success();
+  batch.Put(engine_.family(Family::Index), kIndexProgressKey, seq_bytes(recent_.sealed_through()));
+  return engine_.write_unlogged(batch);
 }
 
 Status Indexer::append_lists(std::vector<IndexEntry>& entries, [[maybe_unused]] Seq after, Seq through) {

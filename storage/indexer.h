@@ -2,8 +2,10 @@
 // The committer hands it the index entries of every synced group. It adds whatever is queued to
 // the recent postings in memory (storage/recent_postings.h) and publishes how far the index
 // reaches; queries read RocksDB's lists and the recent postings together. About once a second
-// (or sooner, past kRecentPostingsMax) it writes the recent postings as one list per term, past
-// the term's older lists, with the WAL off and its progress in the same batch. Entries for older
+// (or sooner, past kRecentPostingsMax) it seals the recent postings, and a flusher thread writes
+// them as one list per term, past the term's older lists, with the WAL off and its progress in
+// the same batch, while the indexer goes on publishing (a query never waits for that write,
+// unless the previous one is still running a whole kRecentAgeMax later). Entries for older
 // seqs (a back-fill: a target arrived after its referrers) are merged, after a write of the
 // recent postings, into the RocksDB list that covers them. At start it first rebuilds what a
 // crash lost: the lists of every statement record past the persisted progress, and those of the
@@ -80,8 +82,18 @@ class Indexer {
   // Lists for entries in (after, through], past every existing list, plus the progress
   // `through`, in one write (the rebuild).
   Status append_lists(std::vector<IndexEntry>& entries, Seq after, Seq through);
-  // Writes the recent postings as lists, with the progress `through` (what they cover).
-  Status write_recent(Seq through);
+  // The flusher thread: writes each sealed generation of recent postings as lists, with the
+  // progress it covers, then drops it.
+  void run_flusher();
+  Status write_sealed();
+  // Indexer thread: hands the recent postings to the flusher (after the one it is writing).
+  // False when stopping first.
+  bool seal_recent();
+  // Indexer thread: until the flusher has written what is sealed; false when stopping first and
+  // the write is failing.
+  bool wait_flushed();
+  // Indexer thread: until RocksDB holds every recent posting.
+  bool flush_all();
   void put_lists(rocksdb::WriteBatch& batch, StoreId store, const Term& term,
                  const std::vector<Posting>& postings);
   // Merges one entry at or below the progress into the list that covers its seq.
@@ -105,6 +117,14 @@ class Indexer {
   std::deque<Submission> queue_;
   size_t queued_entries_ = 0;
   bool stopping_ = false;
+
+  std::atomic<bool> stop_requested_{false};  // stopping_, readable without mutex_
+  std::mutex flush_mutex_;
+  std::condition_variable flush_wake_;  // the flusher: something sealed, or stop
+  std::condition_variable flushed_;     // the indexer: the sealed generation is written
+  std::atomic<bool> flush_failing_{false};
+  bool flusher_stopping_ = false;  // under flush_mutex_; set once the indexer thread is done
+  std::thread flusher_;
 
   mutable std::mutex progress_mutex_;
   mutable std::condition_variable progress_;

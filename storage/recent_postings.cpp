@@ -24,15 +24,20 @@ bool RecentPostings::key_less(const Key& a, const Key& b) {
   return a.hash < b.hash;
 }
 
-RecentPostings::Snapshot RecentPostings::snapshot(StoreId store, const Term& term) const {
-  Snapshot out;
-  std::shared_lock lock(mutex_);
-  out.flushed = flushed_;
-  auto it = terms_.find(Key{store, term.kind, term.hash});
-  if (it == terms_.end()) return out;
-  out.runs.reserve(it->second.chunks.size());
+void RecentPostings::add_runs(const Generation& g, const Key& key, Snapshot& out) {
+  auto it = g.terms.find(key);
+  if (it == g.terms.end()) return;
   for (const auto& chunk : it->second.chunks)
     out.runs.push_back(Run{chunk, chunk->size.load(std::memory_order_acquire)});
+}
+
+RecentPostings::Snapshot RecentPostings::snapshot(StoreId store, const Term& term) const {
+  Snapshot out;
+  const Key key{store, term.kind, term.hash};
+  std::shared_lock lock(mutex_);
+  out.flushed = flushed_;
+  if (has_sealed_.load(std::memory_order_relaxed)) add_runs(sealed_, key, out);  // older seqs first
+  add_runs(active_, key, out);
   return out;
 }
 
@@ -43,13 +48,13 @@ Seq RecentPostings::flushed() const {
 
 void RecentPostings::add(StoreId store, const Term& term, Seq seq) {
   const Key key{store, term.kind, term.hash};
-  auto it = terms_.find(key);  // only this thread changes the map: no lock to read it
-  if (it == terms_.end()) {
+  auto it = active_.terms.find(key);  // only this thread changes the map: no lock to read it
+  if (it == active_.terms.end()) {
     std::unique_lock lock(mutex_);
-    it = terms_.emplace(key, Entry{}).first;
+    it = active_.terms.emplace(key, Entry{}).first;
   }
   Entry& entry = it->second;
-  assert(seq > flushed_ && seq > entry.last);
+  assert(seq > flushed_ && seq > entry.last && (!sealed() || seq > sealed_through_));
   if (entry.chunks.empty() || entry.chunks.back()->size.load() == entry.chunks.back()->capacity) {
     const size_t capacity = entry.chunks.empty() ? kFirstChunkPostings
                                                  : std::min(entry.chunks.back()->capacity * 4, kChunkPostingsMax);
@@ -62,15 +67,31 @@ void RecentPostings::add(StoreId store, const Term& term, Seq seq) {
   chunk.postings[at] = Posting{seq, term.flags};
   chunk.size.store(at + 1, std::memory_order_release);
   entry.last = seq;
-  postings_++;
+  active_.postings++;
+}
+
+void RecentPostings::seal(Seq through) {
+  std::unique_lock lock(mutex_);
+  assert(!sealed() && through >= flushed_);
+  sealed_ = std::move(active_);
+  active_ = Generation{};
+  sealed_through_ = through;
+  has_sealed_.store(true, std::memory_order_release);
+}
+
+void RecentPostings::drop_sealed() {
+  std::unique_lock lock(mutex_);
+  assert(sealed());
+  flushed_ = sealed_through_;
+  sealed_ = Generation{};  // snapshots keep the chunks they hold
+  has_sealed_.store(false, std::memory_order_release);
 }
 
 void RecentPostings::flushed_through(Seq through) {
   std::unique_lock lock(mutex_);
-  assert(through >= flushed_);
+  assert(!sealed() && through >= flushed_);
   flushed_ = through;
-  terms_.clear();  // snapshots keep the chunks they hold
-  postings_ = 0;
+  active_ = Generation{};  // snapshots keep the chunks they hold
 }
 
 }  // namespace scribe::storage

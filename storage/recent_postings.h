@@ -2,9 +2,12 @@
 // published but not yet written to RocksDB. Writing them a second or so later, a term's
 // postings of that whole span become one list instead of one key per commit group, so the index
 // family takes a few keys per second per term instead of one per (term, group).
-// Only the indexer thread appends, in seq order per term, and flushes. Readers take a snapshot
-// of one term, which stays valid while appends and flushes go on (chunks never move or shrink,
-// and a flush drops the map, not the chunks a snapshot holds).
+// Two generations, so that writing never stops appending: the indexer thread appends to the
+// active one, in seq order per term; to write, it seals the active generation (everything up
+// to a seq) and starts a new one, and a flusher writes the sealed one and then drops it.
+// Readers take a snapshot of one term, the sealed generation's postings then the active's,
+// which stays valid while appends, seals and flushes go on (chunks never move or shrink, and
+// dropping a generation drops its map, not the chunks a snapshot holds).
 // Guarantees: a snapshot of term t taken when the index reaches seq i holds exactly t's
 // postings with seqs in (flushed, i], in seq order, and `flushed` is how far RocksDB holds them.
 #pragma once
@@ -42,15 +45,23 @@ class RecentPostings {
 
   Snapshot snapshot(StoreId store, const Term& term) const;
   Seq flushed() const;
-  size_t postings() const { return postings_; }  // indexer thread
+  size_t postings() const { return active_.postings; }  // the active generation's; indexer thread
 
   // Indexer thread. Each seq must be past every seq added before for the term (so a term comes
   // once per statement, its flags merged beforehand).
   void add(StoreId store, const Term& term, Seq seq);
-  // Indexer thread: the terms' postings, sorted by index key, for writing as lists.
+  // Indexer thread, when nothing is sealed: the active generation (every posting up to
+  // `through`) becomes the sealed one, and appends go to a new, empty one.
+  void seal(Seq through);
+  bool sealed() const { return has_sealed_.load(std::memory_order_acquire); }
+  Seq sealed_through() const { return sealed_through_; }  // while sealed()
+  // The flusher, while sealed(): the sealed terms' postings, sorted by index key, for writing.
   template <class Each>  // each(store, term, const std::vector<Posting>&)
-  void for_each_sorted(Each each) const;
-  // Indexer thread, once RocksDB holds everything added, up to seq `through`.
+  void for_each_sealed(Each each) const;
+  // The flusher, once RocksDB holds the sealed generation: it is dropped; flushed() reaches
+  // sealed_through().
+  void drop_sealed();
+  // Once RocksDB holds everything added (nothing is sealed), up to seq `through`: at start.
   void flushed_through(Seq through);
 
  private:
@@ -68,19 +79,26 @@ class RecentPostings {
     std::vector<std::shared_ptr<Chunk>> chunks;
     Seq last = 0;
   };
+  struct Generation {
+    std::unordered_map<Key, Entry, KeyHash> terms;
+    size_t postings = 0;
+  };
   static bool key_less(const Key& a, const Key& b);
+  static void add_runs(const Generation& g, const Key& key, Snapshot& out);
 
-  mutable std::shared_mutex mutex_;  // the map and chunk lists; chunk contents are atomic
-  std::unordered_map<Key, Entry, KeyHash> terms_;
+  mutable std::shared_mutex mutex_;  // the maps and chunk lists; chunk contents are atomic
+  Generation active_;                // changed by the indexer thread only
+  Generation sealed_;                // unchanged from seal() to drop_sealed()
+  std::atomic<bool> has_sealed_{false};
+  Seq sealed_through_ = 0;
   Seq flushed_ = 0;
-  size_t postings_ = 0;
 };
 
 template <class Each>
-void RecentPostings::for_each_sorted(Each each) const {
+void RecentPostings::for_each_sealed(Each each) const {
   std::vector<const std::pair<const Key, Entry>*> sorted;
-  sorted.reserve(terms_.size());
-  for (const auto& entry : terms_) sorted.push_back(&entry);
+  sorted.reserve(sealed_.terms.size());
+  for (const auto& entry : sealed_.terms) sorted.push_back(&entry);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return key_less(a->first, b->first); });
   std::vector<Posting> postings;
   for (const auto* entry : sorted) {

@@ -165,6 +165,30 @@ TEST_F(SeqCursorsTest, ASnapshotOfRecentPostingsOutlivesLaterAddsAndFlushes) {
   EXPECT_EQ(recent.snapshot(1, term).flushed, 5000u);
 }
 
+TEST_F(SeqCursorsTest, ASealedGenerationStaysVisibleUntilItIsDropped) {
+  RecentPostings recent;
+  Term term{IndexKind::Agent, TermHash{0x77}, 0};
+  for (Seq s = 1; s <= 300; s++) recent.add(1, term, s);
+  recent.seal(300);  // what the flusher writes
+  EXPECT_TRUE(recent.sealed());
+  EXPECT_EQ(recent.postings(), 0u) << "appends go to a new generation";
+  for (Seq s = 301; s <= 350; s++) recent.add(1, term, s);
+  auto all = recent.snapshot(1, term);
+  EXPECT_EQ(all.flushed, 0u);
+  size_t sealed_count = 0;
+  recent.for_each_sealed([&](StoreId, const Term&, const std::vector<Posting>& p) { sealed_count += p.size(); });
+  EXPECT_EQ(sealed_count, 300u) << "the flusher sees the sealed generation only";
+  recent.drop_sealed();
+  auto newer = recent.snapshot(1, term);
+  EXPECT_EQ(newer.flushed, 300u);
+  for (const auto& [snapshot, first, count] : {std::tuple{&all, Seq(1), size_t(350)}, std::tuple{&newer, Seq(301), size_t(50)}}) {
+    RecentCursor cursor(*snapshot, term, SeqRange{0, ~Seq(0), true});
+    size_t n = 0;
+    for (bool live = cursor.start(); live; live = cursor.advance(), n++) EXPECT_EQ(cursor.seq(), first + n);
+    EXPECT_EQ(n, count) << "sealed then active, in seq order; the older snapshot outlives the drop";
+  }
+}
+
 TEST_F(SeqCursorsTest, ACorruptListIsAFailureNotAnEmptyResult) {
   Term term{IndexKind::Verb, TermHash{0x42}, 0};
   rocksdb::WriteBatch batch;
