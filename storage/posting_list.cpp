@@ -46,24 +46,33 @@ std::string encode_postings(const std::vector<Posting>& postings) {
   return out;
 }
 
-std::optional<std::vector<Posting>> decode_postings(Seq first, std::string_view value) {
-  if (value.empty() || uint8_t(value[0]) != kPostingTag) return std::nullopt;
+bool decode_postings_into(Seq first, std::string_view value, std::vector<Posting>& out) {
+  out.clear();
+  if (value.empty() || uint8_t(value[0]) != kPostingTag) return false;
   size_t pos = 1;
   uint64_t count = 0;
   // Each entry takes at least one byte, which bounds the count before anything is reserved.
-  if (!get_varint(value, pos, count) || count == 0 || count > value.size() - pos) return std::nullopt;
-  std::vector<Posting> out;
-  out.reserve(count);
+  if (!get_varint(value, pos, count) || count == 0 || count > value.size() - pos) return false;
+  out.resize(count);
   Seq seq = first;
   for (uint64_t i = 0; i < count; i++) {
-    uint64_t word = 0;
-    if (!get_varint(value, pos, word)) return std::nullopt;
+    uint64_t word;
+    if (pos < value.size() && uint8_t(value[pos]) < 0x80) {
+      word = uint8_t(value[pos++]);  // most deltas of a dense term fit one byte
+    } else if (!get_varint(value, pos, word)) {
+      return false;
+    }
     const uint64_t delta = word >> 1;
-    if ((i == 0) != (delta == 0) || seq + delta < seq) return std::nullopt;
+    if ((i == 0) != (delta == 0) || seq + delta < seq) return false;
     seq += delta;
-    out.push_back(Posting{seq, uint8_t(word & 1)});
+    out[i] = Posting{seq, uint8_t(word & 1)};
   }
-  if (pos != value.size()) return std::nullopt;
+  return pos == value.size();
+}
+
+std::optional<std::vector<Posting>> decode_postings(Seq first, std::string_view value) {
+  std::vector<Posting> out;
+  if (!decode_postings_into(first, value, out)) return std::nullopt;
   return out;
 }
 

@@ -35,6 +35,9 @@ inline constexpr size_t kPostingRewriteEntriesMax = 2 * kPostingEntriesMax;
 std::string encode_postings(const std::vector<Posting>& postings);
 // nullopt when `value` is not a list whose first seq is `first` (corruption).
 std::optional<std::vector<Posting>> decode_postings(Seq first, std::string_view value);
+// The same into `out` (its capacity reused: a cursor decodes list after list); false, with
+// `out` unspecified, on corruption.
+bool decode_postings_into(Seq first, std::string_view value, std::vector<Posting>& out);
 
 // Adds `p` to a list (OR-ing the flags when its seq is already there); keeps the order.
 void insert_posting(std::vector<Posting>& postings, Posting p);

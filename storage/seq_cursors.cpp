@@ -60,12 +60,10 @@ bool PostingCursor::load() {
     corrupt_ = true;
     return false;
   }
-  auto list = decode_postings(seq_suffix(key), it_->value().ToStringView());
-  if (!list) {
+  if (!decode_postings_into(seq_suffix(key), it_->value().ToStringView(), list_)) {
     corrupt_ = true;
     return false;
   }
-  list_ = std::move(*list);
   loaded_ = true;
   return true;
 }
