@@ -52,7 +52,7 @@ struct Config {
     // Statements compress with a zstd dictionary trained per store on its first statements.
     uint32_t compression_dictionary_bytes = 64u << 10;  // 0: statements are not compressed
     uint32_t compression_train_bytes = 4u << 20;        // sampled before a store's training
-    int compression_level = 3;
+    int compression_level = 1;  // 3: ~10% smaller statements, ~12% less ingest (bench/RESULTS.md)
   } storage;
 
   struct Xapi {
