@@ -1,7 +1,6 @@
 #include "admin/admin_service.h"
 
 #include "common/json_dom.h"
-
 #include "common/timestamp.h"
 #include "xapi/statement_validator.h"
 

@@ -1,6 +1,5 @@
 #include "common/json.h"
 
-#include "common/json_dom.h"
 #include "common/json_writer.h"
 
 #include <simdjson.h>

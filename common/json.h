@@ -104,6 +104,9 @@ inline std::vector<Member>::const_iterator Object::end() const { return members_
 inline std::vector<Member>::iterator Object::begin() { return members_.begin(); }
 inline std::vector<Member>::iterator Object::end() { return members_.end(); }
 
+// How deep values may nest, for json::parse and json::Document::parse alike.
+inline constexpr int kMaxDepth = 64;
+
 // Parses one JSON text. Errors carry status 400 and a message naming the fault.
 Result<Value> parse(std::string_view text);
 

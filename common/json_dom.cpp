@@ -81,8 +81,7 @@ bool lay_out(const element& e, size_t at, int depth, std::vector<Slot>& slots, E
           repeated = !seen->insert(key).second;
         } else {
           for (size_t k = first; k < i && !repeated; k += 2)
-            repeated = slots[k].text.length == key.size() &&
-                       std::char_traits<char>::compare(slots[k].text.data, key.data(), key.size()) == 0;
+            repeated = same_key(std::string_view(slots[k].text.data, slots[k].text.length), key);
         }
         if (repeated) {
           error = bad_request(std::string(key), "duplicate property in JSON object");

@@ -26,8 +26,6 @@
 
 namespace scribe::json {
 
-inline constexpr int kMaxDepth = 64;
-
 namespace detail {
 // One value in a Document's flat array. An object's members are 2 × size consecutive slots
 // (key, value, key, value …) starting at `children`; an array's elements are size consecutive

@@ -79,6 +79,14 @@ class Writer {
     put('"');
   }
 
+  // The `"key":` of an object member, after a comma unless it is the first (`first` is cleared).
+  void member(std::string_view key, bool& first) {
+    if (!first) put(',');
+    first = false;
+    quoted(key);
+    put(':');
+  }
+
   // Any value with json::Value's read interface (json::Value, json::Node).
   template <class V>
   void value(const V& v) {
@@ -122,10 +130,7 @@ class Writer {
         put('{');
         bool first = true;
         for (const auto& [k, e] : v.as_object()) {
-          if (!first) put(',');
-          first = false;
-          quoted(k);
-          put(':');
+          member(k, first);
           value(e);
         }
         put('}');

@@ -59,7 +59,7 @@ Indexer::Indexer(Engine& engine, Seq committed_through, const StatementCodec* co
       if (rebuilt) break;
       set_failure(rebuilt.error());
       std::unique_lock lock(mutex_);
-      if (wake_.wait_for(lock, kRetryDelay, [this] { return stopping_; })) return;
+      if (wake_.wait_for(lock, kRetryDelay, [this] { return stopping_.load(); })) return;
     }
     set_failure(std::nullopt);
     recent_.flushed_through(committed_through);
@@ -75,11 +75,10 @@ void Indexer::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  stop_requested_.store(true);
   wake_.notify_all();
   space_.notify_all();
   {
-    std::lock_guard lock(flush_mutex_);  // a wait_flushed() sees stop_requested_
+    std::lock_guard lock(flush_mutex_);  // a wait_flushed() sees stopping_
   }
   flushed_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -119,7 +118,7 @@ void Indexer::run_flusher() {
 bool Indexer::wait_flushed() {
   std::unique_lock lock(flush_mutex_);
   flushed_.wait(lock, [this] {
-    return !recent_.sealed() || (stop_requested_.load() && flush_failing_.load());
+    return !recent_.sealed() || (stopping_.load() && flush_failing_.load());
   });
   return !recent_.sealed();
 }
@@ -140,7 +139,7 @@ bool Indexer::flush_all() { return seal_recent() && wait_flushed(); }
 void Indexer::submit(std::vector<IndexEntry> entries, Seq through) {
   std::unique_lock lock(mutex_);
   space_.wait(lock, [&] {
-    return stopping_ || queue_.empty() || queued_entries_ + entries.size() <= kQueueEntriesMax;
+    return stopping_.load() || queue_.empty() || queued_entries_ + entries.size() <= kQueueEntriesMax;
   });
   queued_entries_ += entries.size();
   queue_.push_back(Submission{std::move(entries), through});
@@ -179,7 +178,7 @@ void Indexer::run() {
     {
       std::unique_lock lock(mutex_);
       const bool have_recent = recent_.postings() > 0;
-      auto ready = [this] { return stopping_ || !queue_.empty(); };
+      auto ready = [this] { return stopping_.load() || !queue_.empty(); };
       if (have_recent) wake_.wait_until(lock, recent_since_ + kRecentAgeMax, ready);
       else wake_.wait(lock, ready);
       stopping = stopping_;
@@ -199,7 +198,7 @@ void Indexer::run() {
       if (s) return false;
       set_failure(s.error());
       std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, kRetryDelay, [this] { return stopping_; });
+      wake_.wait_for(lock, kRetryDelay, [this] { return stopping_.load(); });
       return true;
     };
     if (!idle) {
@@ -220,10 +219,7 @@ void Indexer::run() {
   }
 }
 
-bool Indexer::stopping_now() {
-  std::lock_guard lock(mutex_);
-  return stopping_;
-}
+bool Indexer::stopping_now() { return stopping_.load(); }
 
 Status Indexer::index_pass(std::vector<IndexEntry>& entries, [[maybe_unused]] Seq through) {
   const Seq indexed = indexed_seq();

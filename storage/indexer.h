@@ -116,9 +116,8 @@ class Indexer {
   std::condition_variable space_;  // submitters: room in the queue
   std::deque<Submission> queue_;
   size_t queued_entries_ = 0;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};  // set under mutex_ (for the waits), read anywhere
 
-  std::atomic<bool> stop_requested_{false};  // stopping_, readable without mutex_
   std::mutex flush_mutex_;
   std::condition_variable flush_wake_;  // the flusher: something sealed, or stop
   std::condition_variable flushed_;     // the indexer: the sealed generation is written

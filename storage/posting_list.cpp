@@ -19,6 +19,10 @@ void put_varint(std::string& out, uint64_t v) {
 
 // Reads one varint at `pos`; false on a truncated or over-long encoding.
 bool get_varint(std::string_view in, size_t& pos, uint64_t& v) {
+  if (pos < in.size() && uint8_t(in[pos]) < 0x80) {  // most deltas of a dense term fit one byte
+    v = uint8_t(in[pos++]);
+    return true;
+  }
   v = 0;
   for (int shift = 0; shift <= 63 && pos < in.size(); shift += 7) {
     const uint8_t byte = uint8_t(in[pos++]);
@@ -56,12 +60,8 @@ bool decode_postings_into(Seq first, std::string_view value, std::vector<Posting
   out.resize(count);
   Seq seq = first;
   for (uint64_t i = 0; i < count; i++) {
-    uint64_t word;
-    if (pos < value.size() && uint8_t(value[pos]) < 0x80) {
-      word = uint8_t(value[pos++]);  // most deltas of a dense term fit one byte
-    } else if (!get_varint(value, pos, word)) {
-      return false;
-    }
+    uint64_t word = 0;
+    if (!get_varint(value, pos, word)) return false;
     const uint64_t delta = word >> 1;
     if ((i == 0) != (delta == 0) || seq + delta < seq) return false;
     seq += delta;

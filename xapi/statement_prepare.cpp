@@ -41,10 +41,7 @@ void write_context(const json::Node& context, json::Writer& w) {
   w.put('{');
   bool first = true;
   for (const auto& [key, value] : context.as_object()) {
-    if (!first) w.put(',');
-    first = false;
-    w.quoted(key);
-    w.put(':');
+    w.member(key, first);
     if (key != "contextActivities") {
       w.value(value);
       continue;
@@ -52,10 +49,7 @@ void write_context(const json::Node& context, json::Writer& w) {
     w.put('{');
     bool first_kind = true;
     for (const auto& [kind, list] : value.as_object()) {
-      if (!first_kind) w.put(',');
-      first_kind = false;
-      w.quoted(kind);
-      w.put(':');
+      w.member(kind, first_kind);
       if (list.is_object()) w.put('[');
       w.value(list);
       if (list.is_object()) w.put(']');
@@ -70,10 +64,7 @@ void write_substatement(const json::Node& object, json::Writer& w) {
   w.put('{');
   bool first = true;
   for (const auto& [key, value] : object.as_object()) {
-    if (!first) w.put(',');
-    first = false;
-    w.quoted(key);
-    w.put(':');
+    w.member(key, first);
     key == "context" ? write_context(value, w) : w.value(value);
   }
   w.put('}');
@@ -116,13 +107,13 @@ Result<storage::PreparedStatement> prepare_statement(const json::Node& in, Versi
   p.json.reserve(1024);  // a stored statement is typically 1-2 KB: grow the buffer once or twice
   {
     json::Writer w(p.json);
-    w.put("{\"id\":");
+    bool first = true;
+    w.put('{');
+    w.member("id", first);
     w.quoted(storage::format_uuid(p.id));
     for (const auto& [key, value] : in.as_object()) {
       if (key == "id" || key == "stored" || key == "authority" || key == "version") continue;
-      w.put(',');
-      w.quoted(key);
-      w.put(':');
+      w.member(key, first);
       if (key == "timestamp") {
         w.quoted(timestamp);
       } else if (key == "context") {
@@ -133,9 +124,9 @@ Result<storage::PreparedStatement> prepare_statement(const json::Node& in, Versi
         w.value(value);
       }
     }
-    w.put(",\"authority\":");
+    w.member("authority", first);
     w.put(writer.authority_json());
-    w.put(",\"version\":");
+    w.member("version", first);
     std::string_view sent_version = in.get_string("version");
     w.quoted(!sent_version.empty()           ? sent_version
              : version == Version::V1_0_3 ? std::string_view("1.0.0")

@@ -4,10 +4,9 @@
 // Also decides when a re-sent statement equals the stored one (a no-op rather than a 409).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
-
-#include <memory>
 
 #include "common/json.h"
 #include "common/json_dom.h"

@@ -12,7 +12,6 @@ using storage::Term;
 
 namespace {
 
-
 TermText make_term(IndexKind kind, std::string text, uint8_t flags = 0) {
   return TermText{kind, std::move(text), flags};
 }

@@ -89,13 +89,12 @@ void StatementsResource::put(const RequestContext& ctx, const HttpRequest& reque
     if (name != "statementId") return reply(error_response(bad_request(name, "unknown parameter")));
   auto incoming = read_body(request, config_);
   if (!incoming) return reply(error_response(incoming.error()));
-  const json::Node root = incoming->document.root();
-  const json::Node* body = &root;
+  const json::Node body = incoming->document.root();
   if (!body->is_object())
     return reply(error_response(bad_request("", "PUT takes a single statement object")));
   if (Status s = validate_statement(*body, ctx.version); !s) return reply(error_response(s.error()));
   // Signatures are checked against the statement as sent, before it takes the id parameter.
-  auto attachments = reconcile_attachments({*body}, incoming->parts);
+  auto attachments = reconcile_attachments({body}, incoming->parts);
   if (!attachments) return reply(error_response(attachments.error()));
   if (json::Node body_id = body->get("id")) {
     auto a = storage::parse_uuid(*id);
@@ -115,8 +114,7 @@ void StatementsResource::post(const RequestContext& ctx, const HttpRequest& requ
     return reply(error_response(bad_request(request.query[0].first, "unknown parameter")));
   auto incoming = read_body(request, config_);
   if (!incoming) return reply(error_response(incoming.error()));
-  const json::Node root = incoming->document.root();
-  const json::Node* body = &root;
+  const json::Node body = incoming->document.root();
   const StatementWriter writer = statement_writer(ctx);
   std::vector<storage::PreparedStatement> batch;
   std::vector<json::Node> statements;
@@ -124,7 +122,7 @@ void StatementsResource::post(const RequestContext& ctx, const HttpRequest& requ
     auto prepared = accept_statement(*body, ctx, writer, -1);
     if (!prepared) return reply(error_response(prepared.error()));
     batch.push_back(std::move(*prepared));
-    statements.push_back(*body);
+    statements.push_back(body);
   } else if (body->is_array()) {
     const auto list = body->as_array();
     if (list.size() > config_.limits.statements_per_batch_max)
