@@ -189,7 +189,7 @@ Result<MigrationCounts> migrate_format_1(Engine& engine, std::ostream& log) {
   counts.credentials_dropped = *dropped;
   if (Status s = reindex_statements(engine, key, counts, log); !s) return s.error();
   if (Status s = rekey_documents(engine, key, counts); !s) return s.error();
-  if (Status s = migrate_format_2(engine, log); !s) return s.error();
+  if (Status s = rebuild_index(engine, 2, log); !s) return s.error();
   log << "scribe: migrated " << counts.statements << " statements (" << counts.index_entries
       << " index entries) and " << counts.documents << " documents; " << counts.credentials_dropped
       << " credentials could not be carried over (their secrets were PBKDF2 hashes): a new bootstrap "
@@ -197,10 +197,10 @@ Result<MigrationCounts> migrate_format_1(Engine& engine, std::ostream& log) {
   return counts;
 }
 
-Status migrate_format_2(Engine& engine, std::ostream& log) {
-  log << "scribe: moving this data folder to format " << storage::kDataFormatVersion
-      << " (posting-list index); the index is rebuilt from the statements in the background\n"
-      << std::flush;
+Status rebuild_index(Engine& engine, uint32_t from_format, std::ostream& log) {
+  log << "scribe: moving this data folder from format " << from_format << " to format "
+      << storage::kDataFormatVersion << " (posting lists with agent-verb pairs); the index is "
+      << "rebuilt from the statements in the background\n" << std::flush;
   rocksdb::WriteBatch clear;
   clear.DeleteRange(engine.family(Family::Index), storage::store_prefix(0), std::string(5, '\xff'));
   if (Status s = engine.write_durable(clear); !s) return s;

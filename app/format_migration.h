@@ -10,9 +10,10 @@
 // Each step is idempotent and the format is recorded only at the end, so a crash mid-way
 // leaves format 1, and the next start migrates again from the top. Statements, their ids and
 // `stored` times, voiding, attachments, Agents and Activities are kept as they are.
-// Format 2 to 3: the one-key-per-(term, statement) index is dropped, its progress key with it,
-// so the indexer (storage/indexer.h) rebuilds posting lists from the statement records, which
-// carry their terms. Queries wait for that rebuild (bounded), nothing else does.
+// Formats 2 and 3 to 4: the index is dropped (format 2's one key per (term, statement), or
+// format 3's posting lists without agent·verb pairs), its progress key with it, so the indexer
+// (storage/indexer.h) rebuilds posting lists from the statement records, which carry their
+// terms. Queries wait for that rebuild (bounded), nothing else does.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,7 @@ struct MigrationCounts {
 
 // Migrates, reporting progress on `log`. Refuses a folder with data outside store 1.
 Result<MigrationCounts> migrate_format_1(storage::Engine& engine, std::ostream& log);
-Status migrate_format_2(storage::Engine& engine, std::ostream& log);
+// Formats 2 and 3: drops the index so that it is rebuilt, and records the current format.
+Status rebuild_index(storage::Engine& engine, uint32_t from_format, std::ostream& log);
 
 }  // namespace scribe::app

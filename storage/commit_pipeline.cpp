@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/thread_name.h"
+#include "storage/index_terms.h"
 
 namespace scribe::storage {
 
@@ -335,7 +336,7 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
     }
 
     if (!own_terms_) record.terms = terms;  // no rule to recompute them: it keeps them all
-    for (const Term& t : terms) drain.index_entries.push_back(IndexEntry{store, t, seq});
+    for_each_index_term(terms, [&](const Term& t) { drain.index_entries.push_back(IndexEntry{store, t, seq}); });
     out.put(Family::StatementIds, statement_id_key(store, p.id), seq_bytes(seq));
 
     // Statements that arrived earlier and target this one now inherit its terms, and so do
@@ -394,7 +395,11 @@ Status CommitPipeline::backfill(StoreId store, const Uuid& target_id, Seq target
       auto added = inherit_terms(*all, terms);
       if (added.empty()) continue;
       inherit_terms(referrer->terms, added);  // it keeps what it inherits
+      // The added terms, and the pairs of all it now has (those it had already are idempotent).
       for (const Term& t : added) drain.index_entries.push_back(IndexEntry{store, t, referrer_seq});
+      for_each_index_term(*all, [&](const Term& t) {
+        if (t.kind == IndexKind::AgentVerb) drain.index_entries.push_back(IndexEntry{store, t, referrer_seq});
+      });
       out.put(Family::Statements, statement_key(store, referrer_seq), encode_record(*referrer));
       put_u64(grown, referrer_seq);
       frontier.push_back(referrer->id);

@@ -1,9 +1,10 @@
 // The on-disk format version of a data folder, kept in the meta family ("format_version",
-// u32). Format 3 indexes with posting lists written by the indexer (one value per term and
-// range, storage/posting_list.h). Format 2 had one index key per (term, statement); it keys
+// u32). Format 4 indexes with posting lists written by the indexer (one value per term and
+// range, storage/posting_list.h), agent·verb pair lists included (storage/index_terms.h).
+// Format 3 was the same without pair lists. Format 2 had one index key per (term, statement); it keys
 // term and document-scope hashes per store (SipHash-2-4) and keeps secrets as HMAC-SHA256 with
 // a pepper, as 3 does. Format 1 (recorded nowhere) used one unkeyed MurmurHash3 for every store
-// and PBKDF2 secrets. app/format_migration.h moves 1 and 2 to 3.
+// and PBKDF2 secrets. app/format_migration.h moves 1, 2 and 3 to 4.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +14,7 @@
 
 namespace scribe::storage {
 
-inline constexpr uint32_t kDataFormatVersion = 3;
+inline constexpr uint32_t kDataFormatVersion = 4;
 inline constexpr uint32_t kNewDataFolder = 0;  // read_data_format: nothing stored yet
 
 // The recorded format; 1 for a folder that holds data but no record; kNewDataFolder for an

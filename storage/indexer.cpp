@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "common/thread_name.h"
+#include "storage/index_terms.h"
 #include "storage/posting_list.h"
 
 namespace scribe::storage {
@@ -42,7 +43,7 @@ Status Indexer::add_record_terms(StoreId store, Seq seq, std::string_view record
   if (!record) return Error{500, "", "corrupt statement record while rebuilding the index"};
   auto terms = record_terms(store, *record, codec_, own_terms_);
   if (!terms) return terms.error();
-  for (const Term& t : *terms) out.push_back(IndexEntry{store, t, seq});
+  for_each_index_term(*terms, [&](const Term& t) { out.push_back(IndexEntry{store, t, seq}); });
   return Status::success();
 }
 

@@ -82,11 +82,15 @@ enum class IndexKind : uint8_t {
   Activity = 3,      // object or any context activity, anywhere; kTermDirect: the object
   Registration = 4,  // context.registration
   Authority = 5,     // the statement's authority (statements/read/mine); never inherited
+  AgentVerb = 6,     // derived: a direct agent paired with a verb (storage/index_terms.h)
 };
 
 // Whether a statement that targets another by StatementRef takes this kind of the target's
-// terms: the filters match through references, but whose statement it is does not.
-inline constexpr bool inherited_by_referrers(IndexKind kind) { return kind != IndexKind::Authority; }
+// terms: the filters match through references, but whose statement it is does not. Pairs are
+// derived from the terms a statement has, inherited ones included, so they are never inherited.
+inline constexpr bool inherited_by_referrers(IndexKind kind) {
+  return kind != IndexKind::Authority && kind != IndexKind::AgentVerb;
+}
 
 inline constexpr uint8_t kTermDirect = 1;
 

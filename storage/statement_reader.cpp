@@ -1,5 +1,6 @@
 #include "storage/statement_reader.h"
 
+#include "storage/index_terms.h"
 #include "storage/seq_cursors.h"
 
 #include <memory>
@@ -70,7 +71,8 @@ Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
     records = cursor.get();
     cursors.push_back(std::move(cursor));
   } else {
-    for (const Term& t : q.required) cursors.push_back(term_cursor(engine_, recent_, q.store, t, range));
+    for (const Term& t : with_pair_terms(q.required))
+      cursors.push_back(term_cursor(engine_, recent_, q.store, t, range));
   }
 
   // Leapfrog join: move every cursor to the furthest candidate until all agree. Returns false

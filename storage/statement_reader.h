@@ -1,5 +1,6 @@
 // Reads statements: by id, and by query (index intersection in seq order).
-// A query walks the index entries of every required term together (a leapfrog join on seq),
+// A query walks the index entries of every required term together (a leapfrog join on seq; a
+// direct agent and a verb are walked as their pair term, storage/index_terms.h),
 // skips voided statements, and stops after `limit` results, so its cost is proportional to the
 // page it returns and the skips, never to the size of the store.
 #pragma once

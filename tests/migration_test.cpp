@@ -216,13 +216,43 @@ TEST_F(MigrationTest, AFormatTwoFolderDropsItsIndexAndRebuildsPostingLists) {
   }
   auto engine = open();
   ASSERT_TRUE(app::open_access_control(config_, *engine).ok());  // migrates at start
-  EXPECT_EQ(*storage::read_data_format(*engine), 3u);
+  EXPECT_EQ(*storage::read_data_format(*engine), storage::kDataFormatVersion);
   test_support::StatementsStack stack;
   stack.build(config_, std::move(engine));
   const std::string auth = stack.basic_auth();
   EXPECT_EQ(ids(stack, auth, {{"verb", "http://example.com/v3"}}),
             (std::vector<std::string>{uuid_n(2), uuid_n(3), uuid_n(4)}));
   EXPECT_EQ(ids(stack, auth, {{"registration", kRegistration}}), std::vector<std::string>{uuid_n(1)});
+}
+
+TEST_F(MigrationTest, AFormatThreeFolderRebuildsItsIndexWithAgentVerbPairs) {
+  write_store();
+  {
+    // As format 3 left it: posting lists, but none for agent-verb pairs.
+    auto engine = open();
+    auto& e = *engine;
+    rocksdb::WriteBatch batch;
+    const std::string pairs = storage::store_prefix(1) + char(storage::IndexKind::AgentVerb);
+    batch.DeleteRange(e.family(Family::Index), pairs, storage::store_prefix(1) + char(uint8_t(storage::IndexKind::AgentVerb) + 1));
+    std::string three;
+    storage::put_u32(three, 3);
+    batch.Put(e.family(Family::Meta), "format_version", three);
+    ASSERT_TRUE(e.write_durable(batch).ok());
+  }
+  auto engine = open();
+  ASSERT_TRUE(app::open_access_control(config_, *engine).ok());  // migrates at start
+  EXPECT_EQ(*storage::read_data_format(*engine), storage::kDataFormatVersion);
+  test_support::StatementsStack stack;
+  stack.build(config_, std::move(engine));
+  const std::string auth = stack.basic_auth();
+  const std::string c = R"({"mbox":"mailto:c@example.com"})";
+  // 2 targets 3, which arrived after it, and 4 targets 2: both take 3's verb and actor.
+  EXPECT_EQ(ids(stack, auth, {{"agent", c}, {"verb", "http://example.com/v3"}}),
+            (std::vector<std::string>{uuid_n(2), uuid_n(4)}));
+  EXPECT_EQ(ids(stack, auth, {{"agent", kAgentB}, {"verb", "http://example.com/v2"}}),
+            (std::vector<std::string>{uuid_n(2), uuid_n(4)}));
+  EXPECT_EQ(ids(stack, auth, {{"agent", c}, {"verb", "http://example.com/v4"}}), std::vector<std::string>{uuid_n(4)});
+  EXPECT_EQ(ids(stack, auth, {{"agent", kAgentB}, {"verb", "http://example.com/v1"}}), std::vector<std::string>{});
 }
 
 TEST_F(MigrationTest, DataOfAnotherStoreIsRefused) {

@@ -1,4 +1,5 @@
 #include "storage/statement_reader.h"
+#include "storage/index_terms.h"
 #include "storage/posting_list.h"
 
 #include <gtest/gtest.h>
@@ -80,8 +81,9 @@ class StatementReaderTest : public ::testing::Test {
     put_u64(seq_value, seq);
     batch.Put(engine_->family(Family::Statements), statement_key(store, seq), encode_record(r));
     batch.Put(engine_->family(Family::StatementIds), statement_id_key(store, r.id), seq_value);
-    for (const Term& t : terms)
+    for_each_index_term(terms, [&](const Term& t) {
       batch.Put(engine_->family(Family::Index), index_key(store, t, seq), encode_postings({{seq, t.flags}}));
+    });
     ASSERT_TRUE(engine_->write_durable(batch).ok());
   }
 
@@ -347,6 +349,39 @@ TEST_F(StatementReaderTest, DirectFilterSkipsEntriesOfRelatedOnlyTerms) {
   want_direct.flags = kTermDirect;
   EXPECT_EQ(seqs(run(query({want_direct}))), (Seqs{1}));
   EXPECT_EQ(seqs(run(query({act("http://a")}))), (Seqs{2, 1}));
+}
+
+TEST_F(StatementReaderTest, ADirectAgentWithAVerbMatchesWhatTheirJoinWould) {
+  Term agent{IndexKind::Agent, hash_term(kKey, "mailto:a@example.com"), kTermDirect};
+  Term related_agent{IndexKind::Agent, hash_term(kKey, "mailto:a@example.com"), 0};
+  Term other{IndexKind::Agent, hash_term(kKey, "mailto:b@example.com"), kTermDirect};
+  put(1, {agent, verb("http://v")});
+  put(2, {related_agent, verb("http://v")});  // a only in context: not for `agent`
+  put(3, {agent, verb("http://w")});
+  put(4, {other, verb("http://v")});
+  put(5, {agent, other, verb("http://w"), verb("http://v")});  // e.g. through a StatementRef
+  Term want = agent;
+  EXPECT_EQ(seqs(run(query({want, verb("http://v")}))), (Seqs{5, 1}));
+  EXPECT_EQ(seqs(run(query({verb("http://w"), want}, true))), (Seqs{3, 5}));
+  Term any = related_agent;  // related_agents=true: the join of the two lists
+  EXPECT_EQ(seqs(run(query({any, verb("http://v")}))), (Seqs{5, 2, 1}));
+  // With a third term the pair is joined with it.
+  put(6, {agent, verb("http://v"), act("http://x")});
+  EXPECT_EQ(seqs(run(query({want, verb("http://v"), act("http://x")}))), (Seqs{6}));
+}
+
+TEST_F(StatementReaderTest, AgentAndVerbAreReadFromTheirPairList) {
+  Term agent{IndexKind::Agent, hash_term(kKey, "mailto:a@example.com"), kTermDirect};
+  const StoreId store = S(1);
+  put(1, {agent, verb("http://v")});
+  // Without the pair's list the statement is no longer found by agent and verb together,
+  // though each of the two lists still has it.
+  rocksdb::WriteBatch batch;
+  batch.Delete(engine_->family(Family::Index), index_key(store, agent_verb_term(agent, verb("http://v")), 1));
+  ASSERT_TRUE(engine_->write_durable(batch).ok());
+  EXPECT_EQ(seqs(run(query({agent}))), (Seqs{1}));
+  EXPECT_EQ(seqs(run(query({verb("http://v")}))), (Seqs{1}));
+  EXPECT_EQ(seqs(run(query({agent, verb("http://v")}))), (Seqs{}));
 }
 
 }  // namespace

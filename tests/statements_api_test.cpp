@@ -619,6 +619,32 @@ TEST_F(StatementsApiTest, AgentAndVerbFiltersIntersect) {
   EXPECT_EQ(body_json(bad).get("error")->get_string("path"), "agent");
 }
 
+TEST_F(StatementsApiTest, AgentAndVerbFiltersFollowStatementRefsAndAgentObjects) {
+  auto by = [](const std::string& id, const std::string& actor, const std::string& verb, const std::string& object) {
+    return R"({"id":")" + id + R"(","actor":{"mbox":"mailto:)" + actor + R"(@example.com"},"verb":{"id":")" +
+           verb + R"("},"object":)" + object + "}";
+  };
+  auto agent = [](const std::string& name) { return R"({"mbox":"mailto:)" + name + R"(@example.com"})"; };
+  // 2 targets 3 before 3 arrives (a back-fill), 4 targets 2 (a chain), 5 has x as its object.
+  ASSERT_EQ(post(by(id_n(2), "c", "http://v2", statement_ref(id_n(3)))).status, 200);
+  ASSERT_EQ(post(by(id_n(3), "b", "http://v3", activity("http://a"))).status, 200);
+  ASSERT_EQ(post(by(id_n(4), "c", "http://v4", statement_ref(id_n(2)))).status, 200);
+  ASSERT_EQ(post(by(id_n(5), "d", "http://v3", R"({"objectType":"Agent","mbox":"mailto:x@example.com"})")).status, 200);
+  auto ids = [&](const std::string& who, const std::string& verb) {
+    HttpResponse r = get({{"agent", agent(who)}, {"verb", verb}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return statement_ids(body_json(r));
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(ids("c", "http://v3"), (Ids{id_n(4), id_n(2)}));  // c's own statements, 3's verb
+  EXPECT_EQ(ids("b", "http://v2"), (Ids{id_n(4), id_n(2)}));  // 3's actor, 2's own verb
+  EXPECT_EQ(ids("b", "http://v3"), (Ids{id_n(4), id_n(3), id_n(2)}));
+  EXPECT_EQ(ids("c", "http://v4"), (Ids{id_n(4)}));
+  EXPECT_EQ(ids("c", "http://v5"), Ids{});
+  EXPECT_EQ(ids("x", "http://v3"), (Ids{id_n(5)}));
+  EXPECT_EQ(ids("d", "http://v2"), Ids{});
+}
+
 TEST_F(StatementsApiTest, ResendWithAnEquivalentTimestampIsTheSameStatement) {
   ASSERT_EQ(post(statement(id_n(1), "http://v", activity("http://a"),
                            R"(,"timestamp":"2024-01-31T10:20:30.5+01:00")")).status, 200);
