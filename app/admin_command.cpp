@@ -13,7 +13,7 @@
 
 #include "app/bootstrap.h"
 #include "app/command_line.h"
-#include "auth/base64.h"
+#include "common/base64.h"
 #include "common/text.h"
 #include "common/timestamp.h"
 #include "server/http_client.h"
@@ -379,7 +379,7 @@ server::HttpClientRequest http_request_for(const AdminInvocation& inv, const std
   req.method = inv.method;
   req.url = admin_url(base_url, inv.target);
   req.headers.emplace_back(
-      "Authorization", "Basic " + auth::base64_encode(credential.key + ":" + credential.secret));
+      "Authorization", "Basic " + base64_encode(credential.key + ":" + credential.secret));
   req.headers.emplace_back("Accept", "application/json");
   if (!inv.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
   req.body = inv.body;

@@ -1,6 +1,6 @@
 #include "auth/authenticator.h"
 
-#include "auth/base64.h"
+#include "common/base64.h"
 #include "common/timestamp.h"
 
 namespace scribe::auth {

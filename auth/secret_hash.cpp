@@ -13,7 +13,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 
 namespace scribe::auth {
 

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 #include "bench/http_load.h"
 #include "bench/report.h"
 #include "bench/statement_generator.h"
@@ -154,7 +154,7 @@ void resolve_connection(Args& a) {
       if (line.starts_with("secret=")) a.secret = line.substr(7);
     }
   }
-  if (!a.key.empty()) a.target.authorization = "Basic " + auth::base64_encode(a.key + ":" + a.secret);
+  if (!a.key.empty()) a.target.authorization = "Basic " + base64_encode(a.key + ":" + a.secret);
 }
 
 // The string value of the first `"name":"..."` in a JSON text (no escapes expected).

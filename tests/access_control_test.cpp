@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 #include "auth/scopes.h"
 #include "common/json.h"
 #include "common/timestamp.h"
@@ -50,7 +50,7 @@ class AccessControlTest : public test_support::LrsTest {
     return ids;
   }
   static std::string basic(const auth::IssuedSecret& issued, const std::string& secret) {
-    return "Basic " + auth::base64_encode(issued.credential.key + ":" + secret);
+    return "Basic " + base64_encode(issued.credential.key + ":" + secret);
   }
 };
 
@@ -222,7 +222,7 @@ TEST_F(AccessControlTest, UnknownWrongRevokedAndMalformedCredentialsGet401) {
   const std::string good = basic(c, c.secret);
   EXPECT_EQ(as(good, "GET", "/statements").status, 200);
   EXPECT_EQ(as(basic(c, c.secret + "x"), "GET", "/statements").status, 401);
-  EXPECT_EQ(as("Basic " + auth::base64_encode("nobody:nothing"), "GET", "/statements").status, 401);
+  EXPECT_EQ(as("Basic " + base64_encode("nobody:nothing"), "GET", "/statements").status, 401);
   EXPECT_EQ(as("Basic !!!", "GET", "/statements").status, 401);
   EXPECT_EQ(as("Bearer abc", "GET", "/statements").status, 401);
   HttpResponse none = as("", "GET", "/statements");

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 #include "auth/scopes.h"
 #include "common/json.h"
 #include "storage/store_data.h"
@@ -46,7 +46,7 @@ class AdminApiTest : public test_support::LrsTest {
                           R"({"store":")" + store + R"(","label":"t","scopes":)" + scopes_json + "}");
     EXPECT_EQ(r.status, 201) << r.body;
     json::Value v = body_json(r);
-    return "Basic " + auth::base64_encode(std::string(v.get_string("key")) + ":" + std::string(v.get_string("secret")));
+    return "Basic " + base64_encode(std::string(v.get_string("key")) + ":" + std::string(v.get_string("secret")));
   }
 
   std::string admin_;
@@ -177,7 +177,7 @@ TEST_F(AdminApiTest, ListsCredentialsWithoutSecretsAndRevokesAndRotates) {
   const std::string fresh(body_json(rotated).get_string("secret"));
   EXPECT_NE(fresh, secret);
   EXPECT_EQ(body_json(rotated).get_string("previous_secret_valid_until"), "2999-01-01T00:00:00.000000Z");
-  auto basic = [&](const std::string& s) { return "Basic " + auth::base64_encode(key + ":" + s); };
+  auto basic = [&](const std::string& s) { return "Basic " + base64_encode(key + ":" + s); };
   auto reads = [&](const std::string& s) {
     return as(basic(s), "GET", "/statements").status;
   };

@@ -3,7 +3,7 @@
 // HttpServer whose fake handler answers per the admin API contract. 127.0.0.1 only.
 #include "app/admin_command.h"
 #include "app/bootstrap.h"
-#include "auth/base64.h"
+#include "common/base64.h"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -429,7 +429,7 @@ class FakeAdminApi : public xapi::RequestHandler {
  private:
   static xapi::HttpResponse respond(const xapi::HttpRequest& r) {
     const std::string* authorization = r.header("authorization");
-    std::string expected = "Basic " + auth::base64_encode(std::string(kKey) + ":" + kSecret);
+    std::string expected = "Basic " + base64_encode(std::string(kKey) + ":" + kSecret);
     if (!authorization || *authorization != expected) return error_response(401, "bad credentials");
     const std::string& m = r.method;
     const std::string& p = r.path;

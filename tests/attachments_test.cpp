@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 #include "common/config.h"
 #include "common/json.h"
 #include "storage/commit_pipeline.h"
@@ -348,7 +348,7 @@ TEST(Attachments, RejectsBase64ContentTransferEncoding) {
   p.headers[1].second = "base64";
   expect_400(reconcile(s, {p}), "", "Content-Transfer-Encoding");
   // Even when the base64 text is what was hashed.
-  std::string encoded = auth::base64_encode(one);
+  std::string encoded = base64_encode(one);
   json::Value t = parsed(statement(id_n(1), {attachment(sha256(encoded))}));
   MultipartPart q = part(encoded, sha256(encoded));
   q.headers[1].second = "BASE64";

@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 
 namespace scribe::testing_jws {
 
@@ -54,7 +54,7 @@ inline std::string cert_base64(X509* cert) {
   unsigned char* der = nullptr;
   int n = i2d_X509(cert, &der);
   if (n <= 0) throw std::runtime_error("i2d_X509 failed");
-  std::string out = auth::base64_encode(std::string_view(reinterpret_cast<char*>(der), size_t(n)));
+  std::string out = base64_encode(std::string_view(reinterpret_cast<char*>(der), size_t(n)));
   OPENSSL_free(der);
   return out;
 }
@@ -90,8 +90,8 @@ inline std::string sign_compact(EVP_PKEY* key, std::string_view alg, std::string
     if (cert) header_json += ",\"x5c\":[\"" + cert_base64(cert) + "\"]";
     header_json += "}";
   }
-  std::string input = auth::base64url_encode(header_json) + "." + auth::base64url_encode(payload_json);
-  return input + "." + auth::base64url_encode(rsa_sign(key, alg, input));
+  std::string input = base64url_encode(header_json) + "." + base64url_encode(payload_json);
+  return input + "." + base64url_encode(rsa_sign(key, alg, input));
 }
 
 }  // namespace scribe::testing_jws

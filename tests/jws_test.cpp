@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 #include "common/json.h"
 #include "tests/jws_signer.h"
 
@@ -133,7 +133,7 @@ TEST_F(JwsTest, RejectsSignatureOverADifferentPayload) {
   std::string compact = sign(statement_json());
   size_t a = compact.find('.'), b = compact.rfind('.');
   std::string tampered = compact.substr(0, a + 1) +
-                         auth::base64url_encode(statement_json(R"(,"result":{"success":true})")) +
+                         base64url_encode(statement_json(R"(,"result":{"success":true})")) +
                          compact.substr(b);
   expect_400(check(tampered, statement_json(R"(,"result":{"success":true})")), "does not verify");
 }
@@ -149,15 +149,15 @@ TEST_F(JwsTest, RejectsFlippedSignatureByte) {
 TEST_F(JwsTest, RejectsAlgDifferentFromTheOneUsedToSign) {
   // Signed with SHA-256 but the header claims RS512.
   std::string header = R"({"alg":"RS512","x5c":[")" + cert_base64(cert_->get()) + R"("]})";
-  std::string input = auth::base64url_encode(header) + "." + auth::base64url_encode(statement_json());
-  std::string compact = input + "." + auth::base64url_encode(rsa_sign(key_->get(), "RS256", input));
+  std::string input = base64url_encode(header) + "." + base64url_encode(statement_json());
+  std::string compact = input + "." + base64url_encode(rsa_sign(key_->get(), "RS256", input));
   expect_400(check(compact, statement_json()), "does not verify");
 }
 
 TEST_F(JwsTest, RejectsX5cThatIsNotAnArrayOfBase64Certificates) {
   for (const std::string& x5c : {std::string(R"("MIIB")"), std::string("[]"), std::string("[1]"),
                                  std::string(R"(["***not base64***"])"),
-                                 std::string(R"([")") + auth::base64_encode("not a certificate") + R"("])"}) {
+                                 std::string(R"([")") + base64_encode("not a certificate") + R"("])"}) {
     std::string header = R"({"alg":"RS256","x5c":)" + x5c + "}";
     auto jws = parse_jws(sign_compact(key_->get(), "RS256", statement_json(), nullptr, header), kPath);
     ASSERT_TRUE(jws.ok()) << x5c;
@@ -178,8 +178,8 @@ TEST_F(JwsTest, RejectsCertificateWithANonRsaKey) {
 // ---- disallowed algorithms and malformed JWS ---------------------------------------------
 
 TEST_F(JwsTest, RejectsAlgNone) {
-  std::string compact = auth::base64url_encode(R"({"alg":"none"})") + "." +
-                        auth::base64url_encode(statement_json()) + ".";
+  std::string compact = base64url_encode(R"({"alg":"none"})") + "." +
+                        base64url_encode(statement_json()) + ".";
   expect_400(parse_jws(compact, kPath).error(), "alg");
   // Even with a signature segment present.
   compact += "c2ln";
@@ -189,8 +189,8 @@ TEST_F(JwsTest, RejectsAlgNone) {
 TEST_F(JwsTest, RejectsHs256) {
   // An HMAC "signature" (keyed with the certificate, the classic algorithm-confusion attack).
   std::string header = R"({"alg":"HS256","x5c":[")" + cert_base64(cert_->get()) + R"("]})";
-  std::string input = auth::base64url_encode(header) + "." + auth::base64url_encode(statement_json());
-  std::string compact = input + "." + auth::base64url_encode(std::string(32, 'x'));
+  std::string input = base64url_encode(header) + "." + base64url_encode(statement_json());
+  std::string compact = input + "." + base64url_encode(std::string(32, 'x'));
   auto r = parse_jws(compact, kPath);
   ASSERT_FALSE(r.ok());
   expect_400(r.error(), "alg");
@@ -199,8 +199,8 @@ TEST_F(JwsTest, RejectsHs256) {
 TEST_F(JwsTest, RejectsOtherAndMissingAlgs) {
   for (const char* header : {R"({"alg":"ES256"})", R"({"alg":"PS256"})", R"({"alg":"rs256"})",
                              R"({"alg":""})", R"({"alg":256})", R"({})", R"({"typ":"JWT"})"}) {
-    std::string compact = auth::base64url_encode(header) + "." +
-                          auth::base64url_encode(statement_json()) + "." + auth::base64url_encode("sig");
+    std::string compact = base64url_encode(header) + "." +
+                          base64url_encode(statement_json()) + "." + base64url_encode("sig");
     auto r = parse_jws(compact, kPath);
     ASSERT_FALSE(r.ok()) << header;
     SCOPED_TRACE(header);
@@ -243,20 +243,20 @@ TEST_F(JwsTest, RejectsSegmentsThatAreNotBase64url) {
 }
 
 TEST_F(JwsTest, RejectsHeaderOrPayloadThatIsNotAJsonObject) {
-  std::string sig = "." + auth::base64url_encode("sig");
-  std::string good_header = auth::base64url_encode(R"({"alg":"RS256"})");
-  std::string good_payload = auth::base64url_encode(statement_json());
+  std::string sig = "." + base64url_encode("sig");
+  std::string good_header = base64url_encode(R"({"alg":"RS256"})");
+  std::string good_payload = base64url_encode(statement_json());
   for (const std::string& header : {std::string("not json"), std::string(R"(["RS256"])"),
                                     std::string(R"("RS256")"), std::string(""),
                                     std::string(R"({"alg":"RS256")")}) {
-    auto r = parse_jws(auth::base64url_encode(header) + "." + good_payload + sig, kPath);
+    auto r = parse_jws(base64url_encode(header) + "." + good_payload + sig, kPath);
     ASSERT_FALSE(r.ok()) << header;
     SCOPED_TRACE(header);
     expect_400(r.error(), "header");
   }
   for (const std::string& payload : {std::string("not json"), std::string("[1,2]"),
                                      std::string("42"), std::string(""), std::string("{\"a\":")}) {
-    auto r = parse_jws(good_header + "." + auth::base64url_encode(payload) + sig, kPath);
+    auto r = parse_jws(good_header + "." + base64url_encode(payload) + sig, kPath);
     ASSERT_FALSE(r.ok()) << payload;
     SCOPED_TRACE(payload);
     expect_400(r.error(), "payload");

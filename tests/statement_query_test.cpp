@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 
 #include <algorithm>
 #include <cctype>
@@ -296,14 +296,14 @@ TEST(StatementQuery, RejectsATamperedCursor) {
   tampered.push_back(token + "!");
   tampered.push_back("!!!!");
   tampered.push_back("");
-  tampered.push_back(auth::base64url_encode("not json"));
-  tampered.push_back(auth::base64url_encode(R"({"p":[],"s":"0"})"));
-  tampered.push_back(auth::base64url_encode(R"({"p":[],"s":"12x"})"));
-  tampered.push_back(auth::base64url_encode(R"({"p":[],"s":12})"));
-  tampered.push_back(auth::base64url_encode(R"({"p":[["verb"]],"s":"12"})"));
-  tampered.push_back(auth::base64url_encode(R"({"p":[["limit",2]],"s":"12"})"));
-  tampered.push_back(auth::base64url_encode(R"({"p":{},"s":"12"})"));
-  tampered.push_back(auth::base64url_encode(R"({"s":"12"})"));
+  tampered.push_back(base64url_encode("not json"));
+  tampered.push_back(base64url_encode(R"({"p":[],"s":"0"})"));
+  tampered.push_back(base64url_encode(R"({"p":[],"s":"12x"})"));
+  tampered.push_back(base64url_encode(R"({"p":[],"s":12})"));
+  tampered.push_back(base64url_encode(R"({"p":[["verb"]],"s":"12"})"));
+  tampered.push_back(base64url_encode(R"({"p":[["limit",2]],"s":"12"})"));
+  tampered.push_back(base64url_encode(R"({"p":{},"s":"12"})"));
+  tampered.push_back(base64url_encode(R"({"s":"12"})"));
   for (const auto& t : tampered) {
     auto r = parse_more(t, Version::V2_0_0);
     EXPECT_FALSE(r.ok()) << t;
@@ -315,7 +315,7 @@ TEST(StatementQuery, RejectsATamperedCursor) {
 }
 
 TEST(StatementQuery, CursorCarryingInvalidParametersIsRejected) {
-  auto r = parse_more(auth::base64url_encode(R"({"p":[["Limit","2"]],"s":"12"})"), Version::V2_0_0);
+  auto r = parse_more(base64url_encode(R"({"p":[["Limit","2"]],"s":"12"})"), Version::V2_0_0);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().status, 400);
 }

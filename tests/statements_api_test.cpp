@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 #include "auth/credential_store.h"
 #include "common/config.h"
 #include "common/json.h"
@@ -109,7 +109,7 @@ class StatementsApiTest : public ::testing::Test {
     shared_->next_store += 2;  // store_ + 1 is this test's "other" store
     auto created = shared_->stack.credential(store_name(store_), auth::scope_bit(auth::Scope::All));
     key_ = created.credential.key;
-    auth_ = "Basic " + auth::base64_encode(key_ + ":" + created.secret);
+    auth_ = "Basic " + base64_encode(key_ + ":" + created.secret);
   }
 
   HttpRequest request(const std::string& method, const std::string& resource,
@@ -203,7 +203,7 @@ TEST_F(StatementsApiTest, UnsupportedVersionHeaderIsRejected) {
 TEST_F(StatementsApiTest, BadCredentialsAre401WithAChallenge) {
   HttpRequest wrong = request("GET", "/statements");
   for (auto& h : wrong.headers)
-    if (h.first == "authorization") h.second = "Basic " + auth::base64_encode(key_ + ":wrong-secret");
+    if (h.first == "authorization") h.second = "Basic " + base64_encode(key_ + ":wrong-secret");
   HttpResponse r = send(std::move(wrong));
   EXPECT_EQ(r.status, 401);
   ASSERT_NE(find_header(r, "WWW-Authenticate"), nullptr);
@@ -564,7 +564,7 @@ TEST_F(StatementsApiTest, WrongSecretIsRejectedAfterTheRightOneWasCached) {
   ASSERT_EQ(get({}).status, 200);
   HttpRequest wrong = request("GET", "/statements");
   for (auto& h : wrong.headers)
-    if (h.first == "authorization") h.second = "Basic " + auth::base64_encode(key_ + ":nope");
+    if (h.first == "authorization") h.second = "Basic " + base64_encode(key_ + ":nope");
   EXPECT_EQ(send(std::move(wrong)).status, 401);
   EXPECT_EQ(get({}).status, 200);
 }

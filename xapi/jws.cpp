@@ -6,7 +6,7 @@
 #include <cmath>
 #include <memory>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 
 namespace scribe::xapi {
 
@@ -49,9 +49,9 @@ Result<Jws> parse_jws(std::string_view compact, const std::string& path) {
   size_t b = a == std::string_view::npos ? a : compact.find('.', a + 1);
   if (b == std::string_view::npos || compact.find('.', b + 1) != std::string_view::npos)
     return bad("not three dot-separated segments");
-  auto header_text = auth::base64url_decode(compact.substr(0, a));
-  auto payload_text = auth::base64url_decode(compact.substr(a + 1, b - a - 1));
-  auto signature = auth::base64url_decode(compact.substr(b + 1));
+  auto header_text = base64url_decode(compact.substr(0, a));
+  auto payload_text = base64url_decode(compact.substr(a + 1, b - a - 1));
+  auto signature = base64url_decode(compact.substr(b + 1));
   if (!header_text || !payload_text || !signature) return bad("a segment is not base64url");
   auto header = json::parse(*header_text);
   if (!header || !header->is_object()) return bad("header is not a JSON object");
@@ -68,7 +68,7 @@ Status verify_jws_signature(const Jws& jws, const std::string& path) {
   if (!x5c) return Status::success();
   if (!x5c->is_array() || x5c->as_array().empty() || !x5c->as_array()[0].is_string())
     return bad_request(path, "JWS x5c must be an array of base64 certificates");
-  auto der = auth::base64_decode(x5c->as_array()[0].as_string());
+  auto der = base64_decode(x5c->as_array()[0].as_string());
   if (!der) return bad_request(path, "JWS x5c[0] is not base64");
   const auto* p = reinterpret_cast<const unsigned char*>(der->data());
   std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &p, long(der->size())),

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 #include "common/json.h"
 #include "common/timestamp.h"
 #include "xapi/formats.h"
@@ -140,12 +140,12 @@ std::string more_url(const std::string& statements_path, const StatementQueryPar
   json::Object cursor;
   cursor.append("p", json::Value(std::move(params)));
   cursor.append("s", std::to_string(last_seq));
-  return statements_path + "?more=" + auth::base64url_encode(json::serialize(json::Value(std::move(cursor))));
+  return statements_path + "?more=" + base64url_encode(json::serialize(json::Value(std::move(cursor))));
 }
 
 Result<StatementQueryParams> parse_more(const std::string& token, Version version) {
   auto invalid = bad_request("more", "not a cursor this server issued");
-  auto text = auth::base64url_decode(token);
+  auto text = base64url_decode(token);
   if (!text) return invalid;
   auto cursor = json::parse(*text);
   if (!cursor) return invalid;

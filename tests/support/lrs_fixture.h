@@ -14,7 +14,7 @@
 #include "app/bootstrap.h"
 #include "admin/admin_service.h"
 #include "auth/authenticator.h"
-#include "auth/base64.h"
+#include "common/base64.h"
 #include "auth/credential_store.h"
 #include "auth/store_registry.h"
 #include "auth/throttle.h"
@@ -120,7 +120,7 @@ struct StatementsStack {
                          auth::ScopeSet scopes = auth::scope_bit(auth::Scope::All),
                          json::Value authority = nullptr) {
     auto issued = credential(store_name, scopes, std::move(authority));
-    return "Basic " + auth::base64_encode(issued.credential.key + ":" + issued.secret);
+    return "Basic " + base64_encode(issued.credential.key + ":" + issued.secret);
   }
 
   void reset() {

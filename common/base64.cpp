@@ -1,9 +1,9 @@
 // Base64 and base64url codecs (RFC 4648); see auth/base64.h.
 #include <array>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 
-namespace scribe::auth {
+namespace scribe {
 
 namespace {
 
@@ -64,4 +64,4 @@ std::string base64_encode(std::string_view in) { return encode(in, kStd, true); 
 std::string base64url_encode(std::string_view in) { return encode(in, kUrl, false); }
 std::optional<std::string> base64url_decode(std::string_view in) { return decode(in, kUrl, false); }
 
-}  // namespace scribe::auth
+}  // namespace scribe

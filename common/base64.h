@@ -6,11 +6,11 @@
 #include <string>
 #include <string_view>
 
-namespace scribe::auth {
+namespace scribe {
 
 std::optional<std::string> base64_decode(std::string_view in);
 std::string base64_encode(std::string_view in);
 std::string base64url_encode(std::string_view in);
 std::optional<std::string> base64url_decode(std::string_view in);
 
-}  // namespace scribe::auth
+}  // namespace scribe

@@ -1,0 +1,35 @@
+// RFC 8785 JSON Canonicalization Scheme (JCS): the one byte sequence a JSON value has, whoever
+// wrote it. Object members are sorted by their names' UTF-16 code units, strings escape only
+// what RFC 8785 §3.2.2.2 says (", \, and controls below U+0020, with the short forms where
+// JSON has them and lower-case \u00xx otherwise), numbers are written as ECMAScript's
+// Number.prototype.toString writes the IEEE-754 double they denote (§3.2.2.3), and there is
+// no whitespace. The evidence log hashes statements in this form (evidence/leaf.h), so an
+// auditor can recompute every leaf with any JCS implementation.
+// Guarantees: the output parses back to an equal value (numbers as doubles); the same value
+// always gives the same bytes; input is UTF-8 that json::Document accepted.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/json_dom.h"
+#include "common/result.h"
+
+namespace scribe::evidence {
+
+// Appends the canonical form of `value` to `out`.
+void canonicalize_to(const json::Node& value, std::string& out);
+
+// The canonical form of a JSON text; a 400 error when it is not JSON.
+Result<std::string> canonicalize(std::string_view json_text);
+
+// ECMAScript's Number.prototype.toString of a finite double, as JCS writes numbers.
+void append_es_number(double value, std::string& out);
+
+// A string as JCS writes it, quotes included.
+void append_jcs_string(std::string_view s, std::string& out);
+
+// The order of object member names: by UTF-16 code units.
+bool jcs_name_less(std::string_view a, std::string_view b);
+
+}  // namespace scribe::evidence

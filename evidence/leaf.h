@@ -1,0 +1,47 @@
+// The evidence log's leaf for a statement (DESIGN "Evidence log"): leaf data = salt(16) ‖
+// JCS(statement exactly as `GET ?statementId=…&format=exact` returns it), leaf hash =
+// SHA-256(0x00 ‖ leaf data). The salt keeps an erased statement's content from being
+// confirmed by guessing it and hashing.
+// `stored` is only known when the committer assigns the seq, so a statement's canonical form is
+// prepared first (on an IO thread) with an empty `stored` (and, when the statement had no
+// timestamp, an empty `timestamp`, which equals stored), and the committer splices the time in
+// while hashing. Both are RFC 3339 texts that JCS writes as they are.
+// Guarantees: canonical(stored) == evidence::canonicalize(the statement with that stored), and
+// hash(salt, stored) == leaf_hash(salt ‖ canonical(stored)).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "evidence/sha256.h"
+
+namespace scribe::evidence {
+
+inline constexpr size_t kSaltBytes = 16;
+
+class LeafTemplate {
+ public:
+  LeafTemplate() = default;
+  // From the statement's stored JSON (every member but `stored`, and but `timestamp` when
+  // `timestamp_from_stored`). An error when it is not a JSON object.
+  static Result<LeafTemplate> of(std::string_view record_json, bool timestamp_from_stored);
+
+  // JCS of the statement with this `stored` time.
+  std::string canonical(std::string_view stored) const;
+  // SHA-256(0x00 ‖ salt ‖ canonical(stored)), without building canonical(stored).
+  Hash hash(std::string_view salt, std::string_view stored) const;
+  bool empty() const { return text_.empty(); }
+
+ private:
+  std::string text_;          // canonical form with empty "stored" (and "timestamp") values
+  uint32_t stored_at_ = 0;    // offset of the empty stored value, between its quotes
+  uint32_t timestamp_at_ = 0;  // same for timestamp, when with_timestamp_
+  bool with_timestamp_ = false;
+};
+
+// 16 random bytes from OpenSSL's CSPRNG.
+std::string random_salt();
+
+}  // namespace scribe::evidence
