@@ -11,6 +11,7 @@
 #include "auth/secret_hash.h"
 #include "common/config.h"
 #include "common/timestamp.h"
+#include "evidence/signing_key.h"
 #include "storage/data_format.h"
 #include "xapi/statement_terms.h"
 
@@ -45,6 +46,29 @@ storage::OwnTerms own_terms_rule(const auth::StoreRegistry& stores) {
     if (!info) return std::vector<storage::Term>{};  // deleted: nothing of it is indexed
     return xapi::stored_statement_terms(info->term_key, json);
   };
+}
+
+Result<std::unique_ptr<evidence::CheckpointSigner>> open_checkpoint_signer(const Config& config,
+                                                                          storage::Engine& engine,
+                                                                          const auth::StoreRegistry& stores) {
+  auto key = evidence::load_or_create_signing_key(
+      (std::filesystem::path(config.storage.data_dir) / config.evidence.key_file).string());
+  if (!key) return key.error();
+  auto store_name = [&stores](storage::StoreId id) -> std::optional<std::string> {
+    auto info = stores.find(id);
+    if (!info) return std::nullopt;
+    return info->name;
+  };
+  return std::make_unique<evidence::CheckpointSigner>(
+      engine, std::move(*key), evidence::origin_base(config.evidence.origin, public_url(config)),
+      store_name, std::chrono::milliseconds(config.evidence.checkpoint_interval_ms));
+}
+
+storage::EvidenceOptions evidence_options(const Config& config, evidence::CheckpointSigner* signer) {
+  storage::EvidenceOptions o;
+  o.enabled = config.evidence.enabled;
+  if (signer) o.synced_heads = [signer](const std::vector<storage::TreeHead>& heads) { signer->synced(heads); };
+  return o;
 }
 
 std::optional<std::pair<std::string, std::string>> read_bootstrap_file(const Config& config) {

@@ -13,8 +13,8 @@
 #include "common/config.h"
 #include "common/result.h"
 #include "storage/engine.h"
-#include "storage/record_terms.h"
-#include "storage/statement_codec.h"
+#include "evidence/log/checkpoint_signer.h"
+#include "storage/commit_pipeline.h"
 #include "storage/record_terms.h"
 #include "storage/statement_codec.h"
 
@@ -31,6 +31,15 @@ storage::CodecOptions codec_options(const Config& config);
 // The rule that recomputes a stored statement's own index terms with its store's term key
 // (records keep only inherited terms); a store that no longer exists has none.
 storage::OwnTerms own_terms_rule(const auth::StoreRegistry& stores);
+
+// The checkpoint signer of the data folder's evidence logs: its key loaded (made at first
+// start), the origin from the configuration, store names from the registry. Not started.
+Result<std::unique_ptr<evidence::CheckpointSigner>> open_checkpoint_signer(const Config& config,
+                                                                          storage::Engine& engine,
+                                                                          const auth::StoreRegistry& stores);
+// The commit pipeline's evidence options: on or off as configured, synced heads to `signer`
+// (none: they are signed when the server next asks).
+storage::EvidenceOptions evidence_options(const Config& config, evidence::CheckpointSigner* signer);
 
 // The stores and credentials of an opened data folder: its format checked (recorded when new,
 // migrated from format 1: app/format_migration.h), the pepper loaded (or created), the

@@ -217,9 +217,10 @@ int import_command(int argc, char** argv) {
       1, std::min<uint32_t>(args->inflight, config->limits.commit_queue_max / batch_size));
   auto codec = storage::StatementCodec::open(**engine, codec_options(*config));
   if (!codec) return fail(codec.error().describe());
+  // Leaves are appended with the statements; the server signs checkpoints when it next starts.
   storage::CommitPipeline pipeline(**engine, xapi::same_statement,
                                    config->limits.commit_queue_max, codec->get(),
-                                   own_terms_rule(*access->stores));
+                                   own_terms_rule(*access->stores), evidence_options(*config, nullptr));
   Inflight inflight(inflight_max);
 
   const auto t0 = Clock::now();

@@ -94,18 +94,22 @@ int serve(int argc, char** argv) {
 
   auto codec = storage::StatementCodec::open(**engine, app::codec_options(*config));
   if (!codec) return fail(codec.error().describe());
+  auto signer = app::open_checkpoint_signer(*config, **engine, *access->stores);
+  if (!signer) return fail(signer.error().describe());
   storage::CommitPipeline pipeline(**engine, xapi::same_statement,
                                    config->limits.commit_queue_max, codec->get(),
-                                   app::own_terms_rule(*access->stores));
+                                   app::own_terms_rule(*access->stores),
+                                   app::evidence_options(*config, signer->get()));
   storage::StatementReader reader(**engine, &pipeline.recent_postings(), codec->get());
   xapi::StatementsResource statements(*config, pipeline, reader);
   storage::DocumentStore document_store(**engine);
   xapi::DocumentsResource documents(*config, document_store);
   xapi::AgentsResource agents(**engine);
   xapi::ActivitiesResource activities(**engine);
+  xapi::EvidenceResource evidence(**engine, **signer);
   WorkPool query_pool("scribe-query", std::max<uint32_t>(config->server.query_threads, 1),
                       config->limits.query_queue_max);
-  xapi::Router router(*config, authenticator, statements, {&documents, &agents, &activities},
+  xapi::Router router(*config, authenticator, statements, {&documents, &agents, &activities, &evidence},
                       &admin_routes, &query_pool);
   server::HttpServer http(*config, router);
   if (Status s = http.start(); !s) return fail(s.error().describe());
@@ -113,7 +117,9 @@ int serve(int argc, char** argv) {
     Config bound = *config;
     bound.server.port = http.port();
     access->credentials->set_authority_home_page(public_url(bound));
+    (*signer)->set_origin_base(evidence::origin_base(config->evidence.origin, public_url(bound)));
   }
+  (*signer)->start();
 
   std::cout << "Scribe listening on " << (http.tls() ? "https://" : "http://") << config->server.host
             << ":" << http.port()
@@ -138,6 +144,7 @@ int serve(int argc, char** argv) {
   http.stop();
   query_pool.stop();  // its queued jobs use the router and resources, which outlive it
   pipeline.stop();
+  (*signer)->stop();
   return 0;
 }
 

@@ -27,6 +27,7 @@ std::vector<Scope> granting(Access access) {
     case Access::None: return {};
     case Access::StatementsRead:
       return {Scope::StatementsRead, Scope::StatementsReadMine, Scope::AllRead, Scope::All};
+    case Access::EvidenceRead: return {Scope::StatementsRead, Scope::AllRead, Scope::All};
     case Access::StatementsWrite: return {Scope::StatementsWrite, Scope::All};
     case Access::StateRead: return {Scope::State, Scope::StateRead, Scope::AllRead, Scope::All};
     case Access::StateWrite: return {Scope::State, Scope::All};

@@ -39,7 +39,8 @@ std::vector<std::string> scope_names(ScopeSet set);
 // What a request does; every route of the xAPI and admin APIs declares one.
 enum class Access {
   None,             // /about, preflights
-  StatementsRead,   // GET/HEAD statements (and evidence reads)
+  StatementsRead,   // GET/HEAD statements
+  EvidenceRead,     // the evidence log's key, checkpoints, proofs and exports: every statement
   StatementsWrite,  // PUT/POST statements
   StateRead,
   StateWrite,

@@ -187,6 +187,14 @@ const std::vector<Key>& keys() {
                                                  "window in which failures are counted"),
       key<&C::auth, &C::Auth::throttle_entries_max>(
           "auth", "throttle_entries_max", "(address, key) pairs the throttle tracks at most"),
+      key<&C::evidence, &C::Evidence::enabled>(
+          "evidence", "enabled", "keep each store's tamper-evident log; false only to measure its cost"),
+      key<&C::evidence, &C::Evidence::checkpoint_interval_ms>(
+          "evidence", "checkpoint_interval_ms", "a store's checkpoint is signed at most this often"),
+      key<&C::evidence, &C::Evidence::origin>(
+          "evidence", "origin", "log name before /<store>; empty: server.public_url without its scheme"),
+      key<&C::evidence, &C::Evidence::key_file>(
+          "evidence", "key_file", "Ed25519 signing key (PEM), relative to storage.data_dir; made at first start"),
   };
   return table;
 }

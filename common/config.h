@@ -66,6 +66,19 @@ struct Config {
     uint32_t failure_window_ms = 60000;    // ... before that pair gets 429
     uint32_t throttle_entries_max = 100000;  // (address, key) pairs tracked at most
   } auth;
+
+  struct Evidence {
+    // Keep each store's tamper-evident statement log and sign its checkpoints. false only to
+    // measure what the log costs: statements stored meanwhile get their leaves at the next
+    // start with it on.
+    bool enabled = true;
+    // Checkpoints (signed tree heads) are signed after commits, at most this often per store.
+    uint32_t checkpoint_interval_ms = 1000;
+    // The log's name, before "/<store>"; empty: server.public_url without its scheme.
+    std::string origin;
+    // The Ed25519 signing key, PKCS#8 PEM, relative to storage.data_dir; made at first start.
+    std::string key_file = "evidence-key.pem";
+  } evidence;
 };
 
 // Reads `path` (TOML); a missing file is an error only when `required`.

@@ -4,9 +4,11 @@
 #include <chrono>
 #include <iterator>
 #include <map>
+#include <iostream>
 #include <set>
 
 #include "common/thread_name.h"
+#include "common/timestamp.h"
 #include "storage/index_terms.h"
 
 namespace scribe::storage {
@@ -67,6 +69,10 @@ struct CommitPipeline::DrainState {
   // Index entries are never read back while staging, so they skip the overlays: a flat list
   // (a rejected request truncates its own tail), handed to the indexer once the group is synced.
   std::vector<IndexEntry> index_entries;
+  // Evidence frontiers: of the stores this group appended to (as of its accepted requests), and
+  // of the request being decided (one store), which replaces the group's when it is accepted.
+  std::unordered_map<StoreId, evidence::Frontier> group_frontiers;
+  std::optional<evidence::Frontier> request_frontier;
 
   Result<std::optional<std::string>> lookup(Engine& engine, Family f, const std::string& key) {
     if (auto* v = request.find(f, key)) return std::optional<std::string>(*v);
@@ -93,14 +99,23 @@ struct CommitPipeline::DrainState {
 };
 
 CommitPipeline::CommitPipeline(Engine& engine, SameStatement same, uint32_t queue_statements_max,
-                               StatementCodec* codec, OwnTerms own_terms)
-    : engine_(engine), codec_(codec), own_terms_(std::move(own_terms)), same_(std::move(same)),
-      queue_statements_max_(queue_statements_max) {
+                               StatementCodec* codec, OwnTerms own_terms, EvidenceOptions evidence)
+    : engine_(engine), codec_(codec), own_terms_(std::move(own_terms)), evidence_(std::move(evidence)),
+      same_(std::move(same)), queue_statements_max_(queue_statements_max) {
   std::string value;
   auto found = engine_.get(Family::Meta, kLastSeqKey, &value);
   if (found.ok() && *found && value.size() == 8) last_seq_ = get_u64(value);
   committed_seq_.store(last_seq_);
   assigned_seq_.store(last_seq_);
+  if (evidence_.enabled) {
+    if (Status caught_up = catch_up_evidence(); !caught_up)
+      std::cerr << "scribe: the evidence log could not be brought up to date: "
+                << caught_up.error().describe() << "\n" << std::flush;
+    // What RocksDB holds at start is durable: the signer starts from these heads.
+    std::vector<TreeHead> heads;
+    for (const auto& [store, frontier] : frontiers_) heads.push_back(TreeHead{store, frontier.size(), frontier.root()});
+    if (evidence_.synced_heads && !heads.empty()) evidence_.synced_heads(heads);
+  }
   indexer_ = std::make_unique<Indexer>(engine_, last_seq_, codec_, own_terms_);
   syncer_ = std::thread([this] {
     name_this_thread("scribe-sync");
@@ -131,8 +146,14 @@ void CommitPipeline::stop() {
 }
 
 bool CommitPipeline::submit(WriteRequest request) {
-  if (codec_)
-    for (PreparedStatement& p : request.statements) p.payload = codec_->encode(request.store, p.json, p.flags);
+  for (PreparedStatement& p : request.statements) {
+    if (evidence_.enabled) {
+      auto leaf = evidence::LeafTemplate::of(p.json, p.flags & StatementRecord::kTimestampFromStored);
+      if (leaf) p.leaf = std::move(*leaf);  // else stage_request refuses the statement
+      p.salt = evidence::random_salt();
+    }
+    if (codec_) p.payload = codec_->encode(request.store, p.json, p.flags);
+  }
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
@@ -203,6 +224,16 @@ void CommitPipeline::run_syncer() {
       }
       if (newest > committed_seq()) committed_seq_.store(newest, std::memory_order_release);
       indexer_->submit(std::move(entries), newest);
+      if (evidence_.synced_heads) {
+        std::vector<TreeHead> heads;  // the newest of each store
+        for (auto it = groups.rbegin(); it != groups.rend(); ++it) {
+          if (!it->written.ok()) continue;
+          for (const TreeHead& h : it->heads)
+            if (std::none_of(heads.begin(), heads.end(), [&](const TreeHead& o) { return o.store == h.store; }))
+              heads.push_back(h);
+        }
+        if (!heads.empty()) evidence_.synced_heads(heads);
+      }
     }
     for (auto& g : groups) {
       for (size_t i = 0; i < g.requests.size(); i++) {
@@ -233,6 +264,7 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
   out.accepted.assign(group.size(), false);
   for (size_t i = 0; i < group.size(); i++) {
     drain.request = Overlay();
+    drain.request_frontier.reset();
     const size_t index_mark = drain.index_entries.size();
     out.outcomes[i].already_stored.assign(group[i].statements.size(), false);
     Status s = stage_request(group[i], drain, out.outcomes[i]);
@@ -243,6 +275,7 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
     }
     drop_repeated_operands(drain.request.merges);
     drain.request.move_into(drain.drain);
+    if (drain.request_frontier) drain.group_frontiers[group[i].store] = std::move(*drain.request_frontier);
     out.accepted[i] = true;
   }
 
@@ -255,6 +288,14 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
     batch.Put(engine_.family(Family::Meta), kLastSeqKey, seq_bytes(last_seq_));
     out.written = engine_.write_unsynced(batch);
     out.wrote = true;
+  }
+  for (auto& [store, frontier] : drain.group_frontiers) {
+    if (out.written.ok()) {
+      out.heads.push_back(TreeHead{store, frontier.size(), frontier.root()});
+      frontiers_[store] = std::move(frontier);
+    } else {
+      frontiers_.erase(store);  // RocksDB holds the tree as it was: reload it next time
+    }
   }
   out.index_entries = std::move(drain.index_entries);
   out.last_seq = last_seq_;  // seqs of rejected requests are skipped, never reused
@@ -347,6 +388,8 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
     if (*waiting) {
       if (Status s = backfill(store, p.id, seq, terms, drain); !s) return s;
     }
+    if (evidence_.enabled)
+      if (Status s = append_evidence(store, seq, p, drain); !s) return s;
     out.put(Family::Statements, statement_key(store, seq), encode_record(record));
     for (auto& m : p.merges) {
       m.key.insert(0, store_prefix(store));  // operands are built without knowing the store
@@ -356,6 +399,84 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
   }
   for (auto& [sha2, bytes] : request.attachments)
     out.put(Family::Attachments, attachment_key(store, sha2), std::move(bytes));
+  return Status::success();
+}
+
+Result<evidence::Frontier> CommitPipeline::committed_frontier(StoreId store) {
+  if (auto it = frontiers_.find(store); it != frontiers_.end()) return it->second;
+  auto loaded = load_frontier(engine_, store);
+  if (!loaded) return loaded.error();
+  frontiers_.emplace(store, *loaded);
+  return loaded;
+}
+
+Status CommitPipeline::append_evidence(StoreId store, Seq seq, const PreparedStatement& p, DrainState& drain) {
+  if (!p.leaf || p.salt.size() != evidence::kSaltBytes)
+    return Error{500, "", "statement " + format_uuid(p.id) + " has no evidence leaf"};
+  if (!drain.request_frontier) {
+    if (auto it = drain.group_frontiers.find(store); it != drain.group_frontiers.end()) {
+      drain.request_frontier = it->second;
+    } else {
+      auto frontier = committed_frontier(store);
+      if (!frontier) return frontier.error();
+      drain.request_frontier = std::move(*frontier);
+    }
+  }
+  const evidence::Hash leaf = p.leaf->hash(p.salt, format_timestamp(int64_t(seq)));
+  append_leaf(store, seq, p.salt, leaf, *drain.request_frontier, [&](std::string key, std::string value) {
+    drain.request.put(Family::Evidence, std::move(key), std::move(value));
+  });
+  return Status::success();
+}
+
+Status CommitPipeline::catch_up_evidence() {
+  std::unique_ptr<rocksdb::Iterator> stores(
+      engine_.db()->NewIterator(rocksdb::ReadOptions(), engine_.family(Family::Statements)));
+  for (stores->Seek(store_prefix(1)); stores->Valid();) {
+    const StoreId store = get_u32(stores->key().ToStringView());
+    auto last = last_logged_seq(engine_, store);
+    if (!last) return last.error();
+    auto frontier = load_frontier(engine_, store);
+    if (!frontier) return frontier.error();
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string prefix = store_prefix(store);
+    uint64_t appended = 0;
+    rocksdb::WriteBatch batch;
+    std::unique_ptr<rocksdb::Iterator> it(
+        engine_.db()->NewIterator(rocksdb::ReadOptions(), engine_.family(Family::Statements)));
+    for (it->Seek(statement_key(store, *last + 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      const Seq seq = seq_suffix(it->key().ToStringView());
+      uint8_t flags = 0;
+      auto payload = record_json(it->value().ToStringView(), &flags, nullptr);
+      if (!payload) return Error{500, "", "corrupt statement record at seq " + std::to_string(seq)};
+      std::string scratch;
+      auto json = decode_payload(codec_, store, *payload, flags, scratch);
+      if (!json) return json.error();
+      auto leaf = evidence::LeafTemplate::of(*json, flags & StatementRecord::kTimestampFromStored);
+      if (!leaf) return leaf.error();
+      const std::string salt = evidence::random_salt();
+      append_leaf(store, seq, salt, leaf->hash(salt, format_timestamp(int64_t(seq))), *frontier,
+                  [&](const std::string& key, const std::string& value) {
+                    batch.Put(engine_.family(Family::Evidence), key, value);
+                  });
+      if (++appended % 10000 == 0) {
+        if (Status s = engine_.write_durable(batch); !s) return s;
+        batch.Clear();
+      }
+    }
+    if (!it->status().ok()) return storage_error(it->status(), "statement scan failed");
+    if (batch.Count() > 0)
+      if (Status s = engine_.write_durable(batch); !s) return s;
+    if (appended > 0) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+      std::cout << "scribe: evidence log of store " << store << ": " << appended
+                << " statements stored without a leaf appended in " << ms.count() << " ms\n" << std::flush;
+    }
+    frontiers_[store] = std::move(*frontier);
+    if (store == UINT32_MAX) break;
+    stores->Seek(store_prefix(store + 1));
+  }
+  if (!stores->status().ok()) return storage_error(stores->status(), "statement scan failed");
   return Status::success();
 }
 

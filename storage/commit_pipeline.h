@@ -6,6 +6,10 @@
 // fsync serves many requests, and the next group is staged while the previous one syncs.
 // The index is not part of the synced batch: the syncer hands each synced group's index entries
 // to the indexer (storage/indexer.h), which writes them right behind; queries wait for it.
+// The evidence log is: each new statement's leaf (storage/evidence_log.h) is appended, in commit
+// order, in the statement's own batch, and after each sync the stores' new tree heads go to
+// whoever signs checkpoints. At start, statements stored without a leaf (by a version without
+// the log, or with it off) are appended first, in seq order.
 // Guarantees: a batch is stored whole or not at all; `done` runs exactly once, after the data
 // is durable (or with the error that kept it out); seqs strictly increase across restarts.
 #pragma once
@@ -24,7 +28,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "evidence/leaf.h"
+#include "evidence/merkle.h"
 #include "storage/engine.h"
+#include "storage/evidence_log.h"
 #include "storage/indexer.h"
 #include "storage/keys.h"
 #include "storage/record_terms.h"
@@ -52,6 +59,16 @@ struct PreparedStatement {
   std::vector<Term> terms;          // the statement's own index terms
   std::optional<Uuid> ref_target;   // object is a StatementRef to this id
   std::vector<MergeOperand> merges;  // written in the same batch when the statement is new
+  // Its evidence leaf, prepared by submit() (on the caller's thread) when the log is on.
+  std::string salt;
+  std::optional<evidence::LeafTemplate> leaf;
+};
+
+struct EvidenceOptions {
+  bool enabled = true;  // keep each store's evidence log
+  // Called at start with every store's tree head, then by the syncer after each sync with the
+  // new tree head of every store it wrote to.
+  std::function<void(const std::vector<TreeHead>&)> synced_heads;
 };
 
 struct WriteOutcome {
@@ -80,7 +97,8 @@ class CommitPipeline {
   // caller's thread, and decodes stored ones. With `own_terms`, records keep only the terms they
   // inherit (storage/record_terms.h); without it, all of them.
   CommitPipeline(Engine& engine, SameStatement same, uint32_t queue_statements_max,
-                 StatementCodec* codec = nullptr, OwnTerms own_terms = nullptr);
+                 StatementCodec* codec = nullptr, OwnTerms own_terms = nullptr,
+                 EvidenceOptions evidence = {});
   ~CommitPipeline();  // stops after committing what is queued
 
   // Returns false (and does not call done) when the queue is full: answer 503.
@@ -113,6 +131,7 @@ class CommitPipeline {
     std::vector<WriteOutcome> outcomes;
     std::vector<bool> accepted;
     std::vector<IndexEntry> index_entries;  // of the accepted requests
+    std::vector<TreeHead> heads;  // the stores' trees after this group
     Status written;
     bool wrote = false;  // the group applied a batch to RocksDB
     Seq last_seq = 0;    // the newest seq assigned so far (covers this group)
@@ -126,6 +145,12 @@ class CommitPipeline {
   Status backfill(StoreId store, const Uuid& target_id, Seq target_seq,
                   const std::vector<Term>& terms, DrainState& drain);
   Seq next_seq();
+  // Appends a new statement's leaf to its store's log, in the request's overlay.
+  Status append_evidence(StoreId store, Seq seq, const PreparedStatement& p, DrainState& drain);
+  // The store's committed frontier (loaded from RocksDB the first time). Committer thread.
+  Result<evidence::Frontier> committed_frontier(StoreId store);
+  // At start: leaves for every statement stored past its store's last leaf.
+  Status catch_up_evidence();
   // Drops merge operands identical to the last one written for their key: the folds are
   // idempotent for a repeated operand, and most statements repeat their activities' and
   // agents' descriptions. Committer thread only.
@@ -134,6 +159,8 @@ class CommitPipeline {
   Engine& engine_;
   StatementCodec* const codec_;
   const OwnTerms own_terms_;
+  const EvidenceOptions evidence_;
+  std::unordered_map<StoreId, evidence::Frontier> frontiers_;  // committed; committer thread only
   SameStatement same_;
   const uint32_t queue_statements_max_;
   std::mutex mutex_;

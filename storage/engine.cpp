@@ -42,6 +42,7 @@ const char* family_name(Family f) {
     case Family::Meta: return "meta";
     case Family::Activities: return "activities";
     case Family::Agents: return "agents";
+    case Family::Evidence: return "evidence";
     default: return "?";
   }
 }
@@ -103,6 +104,14 @@ rocksdb::ColumnFamilyOptions family_options(Family f, const std::shared_ptr<rock
   if (f == Family::StatementIds || f == Family::Refs || f == Family::Voided) {
     o.memtable_whole_key_filtering = true;
     o.memtable_prefix_bloom_size_ratio = 0.05;
+  }
+  // Hashes and salts are random bytes: compressing them costs CPU and saves nothing. Leaf and
+  // node keys grow within a store (and level): appended next to the previous insert.
+  if (f == Family::Evidence) {
+    o.compression = rocksdb::kNoCompression;
+    o.compression_per_level.clear();
+    o.bottommost_compression = rocksdb::kNoCompression;
+    o.memtable_insert_with_hint_prefix_extractor = std::make_shared<HintPrefix>(6, 13);
   }
   if (f == Family::Attachments) {
     o.enable_blob_files = true;  // large attachment values live in blob files

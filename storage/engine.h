@@ -26,6 +26,7 @@ enum class Family {
   Meta,
   Activities,  // activity id → canonical definition, built by merge operands
   Agents,      // agent identity → what is known of that agent, built by merge operands
+  Evidence,    // the stores' evidence logs: leaves, tree nodes, checkpoints
   Count
 };
 

@@ -14,6 +14,12 @@
 //                 store · target uuid(16)                   empty: a referrer arrived before target
 // documents       store · kind(1) · scope(16) · reg(17) · doc id   document record (below)
 // attachments     store · sha2 (hex)                        bytes
+// evidence        store · 'l' · seq(8)                      leaf index(8) · salt(16): the statement's
+//                                                           leaf in the store's log (evidence/leaf.h)
+//                 store · 'n' · level(1) · index(8)         hash(32) of a complete perfect subtree
+//                                                           of the log (evidence/merkle.h); level 0
+//                                                           are the leaf hashes
+//                 store · 'c' · size(8)                     a signed checkpoint of that tree size
 // meta            name                                      value (e.g. "last_seq" → seq(8))
 //                 "reindex/" · store · seq(8)               referrer seqs(8 each) whose terms
 //                                                           grew when statement seq arrived
@@ -140,6 +146,35 @@ std::string refs_prefix(StoreId store, const Uuid& target);
 std::string refs_key(StoreId store, const Uuid& target, Seq seq);
 // sha2: lower-case hex as declared by the statement.
 std::string attachment_key(StoreId store, std::string_view sha2);
+
+// The evidence log (storage/evidence_log.h). A leaf's key is its statement's seq, so the log is
+// walked in seq order (which is commit order) and a statement finds its leaf directly.
+inline constexpr char kLeafTag = 'l', kNodeTag = 'n', kCheckpointTag = 'c';
+inline std::string evidence_prefix(StoreId store, char tag) {
+  std::string k = store_prefix(store);
+  k.push_back(tag);
+  return k;
+}
+inline std::string leaf_key(StoreId store, Seq seq) {
+  std::string k = evidence_prefix(store, kLeafTag);
+  put_u64(k, seq);
+  return k;
+}
+inline std::string node_prefix(StoreId store, uint8_t level) {
+  std::string k = evidence_prefix(store, kNodeTag);
+  k.push_back(char(level));
+  return k;
+}
+inline std::string node_key(StoreId store, uint8_t level, uint64_t index) {
+  std::string k = node_prefix(store, level);
+  put_u64(k, index);
+  return k;
+}
+inline std::string checkpoint_key(StoreId store, uint64_t size) {
+  std::string k = evidence_prefix(store, kCheckpointTag);
+  put_u64(k, size);
+  return k;
+}
 
 enum class DocumentKind : uint8_t { State = 1, ActivityProfile = 2, AgentProfile = 3 };
 

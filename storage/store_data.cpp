@@ -11,7 +11,8 @@ namespace {
 // The families whose keys start with the store id (all but meta).
 constexpr Family kStoreFamilies[] = {Family::Statements, Family::StatementIds, Family::Index,
                                      Family::Voided,     Family::Refs,         Family::Documents,
-                                     Family::Attachments, Family::Activities,  Family::Agents};
+                                     Family::Attachments, Family::Activities,  Family::Agents,
+                                     Family::Evidence};
 
 struct Range {
   std::string begin, end;

@@ -11,7 +11,10 @@ namespace scribe::xapi {
 
 using auth::Access;
 
-enum class Target { Statements, State, ActivityProfile, AgentProfile, Agents, Activities };
+enum class Target {
+  Statements, State, ActivityProfile, AgentProfile, Agents, Activities,
+  EvidenceKey, EvidenceCheckpoint, EvidenceProof, EvidenceConsistency,
+};
 
 // The route table: every xAPI resource, the methods it answers and the access each needs
 // (reads: GET and HEAD; writes: the others).
@@ -25,7 +28,7 @@ struct Route {
 
 namespace {
 
-constexpr std::array<Route, 6> kRoutes{{
+constexpr std::array<Route, 10> kRoutes{{
     {"/statements", Target::Statements, "HEAD, GET, PUT, POST", Access::StatementsRead,
      Access::StatementsWrite},
     {"/activities/state", Target::State, "HEAD, GET, PUT, POST, DELETE", Access::StateRead,
@@ -36,7 +39,15 @@ constexpr std::array<Route, 6> kRoutes{{
      Access::ProfileWrite},
     {"/agents", Target::Agents, "HEAD, GET", Access::ProfileRead, Access::ProfileRead},
     {"/activities", Target::Activities, "HEAD, GET", Access::ProfileRead, Access::ProfileRead},
+    {"/evidence/key", Target::EvidenceKey, "HEAD, GET", Access::EvidenceRead, Access::EvidenceRead},
+    {"/evidence/checkpoint", Target::EvidenceCheckpoint, "HEAD, GET", Access::EvidenceRead, Access::EvidenceRead},
+    {"/evidence/proof", Target::EvidenceProof, "HEAD, GET", Access::EvidenceRead, Access::EvidenceRead},
+    {"/evidence/consistency", Target::EvidenceConsistency, "HEAD, GET", Access::EvidenceRead,
+     Access::EvidenceRead},
 }};
+
+// The evidence routes are not xAPI resources: an auditor's tools call them without a version.
+bool needs_xapi_version(std::string_view resource) { return !resource.starts_with("/evidence/"); }
 
 const Route* find_route(std::string_view resource) {
   for (const Route& r : kRoutes)
@@ -143,6 +154,11 @@ void Router::handle(HttpRequest request, Reply reply) {
   }
 
   const std::string* version_header = request.header("x-experience-api-version");
+  if (!version_header && !needs_xapi_version(resource))
+    return dispatch(request, resource, version, [stamp, version, reply](HttpResponse r) {
+      stamp(r, version);
+      reply(std::move(r));
+    });
   if (!version_header)
     return answer(error_response(
         bad_request("X-Experience-API-Version", "header required (1.0.3 or 2.0.0)")));
@@ -224,6 +240,17 @@ void Router::serve(const Route& route, const RequestContext& ctx, const HttpRequ
     case Target::Activities:
       if (!others_.activities) return missing();
       return respond(others_.activities->get(ctx, request));
+    case Target::EvidenceKey:
+    case Target::EvidenceCheckpoint:
+    case Target::EvidenceProof:
+    case Target::EvidenceConsistency: {
+      EvidenceResource* e = others_.evidence;
+      if (!e) return missing();
+      if (route.target == Target::EvidenceKey) return respond(e->key(ctx, request));
+      if (route.target == Target::EvidenceCheckpoint) return respond(e->checkpoint(ctx, request));
+      if (route.target == Target::EvidenceProof) return respond(e->proof(ctx, request));
+      return respond(e->consistency(ctx, request));
+    }
     case Target::State:
     case Target::ActivityProfile:
     case Target::AgentProfile: {

@@ -1,6 +1,7 @@
 // The front door: implements RequestHandler for the transport. For every request it answers
 // CORS preflights, rewrites the alternate request syntax (1.0.3 only), negotiates the xAPI
-// version (400 without a supported X-Experience-API-Version, except /about), authenticates
+// version (400 without a supported X-Experience-API-Version, except for /about and the
+// evidence routes), authenticates
 // into a Principal (401; 429 for a throttled address and key), checks the scope the route
 // declares in the route table (403 naming the scopes that would do), and dispatches. Requests
 // under /admin go, once authenticated with the `admin` scope, to the AdminHandler.
@@ -18,6 +19,7 @@
 #include "xapi/agents_resource.h"
 #include "xapi/cors.h"
 #include "xapi/documents_resource.h"
+#include "xapi/evidence_resource.h"
 #include "xapi/http_message.h"
 #include "xapi/statements_resource.h"
 
@@ -28,6 +30,7 @@ struct OtherResources {
   DocumentsResource* documents = nullptr;  // State, Activity Profile, Agent Profile
   AgentsResource* agents = nullptr;
   ActivitiesResource* activities = nullptr;
+  EvidenceResource* evidence = nullptr;
 };
 
 // Serves /admin for a principal that holds the `admin` scope (admin/admin_routes.h).

@@ -41,11 +41,12 @@ inline Result<std::unique_ptr<storage::Engine>> open_test_engine(Config& config,
 }
 
 // Engine -> CommitPipeline / StatementReader -> StatementsResource, DocumentStore ->
-// DocumentsResource, Agents and Activities, stores and credentials -> Authenticator, the admin
-// API -> Router: the server's object graph without sockets.
+// DocumentsResource, Agents, Activities and the evidence log, stores and credentials ->
+// Authenticator, the admin API -> Router: the server's object graph without sockets.
 struct StatementsStack {
   std::unique_ptr<storage::Engine> engine;
   std::unique_ptr<storage::StatementCodec> codec;
+  std::unique_ptr<evidence::CheckpointSigner> signer;
   std::unique_ptr<storage::CommitPipeline> pipeline;
   std::unique_ptr<storage::StatementReader> reader;
   std::unique_ptr<xapi::StatementsResource> statements;
@@ -53,6 +54,7 @@ struct StatementsStack {
   std::unique_ptr<xapi::DocumentsResource> documents;
   std::unique_ptr<xapi::AgentsResource> agents;
   std::unique_ptr<xapi::ActivitiesResource> activities;
+  std::unique_ptr<xapi::EvidenceResource> evidence;
   std::unique_ptr<auth::StoreRegistry> stores;
   std::unique_ptr<auth::CredentialStore> credentials;
   std::unique_ptr<auth::Throttle> throttle;
@@ -73,15 +75,21 @@ struct StatementsStack {
         config.storage.compression_level});
     ASSERT_TRUE(opened.ok()) << opened.error().describe();
     codec = std::move(*opened);
+    auto opened_signer = app::open_checkpoint_signer(config, *engine, *stores);
+    ASSERT_TRUE(opened_signer.ok()) << opened_signer.error().describe();
+    signer = std::move(*opened_signer);
+    signer->start();
     pipeline = std::make_unique<storage::CommitPipeline>(*engine, xapi::same_statement,
                                                          config.limits.commit_queue_max, codec.get(),
-                                                         app::own_terms_rule(*stores));
+                                                         app::own_terms_rule(*stores),
+                                                         app::evidence_options(config, signer.get()));
     reader = std::make_unique<storage::StatementReader>(*engine, &pipeline->recent_postings(), codec.get());
     statements = std::make_unique<xapi::StatementsResource>(config, *pipeline, *reader);
     document_store = std::make_unique<storage::DocumentStore>(*engine);
     documents = std::make_unique<xapi::DocumentsResource>(config, *document_store);
     agents = std::make_unique<xapi::AgentsResource>(*engine);
     activities = std::make_unique<xapi::ActivitiesResource>(*engine);
+    evidence = std::make_unique<xapi::EvidenceResource>(*engine, *signer);
     credentials = std::make_unique<auth::CredentialStore>(*engine, std::string(32, 'p'),
                                                           public_url(config));
     throttle = std::make_unique<auth::Throttle>(config.auth.failures_max,
@@ -94,7 +102,7 @@ struct StatementsStack {
                                             config.limits.query_queue_max);
     router = std::make_unique<xapi::Router>(
         config, *authenticator, *statements,
-        xapi::OtherResources{documents.get(), agents.get(), activities.get()}, admin_routes.get(),
+        xapi::OtherResources{documents.get(), agents.get(), activities.get(), evidence.get()}, admin_routes.get(),
         query_pool.get());
   }
 
@@ -132,15 +140,17 @@ struct StatementsStack {
     authenticator.reset();
     throttle.reset();
     credentials.reset();
+    evidence.reset();
     activities.reset();
     agents.reset();
     documents.reset();
     document_store.reset();
     statements.reset();
     pipeline.reset();
+    signer.reset();  // after the pipeline, which hands it tree heads
     reader.reset();
     codec.reset();
-    stores.reset();  // after the pipeline, whose terms rule reads it
+    stores.reset();  // after the pipeline, whose terms rule reads it, and the signer
     engine.reset();
   }
   ~StatementsStack() { reset(); }
