@@ -57,6 +57,8 @@ class Writer {
     return out_.data() + used_;
   }
   void advance(size_t n) { used_ += n; }
+  // Bytes written so far: the string's length once the Writer is done.
+  size_t size() const { return used_; }
   void put(char c) {
     *reserve(1) = c;
     used_++;

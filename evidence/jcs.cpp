@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 namespace scribe::evidence {
@@ -51,115 +52,116 @@ bool jcs_name_less(std::string_view a, std::string_view b) {
   return i == a.size() && j < b.size();
 }
 
-void append_jcs_string(std::string_view s, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  size_t run = 0;  // start of the bytes not yet copied
-  for (size_t i = 0; i < s.size(); i++) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 15]);
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out.push_back('"');
-}
-
-void append_es_number(double value, std::string& out) {
+size_t write_es_number(double value, char* out) {
   assert(std::isfinite(value));
+  char* p = out;
   if (value == 0) {  // 0 and -0
-    out.push_back('0');
-    return;
+    *p++ = '0';
+    return size_t(p - out);
   }
   if (value < 0) {
-    out.push_back('-');
+    *p++ = '-';
     value = -value;
   }
   // The shortest digits that round-trip (the "k as small as possible" of ECMA-262
   // Number::toString, ties going to the closest, as std::to_chars does), and the exponent.
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
+  char sci[32];
+  auto r = std::to_chars(sci, sci + sizeof sci, value, std::chars_format::scientific);
   assert(r.ec == std::errc());
-  std::string_view sci(buf, size_t(r.ptr - buf));
-  const size_t e_at = sci.find('e');
-  std::string digits;
-  digits.reserve(17);
-  for (char c : sci.substr(0, e_at))
-    if (c != '.') digits.push_back(c);
-  const int exponent = std::atoi(std::string(sci.substr(e_at + 1)).c_str());
-  const int k = int(digits.size());
+  char digits[20];
+  int k = 0;
+  const char* c = sci;
+  for (; c < r.ptr && *c != 'e'; c++)
+    if (*c != '.') digits[k++] = *c;
+  int exponent = 0;
+  std::from_chars(c + 1 + (c[1] == '+'), r.ptr, exponent);
   const int n = exponent + 1;  // value = 0.digits × 10^n
+  auto put = [&](const char* s, int len) {
+    std::memcpy(p, s, size_t(len));
+    p += len;
+  };
   if (k <= n && n <= 21) {
-    out += digits;
-    out.append(size_t(n - k), '0');
+    put(digits, k);
+    for (int i = k; i < n; i++) *p++ = '0';
   } else if (0 < n && n <= 21) {
-    out.append(digits, 0, size_t(n));
-    out.push_back('.');
-    out.append(digits, size_t(n), std::string::npos);
+    put(digits, n);
+    *p++ = '.';
+    put(digits + n, k - n);
   } else if (-6 < n && n <= 0) {
-    out += "0.";
-    out.append(size_t(-n), '0');
-    out += digits;
+    *p++ = '0';
+    *p++ = '.';
+    for (int i = 0; i < -n; i++) *p++ = '0';
+    put(digits, k);
   } else {
-    out.push_back(digits[0]);
+    *p++ = digits[0];
     if (k > 1) {
-      out.push_back('.');
-      out.append(digits, 1, std::string::npos);
+      *p++ = '.';
+      put(digits + 1, k - 1);
     }
-    out.push_back('e');
-    out.push_back(n - 1 >= 0 ? '+' : '-');
-    out += std::to_string(std::abs(n - 1));
+    *p++ = 'e';
+    *p++ = n - 1 >= 0 ? '+' : '-';
+    p = std::to_chars(p, p + 4, std::abs(n - 1)).ptr;
+  }
+  return size_t(p - out);
+}
+
+void append_es_number(double value, std::string& out) {
+  char buf[32];
+  out.append(buf, write_es_number(value, buf));
+}
+
+void canonicalize_to(const json::Node& value, json::Writer& out) {
+  switch (value.kind()) {
+    case json::Kind::Null: out.put("null", 4); return;
+    case json::Kind::Bool: value.as_bool() ? out.put("true", 4) : out.put("false", 5); return;
+    case json::Kind::Int:
+    case json::Kind::Double: {
+      char buf[32];
+      const size_t n = write_es_number(value.as_double(), buf);
+      out.put(buf, n);
+      return;
+    }
+    case json::Kind::String: out.quoted(value.as_string()); return;
+    case json::Kind::Array: {
+      out.put('[');
+      bool first = true;
+      for (const json::Node& item : value.as_array()) {
+        if (!first) out.put(',');
+        first = false;
+        canonicalize_to(item, out);
+      }
+      out.put(']');
+      return;
+    }
+    case json::Kind::Object: {
+      // Members are usually few: sort them in a small buffer on the stack.
+      constexpr size_t kInline = 16;
+      std::pair<std::string_view, json::Node> inline_members[kInline];
+      std::vector<std::pair<std::string_view, json::Node>> heap_members;
+      const size_t count = value.as_object().size();
+      auto* members = inline_members;
+      if (count > kInline) {
+        heap_members.resize(count);
+        members = heap_members.data();
+      }
+      size_t n = 0;
+      for (const auto& member : value.as_object()) members[n++] = member;
+      std::sort(members, members + n, [](const auto& a, const auto& b) { return jcs_name_less(a.first, b.first); });
+      out.put('{');
+      bool first = true;
+      for (size_t i = 0; i < n; i++) {
+        out.member(members[i].first, first);
+        canonicalize_to(members[i].second, out);
+      }
+      out.put('}');
+      return;
+    }
   }
 }
 
 void canonicalize_to(const json::Node& value, std::string& out) {
-  switch (value.kind()) {
-    case json::Kind::Null: out += "null"; return;
-    case json::Kind::Bool: out += value.as_bool() ? "true" : "false"; return;
-    case json::Kind::Int:
-    case json::Kind::Double: append_es_number(value.as_double(), out); return;
-    case json::Kind::String: append_jcs_string(value.as_string(), out); return;
-    case json::Kind::Array: {
-      out.push_back('[');
-      bool first = true;
-      for (const json::Node& item : value.as_array()) {
-        if (!first) out.push_back(',');
-        first = false;
-        canonicalize_to(item, out);
-      }
-      out.push_back(']');
-      return;
-    }
-    case json::Kind::Object: {
-      std::vector<std::pair<std::string_view, json::Node>> members;
-      members.reserve(value.as_object().size());
-      for (const auto& member : value.as_object()) members.push_back(member);
-      std::sort(members.begin(), members.end(),
-                [](const auto& a, const auto& b) { return jcs_name_less(a.first, b.first); });
-      out.push_back('{');
-      for (size_t i = 0; i < members.size(); i++) {
-        if (i) out.push_back(',');
-        append_jcs_string(members[i].first, out);
-        out.push_back(':');
-        canonicalize_to(members[i].second, out);
-      }
-      out.push_back('}');
-      return;
-    }
-  }
+  json::Writer w(out);
+  canonicalize_to(value, w);
 }
 
 Result<std::string> canonicalize(std::string_view json_text) {

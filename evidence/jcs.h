@@ -13,21 +13,23 @@
 #include <string_view>
 
 #include "common/json_dom.h"
+#include "common/json_writer.h"
 #include "common/result.h"
 
 namespace scribe::evidence {
 
-// Appends the canonical form of `value` to `out`.
+// Writes the canonical form of `value`. JCS escapes strings exactly as json::Writer::quoted
+// does (the short forms of RFC 8259 §7, lower-case \u00xx for other controls, nothing else).
+void canonicalize_to(const json::Node& value, json::Writer& out);
 void canonicalize_to(const json::Node& value, std::string& out);
 
 // The canonical form of a JSON text; a 400 error when it is not JSON.
 Result<std::string> canonicalize(std::string_view json_text);
 
-// ECMAScript's Number.prototype.toString of a finite double, as JCS writes numbers.
+// ECMAScript's Number.prototype.toString of a finite double, as JCS writes numbers: into
+// `out` (at least 32 bytes), returning the length; or appended to a string.
+size_t write_es_number(double value, char* out);
 void append_es_number(double value, std::string& out);
-
-// A string as JCS writes it, quotes included.
-void append_jcs_string(std::string_view s, std::string& out);
 
 // The order of object member names: by UTF-16 code units.
 bool jcs_name_less(std::string_view a, std::string_view b);

@@ -31,20 +31,22 @@ Result<LeafTemplate> LeafTemplate::of(std::string_view record_json, bool timesta
   LeafTemplate t;
   t.with_timestamp_ = timestamp_from_stored;
   t.text_.reserve(record_json.size() + 64);
-  t.text_.push_back('{');
-  for (size_t i = 0; i < members.size(); i++) {
-    if (i) t.text_.push_back(',');
-    append_jcs_string(members[i].first, t.text_);
-    t.text_.push_back(':');
-    if (members[i].second) {
-      canonicalize_to(members[i].second, t.text_);
-      continue;
+  {
+    json::Writer w(t.text_);
+    w.put('{');
+    bool first = true;
+    for (const auto& [name, value] : members) {
+      w.member(name, first);
+      if (value) {
+        canonicalize_to(value, w);
+        continue;
+      }
+      w.put('"');
+      (name == "stored" ? t.stored_at_ : t.timestamp_at_) = uint32_t(w.size());
+      w.put('"');
     }
-    t.text_ += "\"";
-    (members[i].first == "stored" ? t.stored_at_ : t.timestamp_at_) = uint32_t(t.text_.size());
-    t.text_ += "\"";
+    w.put('}');
   }
-  t.text_.push_back('}');
   return t;
 }
 
@@ -63,15 +65,24 @@ std::string LeafTemplate::canonical(std::string_view stored) const {
   return out;
 }
 
-Hash LeafTemplate::hash(std::string_view salt, std::string_view stored) const {
-  thread_local Sha256 h;
+PendingLeaf LeafTemplate::begin(std::string_view salt) const {
+  PendingLeaf p;
   const std::string_view text(text_);
-  h.update(uint8_t{0x00}).update(salt).update(text.substr(0, stored_at_)).update(stored);
+  p.state_.update(uint8_t{0x00}).update(salt).update(text.substr(0, stored_at_));
+  p.tail_ = std::string(text.substr(stored_at_));
+  p.with_timestamp_ = with_timestamp_;
+  p.timestamp_at_ = with_timestamp_ ? timestamp_at_ - stored_at_ : 0;
+  return p;
+}
+
+Hash PendingLeaf::finish(std::string_view stored) {
+  const std::string_view tail(tail_);
+  state_.update(stored);
   if (with_timestamp_)
-    h.update(text.substr(stored_at_, timestamp_at_ - stored_at_)).update(stored).update(text.substr(timestamp_at_));
+    state_.update(tail.substr(0, timestamp_at_)).update(stored).update(tail.substr(timestamp_at_));
   else
-    h.update(text.substr(stored_at_));
-  return h.finish();
+    state_.update(tail);
+  return state_.finish();
 }
 
 std::string random_salt() {

@@ -5,9 +5,11 @@
 // `stored` is only known when the committer assigns the seq, so a statement's canonical form is
 // prepared first (on an IO thread) with an empty `stored` (and, when the statement had no
 // timestamp, an empty `timestamp`, which equals stored), and the committer splices the time in
-// while hashing. Both are RFC 3339 texts that JCS writes as they are.
+// while hashing. Both are RFC 3339 texts that JCS writes as they are. The IO thread also hashes
+// every byte before `stored` (most of the statement: actor … result sort before it), so the
+// committer only hashes the time and the few members after it (PendingLeaf).
 // Guarantees: canonical(stored) == evidence::canonicalize(the statement with that stored), and
-// hash(salt, stored) == leaf_hash(salt ‖ canonical(stored)).
+// begin(salt).finish(stored) == hash(salt, stored) == leaf_hash(salt ‖ canonical(stored)).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +23,21 @@ namespace scribe::evidence {
 
 inline constexpr size_t kSaltBytes = 16;
 
+// A leaf hash begun before `stored` is known: SHA-256 over 0x00 ‖ salt ‖ the canonical bytes
+// before the stored value, and the bytes after it still to hash.
+class PendingLeaf {
+ public:
+  PendingLeaf() = default;
+  Hash finish(std::string_view stored);  // once
+
+ private:
+  friend class LeafTemplate;
+  Sha256 state_;
+  std::string tail_;           // the canonical bytes after the stored value
+  uint32_t timestamp_at_ = 0;  // offset in tail_ of the empty timestamp value, when with_timestamp_
+  bool with_timestamp_ = false;
+};
+
 class LeafTemplate {
  public:
   LeafTemplate() = default;
@@ -31,7 +48,9 @@ class LeafTemplate {
   // JCS of the statement with this `stored` time.
   std::string canonical(std::string_view stored) const;
   // SHA-256(0x00 ‖ salt ‖ canonical(stored)), without building canonical(stored).
-  Hash hash(std::string_view salt, std::string_view stored) const;
+  Hash hash(std::string_view salt, std::string_view stored) const { return begin(salt).finish(stored); }
+  // The hash begun over everything before the stored value.
+  PendingLeaf begin(std::string_view salt) const;
   bool empty() const { return text_.empty(); }
 
  private:

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 
 struct evp_md_ctx_st;
 
@@ -20,6 +21,11 @@ class Sha256 {
   ~Sha256();
   Sha256(const Sha256&) = delete;
   Sha256& operator=(const Sha256&) = delete;
+  Sha256(Sha256&& o) noexcept : ctx_(o.ctx_) { o.ctx_ = nullptr; }
+  Sha256& operator=(Sha256&& o) noexcept {
+    std::swap(ctx_, o.ctx_);
+    return *this;
+  }
 
   Sha256& update(std::string_view bytes);
   Sha256& update(const void* bytes, size_t size);

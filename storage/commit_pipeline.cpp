@@ -73,6 +73,9 @@ struct CommitPipeline::DrainState {
   // of the request being decided (one store), which replaces the group's when it is accepted.
   std::unordered_map<StoreId, evidence::Frontier> group_frontiers;
   std::optional<evidence::Frontier> request_frontier;
+  // Evidence log writes (leaf entries, nodes) of the accepted requests and the one being
+  // decided (a rejected request truncates its own tail).
+  std::vector<std::pair<std::string, std::string>> evidence_puts;
 
   Result<std::optional<std::string>> lookup(Engine& engine, Family f, const std::string& key) {
     if (auto* v = request.find(f, key)) return std::optional<std::string>(*v);
@@ -148,9 +151,9 @@ void CommitPipeline::stop() {
 bool CommitPipeline::submit(WriteRequest request) {
   for (PreparedStatement& p : request.statements) {
     if (evidence_.enabled) {
-      auto leaf = evidence::LeafTemplate::of(p.json, p.flags & StatementRecord::kTimestampFromStored);
-      if (leaf) p.leaf = std::move(*leaf);  // else stage_request refuses the statement
       p.salt = evidence::random_salt();
+      auto leaf = evidence::LeafTemplate::of(p.json, p.flags & StatementRecord::kTimestampFromStored);
+      if (leaf) p.leaf = leaf->begin(p.salt);  // else stage_request refuses the statement
     }
     if (codec_) p.payload = codec_->encode(request.store, p.json, p.flags);
   }
@@ -266,10 +269,12 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
     drain.request = Overlay();
     drain.request_frontier.reset();
     const size_t index_mark = drain.index_entries.size();
+    const size_t evidence_mark = drain.evidence_puts.size();
     out.outcomes[i].already_stored.assign(group[i].statements.size(), false);
     Status s = stage_request(group[i], drain, out.outcomes[i]);
     if (!s.ok()) {
       drain.index_entries.resize(index_mark);
+      drain.evidence_puts.resize(evidence_mark);
       out.outcomes[i] = WriteOutcome{s, 0, {}};
       continue;
     }
@@ -283,6 +288,7 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
   for (size_t f = 0; f < size_t(Family::Count); f++)
     for (auto& [k, v] : drain.drain.puts[f]) batch.Put(engine_.family(Family(f)), k, v);
   for (auto& m : drain.drain.merges) batch.Merge(engine_.family(m.family), m.key, m.operand);
+  for (auto& [k, v] : drain.evidence_puts) batch.Put(engine_.family(Family::Evidence), k, v);
   out.written = Status::success();
   if (batch.Count() > 0) {
     batch.Put(engine_.family(Family::Meta), kLastSeqKey, seq_bytes(last_seq_));
@@ -410,7 +416,7 @@ Result<evidence::Frontier> CommitPipeline::committed_frontier(StoreId store) {
   return loaded;
 }
 
-Status CommitPipeline::append_evidence(StoreId store, Seq seq, const PreparedStatement& p, DrainState& drain) {
+Status CommitPipeline::append_evidence(StoreId store, Seq seq, PreparedStatement& p, DrainState& drain) {
   if (!p.leaf || p.salt.size() != evidence::kSaltBytes)
     return Error{500, "", "statement " + format_uuid(p.id) + " has no evidence leaf"};
   if (!drain.request_frontier) {
@@ -422,9 +428,11 @@ Status CommitPipeline::append_evidence(StoreId store, Seq seq, const PreparedSta
       drain.request_frontier = std::move(*frontier);
     }
   }
-  const evidence::Hash leaf = p.leaf->hash(p.salt, format_timestamp(int64_t(seq)));
+  const evidence::Hash leaf = p.leaf->finish(format_timestamp(int64_t(seq)));
+  p.leaf.reset();
+  // Never read back while staging: straight to the batch, like index entries.
   append_leaf(store, seq, p.salt, leaf, *drain.request_frontier, [&](std::string key, std::string value) {
-    drain.request.put(Family::Evidence, std::move(key), std::move(value));
+    drain.evidence_puts.emplace_back(std::move(key), std::move(value));
   });
   return Status::success();
 }

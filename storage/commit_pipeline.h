@@ -61,7 +61,7 @@ struct PreparedStatement {
   std::vector<MergeOperand> merges;  // written in the same batch when the statement is new
   // Its evidence leaf, prepared by submit() (on the caller's thread) when the log is on.
   std::string salt;
-  std::optional<evidence::LeafTemplate> leaf;
+  std::optional<evidence::PendingLeaf> leaf;  // hashed up to `stored`
 };
 
 struct EvidenceOptions {
@@ -146,7 +146,7 @@ class CommitPipeline {
                   const std::vector<Term>& terms, DrainState& drain);
   Seq next_seq();
   // Appends a new statement's leaf to its store's log, in the request's overlay.
-  Status append_evidence(StoreId store, Seq seq, const PreparedStatement& p, DrainState& drain);
+  Status append_evidence(StoreId store, Seq seq, PreparedStatement& p, DrainState& drain);
   // The store's committed frontier (loaded from RocksDB the first time). Committer thread.
   Result<evidence::Frontier> committed_frontier(StoreId store);
   // At start: leaves for every statement stored past its store's last leaf.
