@@ -116,6 +116,11 @@ std::array<uint8_t, 64> Ed25519Key::sign(std::string_view message) const {
   return sig;
 }
 
+std::string_view note_text(std::string_view note) {
+  const size_t blank = note.rfind("\n\n");
+  return blank == std::string_view::npos ? note : note.substr(0, blank + 1);
+}
+
 std::string sign_note(const Ed25519Key& key, std::string_view name, std::string_view text) {
   const uint32_t id = note_key_id(name, key.public_key());
   const auto sig = key.sign(text);
@@ -156,10 +161,9 @@ Result<std::string> NoteVerifier::verify(std::string_view note) const {
   for (unsigned char c : note)
     if (c < 0x20 && c != '\n') return malformed("control character");
   // The text ends at the last blank line; signature lines follow it.
-  const size_t blank = note.rfind("\n\n");
-  if (blank == std::string_view::npos || note.empty() || note.back() != '\n') return malformed("no signatures");
-  const std::string_view text = note.substr(0, blank + 1);
-  std::string_view rest = note.substr(blank + 2);
+  const std::string_view text = note_text(note);
+  if (text.size() == note.size() || note.back() != '\n') return malformed("no signatures");
+  std::string_view rest = note.substr(text.size() + 1);
   bool signed_by_us = false;
   while (!rest.empty()) {
     const size_t eol = rest.find('\n');

@@ -49,6 +49,10 @@ class Ed25519Key {
   Ed25519PublicKey public_key_{};
 };
 
+// The text of a signed note: everything up to the blank line before its signatures (the
+// whole note when it has none). Does not verify anything.
+std::string_view note_text(std::string_view note);
+
 // Signs `text` (which must end in a newline) as key `name`: text, blank line, signature line.
 std::string sign_note(const Ed25519Key& key, std::string_view name, std::string_view text);
 

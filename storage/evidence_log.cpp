@@ -11,8 +11,13 @@ namespace scribe::storage {
 
 namespace {
 
-// The last key under `prefix` (nullopt: none).
-Result<std::optional<std::string>> last_key(const Engine& engine, const std::string& prefix) {
+Error damaged(const std::string& what) { return Error{500, "", "the evidence log is damaged: " + what}; }
+
+}  // namespace
+
+Result<std::optional<std::pair<std::string, std::string>>> last_evidence_entry(const Engine& engine,
+                                                                               const std::string& prefix) {
+  using Entry = std::optional<std::pair<std::string, std::string>>;
   std::string upper = prefix;
   upper.append(9, '\xff');
   rocksdb::Slice upper_slice(upper);
@@ -21,13 +26,9 @@ Result<std::optional<std::string>> last_key(const Engine& engine, const std::str
   std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(o, engine.family(Family::Evidence)));
   it->SeekForPrev(upper);
   if (!it->status().ok()) return storage_error(it->status(), "evidence log read failed");
-  if (!it->Valid() || !it->key().starts_with(prefix)) return std::optional<std::string>();
-  return std::optional<std::string>(it->key().ToString());
+  if (!it->Valid() || !it->key().starts_with(prefix)) return Entry();
+  return Entry(std::pair{it->key().ToString(), it->value().ToString()});
 }
-
-Error damaged(const std::string& what) { return Error{500, "", "the evidence log is damaged: " + what}; }
-
-}  // namespace
 
 std::string encode_leaf_entry(uint64_t index, std::string_view salt) {
   std::string v;
@@ -42,18 +43,19 @@ std::optional<LeafEntry> decode_leaf_entry(std::string_view value) {
 }
 
 Result<uint64_t> log_size(const Engine& engine, StoreId store) {
-  auto last = last_key(engine, node_prefix(store, 0));
+  const std::string prefix = node_prefix(store, 0);
+  auto last = last_evidence_entry(engine, prefix);
   if (!last) return last.error();
   if (!*last) return uint64_t{0};
-  if ((*last)->size() != node_prefix(store, 0).size() + 8) return damaged("a leaf node key has the wrong size");
-  return get_u64(std::string_view(**last).substr(node_prefix(store, 0).size())) + 1;
+  if ((*last)->first.size() != prefix.size() + 8) return damaged("a leaf node key has the wrong size");
+  return get_u64(std::string_view((*last)->first).substr(prefix.size())) + 1;
 }
 
 Result<Seq> last_logged_seq(const Engine& engine, StoreId store) {
-  auto last = last_key(engine, evidence_prefix(store, kLeafTag));
+  auto last = last_evidence_entry(engine, evidence_prefix(store, kLeafTag));
   if (!last) return last.error();
   if (!*last) return Seq{0};
-  return seq_suffix(**last);
+  return seq_suffix((*last)->first);
 }
 
 evidence::NodeReader node_reader(const Engine& engine, StoreId store) {

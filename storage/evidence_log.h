@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/result.h"
 #include "evidence/merkle.h"
@@ -33,6 +34,10 @@ struct LeafEntry {
 
 std::string encode_leaf_entry(uint64_t index, std::string_view salt);
 std::optional<LeafEntry> decode_leaf_entry(std::string_view value);
+
+// The last key under `prefix` in the evidence family and its value (nullopt: none).
+Result<std::optional<std::pair<std::string, std::string>>> last_evidence_entry(const Engine& engine,
+                                                                               const std::string& prefix);
 
 // The number of leaves in the store's log.
 Result<uint64_t> log_size(const Engine& engine, StoreId store);

@@ -72,6 +72,15 @@ class EvidenceApiTest : public test_support::LrsTest {
         << "statement " << n << " at " << proof->index << " of " << c.size;
     return c;
   }
+  // Stops the stack and builds it again over the same data folder, with the log on or off.
+  void restart_with_log(bool enabled) {
+    stack_.reset();
+    config_.evidence.enabled = enabled;
+    auto e = test_support::open_test_engine(config_, dir_.path());
+    ASSERT_TRUE(e.ok());
+    stack_.build(config_, std::move(*e));
+    auth_ = stack_.basic_auth();
+  }
   std::string auth_;
 };
 
@@ -158,25 +167,11 @@ TEST_F(EvidenceApiTest, TheRoutesNeedAFullReadScopeButNoXapiVersion) {
 
 TEST_F(EvidenceApiTest, StatementsStoredWithTheLogOffGetTheirLeavesAtTheNextStart) {
   post(1);
-  stack_.reset();
-  config_.evidence.enabled = false;
-  {
-    auto e = test_support::open_test_engine(config_, dir_.path());
-    ASSERT_TRUE(e.ok());
-    stack_.build(config_, std::move(*e));
-  }
-  auth_ = stack_.basic_auth();
+  restart_with_log(false);
   post(2);
   post(3, true);
   EXPECT_EQ(as(auth_, "GET", "/evidence/proof", {{"statementId", uuid_n(2)}}).status, 404);
-  stack_.reset();
-  config_.evidence.enabled = true;
-  {
-    auto e = test_support::open_test_engine(config_, dir_.path());
-    ASSERT_TRUE(e.ok());
-    stack_.build(config_, std::move(*e));
-  }
-  auth_ = stack_.basic_auth();
+  restart_with_log(true);
   post(4);
   EXPECT_EQ(check_proof(4).size, 4u);
   for (int n = 1; n <= 3; n++) EXPECT_GE(check_proof(n).size, 3u);

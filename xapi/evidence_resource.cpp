@@ -4,6 +4,7 @@
 
 #include "evidence/checkpoint.h"
 #include "evidence/merkle.h"
+#include "evidence/note.h"
 #include "storage/evidence_log.h"
 #include "storage/keys.h"
 #include "xapi/resource_params.h"
@@ -33,8 +34,7 @@ Result<uint64_t> size_param(const HttpRequest& request, std::string_view name) {
 
 // The tree size a signed checkpoint note is of.
 Result<uint64_t> checkpoint_size(std::string_view note) {
-  const size_t blank = note.rfind("\n\n");
-  auto c = evidence::parse_checkpoint(note.substr(0, blank == std::string_view::npos ? note.size() : blank + 1));
+  auto c = evidence::parse_checkpoint(evidence::note_text(note));
   if (!c) return Error{500, "", "a stored checkpoint does not parse"};
   return c->size;
 }

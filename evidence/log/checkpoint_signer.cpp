@@ -1,7 +1,5 @@
 #include "evidence/log/checkpoint_signer.h"
 
-#include <rocksdb/iterator.h>
-
 #include <iostream>
 #include <memory>
 
@@ -16,24 +14,13 @@ namespace {
 // The newest stored checkpoint of a store: (size, note), or nullopt.
 Result<std::optional<std::pair<uint64_t, std::string>>> newest_checkpoint(const storage::Engine& engine,
                                                                         storage::StoreId store) {
-  const std::string prefix = storage::evidence_prefix(store, storage::kCheckpointTag);
-  std::string upper = prefix;
-  upper.append(9, '\xff');
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions o;
-  o.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(o, engine.family(storage::Family::Evidence)));
-  it->SeekForPrev(upper);
-  if (!it->status().ok()) return storage::storage_error(it->status(), "checkpoint read failed");
   using Found = std::optional<std::pair<uint64_t, std::string>>;
-  if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) return Found();
-  return Found(std::pair{storage::get_u64(it->key().ToStringView().substr(prefix.size())), it->value().ToString()});
-}
-
-// The text of a signed note: everything up to the blank line before the signatures.
-std::string_view note_text(std::string_view note) {
-  const size_t blank = note.rfind("\n\n");
-  return blank == std::string_view::npos ? note : note.substr(0, blank + 1);
+  const std::string prefix = storage::evidence_prefix(store, storage::kCheckpointTag);
+  auto last = storage::last_evidence_entry(engine, prefix);
+  if (!last) return last.error();
+  if (!*last || (*last)->first.size() != prefix.size() + 8) return Found();
+  return Found(std::pair{storage::get_u64(std::string_view((*last)->first).substr(prefix.size())),
+                         std::move((*last)->second)});
 }
 
 }  // namespace
