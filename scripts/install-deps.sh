@@ -2,7 +2,8 @@
 # Installs the Debian packages Scribe needs to build, test and benchmark, only when missing.
 set -euo pipefail
 packages=(build-essential cmake ninja-build ccache pkg-config libboost1.81-dev librocksdb-dev
-  libsimdjson-dev libzstd-dev libjemalloc-dev libssl-dev libgtest-dev curl python3 jq clang libclang-rt-14-dev)
+  libsimdjson-dev libzstd-dev libjemalloc-dev libssl-dev libgtest-dev curl python3 jq clang libclang-rt-14-dev
+  golang-go golang-golang-x-mod-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
