@@ -125,7 +125,9 @@ HttpResponse only_params(const HttpRequest& request, std::initializer_list<std::
     for (auto a : allowed) known |= name == a;
     if (!known) return error_response(bad_request(name, "unknown parameter"));
   }
-  return HttpResponse{0, {}, {}, false};
+  HttpResponse none;
+  none.status = 0;
+  return none;
 }
 
 HttpResponse stores_route(AdminService& service, const HttpRequest& request,

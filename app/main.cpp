@@ -106,9 +106,10 @@ int serve(int argc, char** argv) {
   xapi::DocumentsResource documents(*config, document_store);
   xapi::AgentsResource agents(**engine);
   xapi::ActivitiesResource activities(**engine);
-  xapi::EvidenceResource evidence(**engine, **signer);
   WorkPool query_pool("scribe-query", std::max<uint32_t>(config->server.query_threads, 1),
                       config->limits.query_queue_max);
+  xapi::EvidenceResource evidence(**engine, **signer,
+                                  {&reader, &pipeline, &query_pool, config->limits.query_index_wait_ms});
   xapi::Router router(*config, authenticator, statements, {&documents, &agents, &activities, &evidence},
                       &admin_routes, &query_pool);
   server::HttpServer http(*config, router);

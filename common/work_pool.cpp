@@ -40,6 +40,16 @@ bool WorkPool::submit(std::function<void()> job) {
   return true;
 }
 
+bool WorkPool::submit_continuation(std::function<void()> job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+  return true;
+}
+
 size_t WorkPool::queued() const {
   std::lock_guard lock(mutex_);
   return queue_.size();

@@ -25,6 +25,10 @@ class WorkPool {
 
   // False, and `job` dropped unrun, when the queue is full or the pool is stopping.
   bool submit(std::function<void()> job);
+  // For the next step of work already admitted (a streamed body's next chunk): queued even
+  // when the queue is full, so an admitted response is never cut for load. False only when
+  // the pool is stopping.
+  bool submit_continuation(std::function<void()> job);
   size_t queued() const;
   void stop();
 

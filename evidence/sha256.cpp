@@ -8,9 +8,16 @@ namespace scribe::evidence {
 
 namespace {
 
+// SHA-256 fetched from the provider once: EVP_sha256() makes every init fetch it again (with
+// locks), which costs more than hashing a statement (OpenSSL crypto(7), "Performance").
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  if (!md) std::abort();  // only a broken OpenSSL lacks SHA-256: nothing can be hashed then
+  return md;
+}
+
 void init_or_die(EVP_MD_CTX* ctx) {
-  // Only a broken OpenSSL fails to start a SHA-256 digest: nothing can be hashed then.
-  if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1) std::abort();
+  if (!ctx || EVP_DigestInit_ex(ctx, sha256_md(), nullptr) != 1) std::abort();
 }
 
 }  // namespace
@@ -37,7 +44,7 @@ Hash Sha256::finish() {
 Hash sha256(std::string_view bytes) {
   Hash h{};
   unsigned int n = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), h.data(), &n, EVP_sha256(), nullptr) != 1) std::abort();
+  if (EVP_Digest(bytes.data(), bytes.size(), h.data(), &n, sha256_md(), nullptr) != 1) std::abort();
   return h;
 }
 

@@ -26,6 +26,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -235,6 +236,37 @@ HttpClientResponse to_response(http::response<http::string_body>&& res) {
   return out;
 }
 
+// Reads a response whose body goes to request.body_sink: the header under the deadline, then
+// the body a buffer at a time, each read under its own timeout_ms.
+template <class Stream>
+Result<HttpClientResponse> read_streamed(Exchange& x, Stream& stream, beast::flat_buffer& buffer) {
+  http::response_parser<http::buffer_body> parser;
+  parser.header_limit(kHeaderBytesMax);
+  parser.body_limit(boost::none);
+  auto ec = run_to_completion(x.ioc, [&](auto handler) { http::async_read_header(stream, buffer, parser, handler); });
+  if (ec) return read_failed(x, ec);
+  std::vector<char> piece(64 * 1024);
+  while (!parser.is_done()) {
+    parser.get().body().data = piece.data();
+    parser.get().body().size = piece.size();
+    beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(x.request.timeout_ms));
+    ec = run_to_completion(x.ioc, [&](auto handler) { http::async_read(stream, buffer, parser, handler); });
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) return read_failed(x, ec);
+    const size_t got = piece.size() - parser.get().body().size;
+    if (got == 0) continue;
+    if (Status s = x.request.body_sink(std::string_view(piece.data(), got)); !s) return s.error();
+  }
+  beast::error_code ignored;
+  beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(stream).close();
+  HttpClientResponse out;
+  out.status = static_cast<int>(parser.get().result_int());
+  for (const auto& field : parser.get())
+    out.headers.emplace_back(text::ascii_lower(field.name_string()), std::string(field.value()));
+  return out;
+}
+
 // Writes the request and reads the response on a connected (and, for TLS, handshaken) stream.
 template <class Stream>
 Result<HttpClientResponse> write_and_read(Exchange& x, Stream& stream,
@@ -244,6 +276,7 @@ Result<HttpClientResponse> write_and_read(Exchange& x, Stream& stream,
   if (ec) return x.step_failed("sending the request to " + x.where(), ec);
 
   beast::flat_buffer buffer;
+  if (x.request.body_sink && req.method() != http::verb::head) return read_streamed(x, stream, buffer);
   http::response_parser<http::string_body> parser;
   parser.header_limit(kHeaderBytesMax);
   parser.body_limit(x.request.response_body_bytes_max);

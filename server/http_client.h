@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,6 +41,11 @@ struct HttpClientRequest {
   uint32_t timeout_ms = 30000;                      // the whole exchange, see above
   uint64_t response_body_bytes_max = 64ull << 20;   // larger responses are an error
   std::string ca_file;  // https: PEM file of trusted certificates; empty: system trust store
+  // When set, the response body is handed to this piece by piece as it arrives (and not kept
+  // in the response); response_body_bytes_max does not apply, and timeout_ms bounds each read
+  // of the body rather than the whole exchange, so a long stream (an export) is read in
+  // constant memory. An Error from the sink ends the exchange with that Error.
+  std::function<Status(std::string_view piece)> body_sink;
 };
 
 struct HttpClientResponse {

@@ -662,6 +662,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       status = 500;
     }
     bool no_body = status < 200 || status == 204;
+    if (r.stream && !no_body) return write_stream(std::move(r.stream), head_ || r.head_only);
     if (!no_body) res_.content_length(r.body.size());
     if (!no_body && !head_ && !r.head_only) res_.body() = std::move(r.body);
     res_.keep_alive(keep_alive_);
@@ -670,10 +671,76 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                       [self = this->shared_from_this()](beast::error_code ec, size_t) {
                         if (self->closed_) return;
                         if (ec) return self->close();
-                        self->res_ = {};
-                        if (!self->keep_alive_) return self->graceful_close();
-                        self->head_ = false;
-                        self->wait_for_request();
+                        self->response_done();
+                      });
+  }
+
+  // After a response is on the wire: the next request, or the end of the connection.
+  void response_done() {
+    header_serializer_.reset();
+    res_ = {};
+    if (!keep_alive_) return graceful_close();
+    head_ = false;
+    wait_for_request();
+  }
+
+  // A streamed body (xapi::BodyStream): the header (chunked; HTTP/1.0: close-delimited), then
+  // one chunk at a time, the next pulled only once the previous one is written.
+  void write_stream(std::shared_ptr<xapi::BodyStream> body, bool header_only) {
+    body_stream_ = std::move(body);
+    chunked_ = version_ >= 11;
+    if (chunked_) res_.chunked(true);
+    else if (!header_only) keep_alive_ = false;
+    res_.keep_alive(keep_alive_);
+    header_serializer_.emplace(res_);
+    tcp().expires_after(std::chrono::milliseconds(limits().request_timeout_ms));
+    http::async_write_header(stream_, *header_serializer_,
+                             [self = this->shared_from_this(), header_only](beast::error_code ec, size_t) {
+                               if (self->closed_) return;
+                               if (ec) return self->close();
+                               if (!header_only) return self->pull_chunk();
+                               self->body_stream_.reset();
+                               self->response_done();
+                             });
+  }
+
+  void pull_chunk() {
+    body_stream_->next([self = this->shared_from_this()](std::string chunk, xapi::BodyStream::Step step) {
+      if (self->sh_->stopping.load()) return;
+      asio::post(self->stream_.get_executor(), [self, chunk = std::move(chunk), step]() mutable {
+        self->write_chunk(std::move(chunk), step);
+      });
+    });
+  }
+
+  void write_chunk(std::string chunk, xapi::BodyStream::Step step) {
+    using Step = xapi::BodyStream::Step;
+    if (closed_) return;
+    // A failed stream ends the connection without the last chunk: the body reads as truncated.
+    if (step == Step::failed) return close();
+    const bool last = step == Step::last;
+    if (chunk.empty() && !last) return pull_chunk();  // an empty chunk would end the body
+    chunk_ = std::move(chunk);
+    chunk_head_.clear();
+    chunk_tail_.clear();
+    if (chunked_ && !chunk_.empty()) {
+      char hex[20];
+      int n = std::snprintf(hex, sizeof hex, "%zx\r\n", chunk_.size());
+      chunk_head_.assign(hex, size_t(n));
+      chunk_tail_ = "\r\n";
+    }
+    if (chunked_ && last) chunk_tail_ += "0\r\n\r\n";
+    std::array<asio::const_buffer, 3> buffers{asio::buffer(chunk_head_), asio::buffer(chunk_),
+                                              asio::buffer(chunk_tail_)};
+    tcp().expires_after(std::chrono::milliseconds(limits().request_timeout_ms));
+    asio::async_write(stream_, buffers,
+                      [self = this->shared_from_this(), last](beast::error_code ec, size_t) {
+                        if (self->closed_) return;
+                        if (ec) return self->close();
+                        if (!last) return self->pull_chunk();
+                        self->body_stream_.reset();
+                        self->chunk_ = {};
+                        self->response_done();
                       });
   }
 
@@ -717,6 +784,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void close() {
     if (closed_) return;
     closed_ = true;
+    body_stream_.reset();  // a producer still running delivers into a closed session
     beast::error_code ec;
     tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
     tcp().socket().close(ec);
@@ -741,6 +809,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
+  // A streamed response: its header's serializer (refers to res_), its body, the chunk on the
+  // wire with its framing.
+  std::optional<http::response_serializer<http::string_body>> header_serializer_;
+  std::shared_ptr<xapi::BodyStream> body_stream_;
+  std::string chunk_, chunk_head_, chunk_tail_;
+  bool chunked_ = true;
   std::array<char, 4096> drain_buf_{};
   size_t drained_ = 0;
   unsigned version_ = 11;

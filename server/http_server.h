@@ -7,8 +7,11 @@
 // read), malformed requests 400, all with a JSON error body, and the connection is then closed;
 // connections over limits.connections_max get 503 and are closed; idle and slow connections are
 // closed after limits.idle_timeout_ms / request_timeout_ms. Every request carries the peer's IP
-// address (remote_address; an IPv4-mapped IPv6 peer is given as plain IPv4). No Beast/Asio type
-// leaks from here.
+// address (remote_address; an IPv4-mapped IPv6 peer is given as plain IPv4). A response with a
+// BodyStream (xapi/http_message.h) is sent chunked (HTTP/1.0: delimited by the close), pulling
+// the next chunk only once the previous one is written, each write under
+// limits.request_timeout_ms; a stream that fails closes the connection without the last chunk.
+// No Beast/Asio type leaks from here.
 //
 // TLS: with both server.tls_cert_file and server.tls_key_file set the listener speaks only HTTPS
 // (a plaintext request on it is never served): TLS 1.2 or 1.3 (1.3 preferred), TLS 1.2 limited

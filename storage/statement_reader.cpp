@@ -131,10 +131,11 @@ Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
       auto json = decode_payload(codec_, q.store, *payload, s.flags, scratch);
       if (!json) return json.error();
       s.json.assign(*json);
-      voided_keys.push_back(voided_key(q.store, s.id));
+      if (!q.include_voided) voided_keys.push_back(voided_key(q.store, s.id));
     }
-    std::vector<std::optional<std::string>> voided;
-    if (Status st = engine_.multi_get(Family::Voided, voided_keys, voided); !st) return st.error();
+    std::vector<std::optional<std::string>> voided(decoded.size());
+    if (!q.include_voided)
+      if (Status st = engine_.multi_get(Family::Voided, voided_keys, voided); !st) return st.error();
     for (size_t i = 0; i < decoded.size(); i++) {
       if (voided[i] && voided_value_voids(*voided[i])) continue;
       if (page.statements.size() == q.limit) {

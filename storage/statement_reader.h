@@ -30,6 +30,7 @@ struct StatementQuery {
   Seq seq_min = 0;             // inclusive
   Seq seq_max = ~Seq(0);       // inclusive
   bool ascending = false;
+  bool include_voided = false;  // exports: the log holds voided statements too
   uint32_t limit = 100;
 };
 

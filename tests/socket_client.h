@@ -51,6 +51,20 @@ class Client {
     return read_http_response(buf_, [this] { return fill(); }, head);
   }
 
+  // Everything the server sends until it closes the connection (at most `max_bytes`, each read
+  // under the socket timeout); what was read so far when a read fails or times out.
+  std::string read_until_close(size_t max_bytes) {
+    std::string out = std::move(buf_);
+    buf_.clear();
+    while (out.size() < max_bytes) {
+      char chunk[65536];
+      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n <= 0) break;
+      out.append(chunk, static_cast<size_t>(n));
+    }
+    return out;
+  }
+
   // True when the server closes the connection (EOF or reset) before `within` elapses.
   bool closed_by_server(std::chrono::milliseconds within) {
     set_timeout(within);

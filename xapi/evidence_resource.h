@@ -8,29 +8,51 @@
 //                              or the one of size N, with the leaf's salt as its extra data
 //   GET /evidence/consistency?from=N&to=M
 //                              the RFC 9162 §2.1.4 consistency proof, one base64 hash a line
+//   GET /evidence/export?<statement filters>[&format=ndjson|csv][&columns=…]
+//                              streamed (xapi/streamed_body.h): every matching statement in
+//                              stored order, voided ones included (the log holds them). NDJSON
+//                              (evidence/export_format.h): a header with a checkpoint covering
+//                              every statement durable when the export began (signed then when
+//                              the newest is older), each statement with its salt and inclusion
+//                              proof, an end line with the count. CSV: one row per statement
+//                              for people, without proofs (xapi/export_csv.h)
 // Guarantees: every proof answered verifies against the checkpoint it names or the sizes asked;
 // a size past the durable log, or a statement not in the log, is a 4xx naming the parameter.
 #pragma once
 
+#include "common/work_pool.h"
 #include "evidence/log/checkpoint_signer.h"
+#include "storage/commit_pipeline.h"
 #include "storage/engine.h"
+#include "storage/statement_reader.h"
 #include "xapi/http_message.h"
 #include "xapi/request_context.h"
 
 namespace scribe::xapi {
 
+// What exports read: the statements, how far they are durable and indexed, and the pool that
+// produces streamed bodies (null: on the thread that reads the body).
+struct ExportSources {
+  const storage::StatementReader* reader = nullptr;
+  const storage::CommitPipeline* pipeline = nullptr;
+  WorkPool* pool = nullptr;
+  uint32_t index_wait_ms = 0;  // limits.query_index_wait_ms
+};
+
 class EvidenceResource {
  public:
-  EvidenceResource(const storage::Engine& engine, evidence::CheckpointSigner& signer)
-      : engine_(engine), signer_(signer) {}
+  EvidenceResource(const storage::Engine& engine, evidence::CheckpointSigner& signer, ExportSources exports = {})
+      : engine_(engine), signer_(signer), exports_(exports) {}
   HttpResponse key(const RequestContext& ctx, const HttpRequest& request);
   HttpResponse checkpoint(const RequestContext& ctx, const HttpRequest& request);
   HttpResponse proof(const RequestContext& ctx, const HttpRequest& request);
   HttpResponse consistency(const RequestContext& ctx, const HttpRequest& request);
+  HttpResponse export_statements(const RequestContext& ctx, const HttpRequest& request);  // evidence_export.cpp
 
  private:
   const storage::Engine& engine_;
   evidence::CheckpointSigner& signer_;
+  const ExportSources exports_;
 };
 
 }  // namespace scribe::xapi

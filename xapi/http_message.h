@@ -1,8 +1,10 @@
 // Plain HTTP request and response values exchanged between the transport (server/) and the
-// protocol (xapi/). Nothing here knows Beast; header names are stored lower-case.
+// protocol (xapi/), and the streamed body a response may carry instead of a value. Nothing here
+// knows Beast; header names are stored lower-case.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,12 +33,32 @@ struct HttpRequest {
   }
 };
 
+// A response body produced chunk by chunk (exports, attachments=true pages), so memory stays
+// bounded whatever the size. The transport pulls: it asks for the first chunk once the header
+// is written and for each further one only after the previous one is on the wire
+// (backpressure), so a response holds at most one chunk. It sends the chunks with chunked
+// transfer encoding (HTTP/1.0: close-delimited), each write under limits.request_timeout_ms.
+// A stream that fails after the header ends the connection without the final chunk, so the
+// client sees a truncated body, never a complete-looking one.
+class BodyStream {
+ public:
+  enum class Step { more, last, failed };
+  // `chunk` may be empty; after `last` or `failed` next() is not called again.
+  using Deliver = std::function<void(std::string chunk, Step step)>;
+  // May run before the end (the client went away): the stream then stops producing.
+  virtual ~BodyStream() = default;
+  // Produces the next chunk and calls `deliver` exactly once, from any thread.
+  virtual void next(Deliver deliver) = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   // For HEAD: the length the GET body would have had; the transport sends no body.
   bool head_only = false;
+  // When set, the body is this stream's chunks and `body` is ignored (HEAD: no body is sent).
+  std::shared_ptr<BodyStream> stream;
 
   void set_header(std::string name, std::string value) {
     for (auto& h : headers) {

@@ -13,7 +13,7 @@ using auth::Access;
 
 enum class Target {
   Statements, State, ActivityProfile, AgentProfile, Agents, Activities,
-  EvidenceKey, EvidenceCheckpoint, EvidenceProof, EvidenceConsistency,
+  EvidenceKey, EvidenceCheckpoint, EvidenceProof, EvidenceConsistency, EvidenceExport,
 };
 
 // The route table: every xAPI resource, the methods it answers and the access each needs
@@ -28,7 +28,7 @@ struct Route {
 
 namespace {
 
-constexpr std::array<Route, 10> kRoutes{{
+constexpr std::array<Route, 11> kRoutes{{
     {"/statements", Target::Statements, "HEAD, GET, PUT, POST", Access::StatementsRead,
      Access::StatementsWrite},
     {"/activities/state", Target::State, "HEAD, GET, PUT, POST, DELETE", Access::StateRead,
@@ -44,6 +44,7 @@ constexpr std::array<Route, 10> kRoutes{{
     {"/evidence/proof", Target::EvidenceProof, "HEAD, GET", Access::EvidenceRead, Access::EvidenceRead},
     {"/evidence/consistency", Target::EvidenceConsistency, "HEAD, GET", Access::EvidenceRead,
      Access::EvidenceRead},
+    {"/evidence/export", Target::EvidenceExport, "HEAD, GET", Access::EvidenceRead, Access::EvidenceRead},
 }};
 
 // The evidence routes are not xAPI resources: an auditor's tools call them without a version.
@@ -243,12 +244,14 @@ void Router::serve(const Route& route, const RequestContext& ctx, const HttpRequ
     case Target::EvidenceKey:
     case Target::EvidenceCheckpoint:
     case Target::EvidenceProof:
-    case Target::EvidenceConsistency: {
+    case Target::EvidenceConsistency:
+    case Target::EvidenceExport: {
       EvidenceResource* e = others_.evidence;
       if (!e) return missing();
       if (route.target == Target::EvidenceKey) return respond(e->key(ctx, request));
       if (route.target == Target::EvidenceCheckpoint) return respond(e->checkpoint(ctx, request));
       if (route.target == Target::EvidenceProof) return respond(e->proof(ctx, request));
+      if (route.target == Target::EvidenceExport) return respond(e->export_statements(ctx, request));
       return respond(e->consistency(ctx, request));
     }
     case Target::State:

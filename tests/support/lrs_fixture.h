@@ -28,6 +28,7 @@
 #include "xapi/router.h"
 #include "xapi/statement_prepare.h"
 #include "xapi/statements_resource.h"
+#include "xapi/streamed_body.h"
 
 namespace scribe::test_support {
 
@@ -89,7 +90,8 @@ struct StatementsStack {
     documents = std::make_unique<xapi::DocumentsResource>(config, *document_store);
     agents = std::make_unique<xapi::AgentsResource>(*engine);
     activities = std::make_unique<xapi::ActivitiesResource>(*engine);
-    evidence = std::make_unique<xapi::EvidenceResource>(*engine, *signer);
+    evidence = std::make_unique<xapi::EvidenceResource>(
+        *engine, *signer, xapi::ExportSources{reader.get(), pipeline.get(), nullptr, config.limits.query_index_wait_ms});
     credentials = std::make_unique<auth::CredentialStore>(*engine, std::string(32, 'p'),
                                                           public_url(config));
     throttle = std::make_unique<auth::Throttle>(config.auth.failures_max,
@@ -165,7 +167,14 @@ inline xapi::HttpResponse send_and_wait(xapi::Router& router, xapi::HttpRequest 
     if (++*calls == 1) promise->set_value(std::move(response));
     else ADD_FAILURE() << "reply called more than once";
   });
-  return future.get();
+  xapi::HttpResponse response = future.get();
+  if (response.stream) {  // a streamed body: read it to its end, as the transport would
+    auto body = xapi::drain_stream(*response.stream, size_t(1) << 30);
+    if (!body) ADD_FAILURE() << "streamed body failed: " << body.error().message;
+    response.body = body ? std::move(*body) : std::string();
+    response.stream.reset();
+  }
+  return response;
 }
 
 // The value of header `name` (any case) in `r`, or nullptr.

@@ -1,0 +1,123 @@
+#include "evidence/export_format.h"
+
+#include "common/base64.h"
+#include "common/json_dom.h"
+#include "common/json_writer.h"
+#include "evidence/checkpoint.h"
+#include "evidence/jcs.h"
+
+namespace scribe::evidence {
+
+void append_export_header(std::string_view origin, std::string_view checkpoint, std::string_view vkey,
+                          const std::vector<std::pair<std::string, std::string>>& query, std::string& out) {
+  json::Writer w(out);
+  w.put(R"({"type":"header","origin":)");
+  w.quoted(origin);
+  w.put(R"(,"checkpoint":)");
+  w.quoted(checkpoint);
+  w.put(R"(,"key":)");
+  w.quoted(vkey);
+  w.put(R"(,"query":{)");
+  bool first = true;
+  for (const auto& [name, value] : query) {
+    w.member(name, first);
+    w.quoted(value);
+  }
+  w.put("}}\n");
+}
+
+void append_export_statement(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
+                             std::string_view statement_json, std::string& out) {
+  json::Writer w(out);
+  w.put(R"({"type":"statement","index":)");
+  w.put(std::to_string(index));
+  w.put(R"(,"salt":")");
+  w.put(base64_encode(salt));
+  w.put(R"(","proof":[)");
+  for (size_t i = 0; i < proof.size(); i++) {
+    if (i) w.put(',');
+    w.put('"');
+    w.put(hash_base64(proof[i]));
+    w.put('"');
+  }
+  w.put(R"(],"statement":)");
+  w.put(statement_json);
+  w.put("}\n");
+}
+
+void append_export_end(uint64_t count, std::string& out) {
+  out += R"({"type":"end","count":)" + std::to_string(count) + "}\n";
+}
+
+namespace {
+
+Result<std::string> string_member(const json::Node& root, std::string_view name) {
+  json::Node v = root.get(name);
+  if (!v || !v->is_string()) return bad_request(std::string(name), "missing or not a string");
+  return std::string(v->as_string());
+}
+
+Result<uint64_t> count_member(const json::Node& root, std::string_view name) {
+  json::Node v = root.get(name);
+  if (!v || !v->is_number() || !v->is_int() || v->as_int() < 0)
+    return bad_request(std::string(name), "missing or not a non-negative integer");
+  return uint64_t(v->as_int());
+}
+
+}  // namespace
+
+Result<ExportLine> parse_export_line(std::string_view line) {
+  auto document = json::Document::parse(line);
+  if (!document) return bad_request("", "not a JSON line: " + document.error().message);
+  const json::Node root = document->root();
+  if (!root.is_object()) return bad_request("", "not a JSON object");
+  auto type = string_member(root, "type");
+  if (!type) return type.error();
+  ExportLine out;
+  if (*type == "header") {
+    out.type = ExportLine::Type::header;
+    for (auto [name, field] : {std::pair{"origin", &out.origin}, {"checkpoint", &out.checkpoint}, {"key", &out.key}}) {
+      auto v = string_member(root, name);
+      if (!v) return v.error();
+      *field = std::move(*v);
+    }
+    json::Node query = root.get("query");
+    if (!query || !query->is_object()) return bad_request("query", "missing or not an object");
+    for (const auto& [name, value] : query->as_object()) {
+      if (!value.is_string()) return bad_request("query." + std::string(name), "not a string");
+      out.query.emplace_back(std::string(name), std::string(value.as_string()));
+    }
+    return out;
+  }
+  if (*type == "end") {
+    out.type = ExportLine::Type::end;
+    auto count = count_member(root, "count");
+    if (!count) return count.error();
+    out.count = *count;
+    return out;
+  }
+  if (*type != "statement") return bad_request("type", "unknown line type " + *type);
+  out.type = ExportLine::Type::statement;
+  auto index = count_member(root, "index");
+  if (!index) return index.error();
+  out.index = *index;
+  auto salt = string_member(root, "salt");
+  if (!salt) return salt.error();
+  auto salt_bytes = base64_decode(*salt);
+  if (!salt_bytes) return bad_request("salt", "not base64");
+  out.salt = std::move(*salt_bytes);
+  json::Node proof = root.get("proof");
+  if (!proof || !proof->is_array()) return bad_request("proof", "missing or not an array");
+  for (const auto& h : proof->as_array()) {
+    auto hash = h.is_string() ? parse_hash_base64(h.as_string()) : std::nullopt;
+    if (!hash) return bad_request("proof", "holds something other than a base64 SHA-256 hash");
+    out.proof.push_back(*hash);
+  }
+  json::Node statement = root.get("statement");
+  if (!statement || !statement->is_object()) return bad_request("statement", "missing or not an object");
+  out.statement_id = std::string(statement.get_string("id"));
+  canonicalize_to(statement, out.statement_jcs);
+  return out;
+}
+
+}  // namespace scribe::evidence

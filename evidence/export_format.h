@@ -1,0 +1,50 @@
+// The lines of an evidence export (GET /evidence/export?format=ndjson, `scribe export`): one JSON
+// object per line, written by the server and read back by the offline verifier.
+//   {"type":"header","origin":…,"checkpoint":"<signed checkpoint>","key":"<vkey>","query":{…}}
+//   {"type":"statement","index":I,"salt":"<base64>","proof":["<base64 hash>",…],"statement":{…}}
+//   …
+//   {"type":"end","count":N}
+// `statement` is the statement as GET ?statementId=…&format=exact returns it, so its leaf is
+// SHA-256(0x00 ‖ salt ‖ JCS(statement)) and `proof` is its RFC 9162 inclusion proof in the tree
+// the header's checkpoint signs.
+// Guarantees: parse_export_line() reads back exactly what the append_* functions write, and
+// names the member that is missing or malformed otherwise (the verifier reports it).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "evidence/sha256.h"
+
+namespace scribe::evidence {
+
+// Each appends one line, with its newline.
+void append_export_header(std::string_view origin, std::string_view checkpoint, std::string_view vkey,
+                          const std::vector<std::pair<std::string, std::string>>& query, std::string& out);
+void append_export_statement(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
+                             std::string_view statement_json, std::string& out);
+void append_export_end(uint64_t count, std::string& out);
+
+struct ExportLine {
+  enum class Type { header, statement, end } type = Type::header;
+  // header
+  std::string origin, checkpoint, key;
+  std::vector<std::pair<std::string, std::string>> query;
+  // statement
+  uint64_t index = 0;
+  std::string salt;            // decoded bytes
+  std::vector<Hash> proof;
+  std::string statement_id;    // the statement's "id" member ("" when it has none)
+  std::string statement_jcs;   // JCS of the statement member
+  // end
+  uint64_t count = 0;
+};
+
+// One line without its newline. Errors name the member ("salt: not base64").
+Result<ExportLine> parse_export_line(std::string_view line);
+
+}  // namespace scribe::evidence

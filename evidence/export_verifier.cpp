@@ -1,0 +1,116 @@
+#include "evidence/export_verifier.h"
+
+#include "evidence/export_format.h"
+#include "evidence/merkle.h"
+
+namespace scribe::evidence {
+
+namespace {
+
+std::string leaf_name(const ExportLine& l) {
+  return "statement " + (l.statement_id.empty() ? std::string("(without id)") : l.statement_id) +
+         " (leaf " + std::to_string(l.index) + ")";
+}
+
+}  // namespace
+
+void ExportVerifier::fail(std::string message) {
+  if (report_.failure) return;
+  report_.failure = "line " + std::to_string(report_.lines) + ": " + std::move(message);
+}
+
+void ExportVerifier::line(std::string_view text) {
+  report_.lines++;
+  if (report_.failure) return;
+  if (ended_) return fail("content after the end line");
+  if (text.empty()) return fail("an empty line");
+  auto parsed = parse_export_line(text);
+  if (!parsed) return fail(parsed.error().describe());
+  if (!checkpoint_ && parsed->type != ExportLine::Type::header)
+    return fail("the export does not begin with its header line");
+  switch (parsed->type) {
+    case ExportLine::Type::header:
+      if (checkpoint_) return fail("a second header line");
+      return header(*parsed);
+    case ExportLine::Type::statement:
+      return statement(*parsed);
+    case ExportLine::Type::end:
+      ended_ = true;
+      if (parsed->count != report_.statements)
+        return fail("the end line counts " + std::to_string(parsed->count) + " statements, the export holds " +
+                    std::to_string(report_.statements) + ": statements were dropped or added");
+      if (unfiltered_ && report_.statements != report_.tree_size)
+        return fail("an unfiltered export of a tree of " + std::to_string(report_.tree_size) + " leaves holds " +
+                    std::to_string(report_.statements) + " statements: the last ones were dropped");
+      return;
+  }
+}
+
+void ExportVerifier::header(const ExportLine& line) {
+  const std::string& vkey = options_.vkey ? *options_.vkey : line.key;
+  report_.key_from_export = !options_.vkey;
+  auto verifier = NoteVerifier::from_vkey(vkey);
+  if (!verifier) return fail("the verifier key: " + verifier.error().message);
+  auto text = verifier->verify(line.checkpoint);
+  if (!text) return fail("the header's checkpoint: " + text.error().message);
+  auto checkpoint = parse_checkpoint(*text);
+  if (!checkpoint) return fail("the header's checkpoint: " + checkpoint.error().describe());
+  if (checkpoint->origin != line.origin)
+    return fail("the header's origin " + line.origin + " is not its checkpoint's (" + checkpoint->origin + ")");
+  verifier_ = std::move(*verifier);
+  checkpoint_ = std::move(*checkpoint);
+  report_.origin = checkpoint_->origin;
+  report_.tree_size = checkpoint_->size;
+  unfiltered_ = line.query.empty();
+}
+
+void ExportVerifier::statement(const ExportLine& l) {
+  const uint64_t size = checkpoint_->size;
+  if (l.index >= size)
+    return fail(leaf_name(l) + " is past the checkpoint's " + std::to_string(size) + " leaves");
+  if (last_index_ && l.index <= *last_index_)
+    return fail(leaf_name(l) + " comes after leaf " + std::to_string(*last_index_) +
+                ": statements were reordered or repeated");
+  const uint64_t expected = last_index_ ? *last_index_ + 1 : 0;
+  if (unfiltered_ && l.index != expected)
+    return fail("leaf " + std::to_string(expected) + " is missing before " + leaf_name(l) +
+                ": a statement was dropped from this unfiltered export");
+  last_index_ = l.index;
+  if (l.salt.size() != 16) return fail(leaf_name(l) + ": the salt is not 16 bytes");
+  std::string data = l.salt;
+  data += l.statement_jcs;
+  if (!verify_inclusion(l.index, size, leaf_hash(data), l.proof, checkpoint_->root))
+    return fail(leaf_name(l) + ": its inclusion proof does not verify against the checkpoint "
+                "(the statement, its salt or its proof was changed)");
+  report_.statements++;
+}
+
+VerifyReport ExportVerifier::finish() {
+  if (!report_.failure && !checkpoint_) fail("no header line");
+  if (!report_.failure && !ended_) fail("no end line: the export is truncated");
+  if (!report_.failure && options_.previous_checkpoint) {
+    auto text = verifier_->verify(*options_.previous_checkpoint);
+    auto previous = text ? parse_checkpoint(*text) : Result<Checkpoint>(text.error());
+    if (!previous) {
+      report_.failure = "the previous checkpoint: " + previous.error().describe();
+    } else if (previous->origin != checkpoint_->origin) {
+      report_.failure = "the previous checkpoint is of another log (" + previous->origin + ")";
+    } else if (previous->size > checkpoint_->size) {
+      report_.failure = "the previous checkpoint (" + std::to_string(previous->size) +
+                        " leaves) is larger than the export's (" + std::to_string(checkpoint_->size) + ")";
+    } else if (!options_.consistency) {
+      report_.failure = "no consistency proof for the previous checkpoint";
+    } else if (previous->size == 0 ? !options_.consistency->empty()
+                                   : !verify_consistency(previous->size, checkpoint_->size, previous->root,
+                                                         checkpoint_->root, *options_.consistency)) {
+      report_.failure = "the previous checkpoint (" + std::to_string(previous->size) +
+                        " leaves) is not consistent with the export's (" + std::to_string(checkpoint_->size) +
+                        " leaves): the log was rewritten";
+    } else {
+      report_.consistency_checked = true;
+    }
+  }
+  return report_;
+}
+
+}  // namespace scribe::evidence

@@ -1,0 +1,70 @@
+// The offline check of an evidence export (`scribe verify`): it reads the export's lines
+// (evidence/export_format.h) one at a time, so any size verifies in constant memory, and needs
+// nothing but the export, the log's verifier key and, optionally, a checkpoint the auditor kept
+// from an earlier export with the consistency proof from it to this one. It links only common/
+// and evidence/: no database, no server.
+// It checks: the header's checkpoint is signed by the key (the key given, else the one the
+// export names, which proves only internal consistency and is reported so); every statement's
+// leaf SHA-256(0x00 ‖ salt ‖ JCS(statement)) is proven in that checkpoint's tree by its
+// inclusion proof; leaves come in strictly increasing order, and in an unfiltered export
+// (empty query) they are exactly 0 … size-1; the end line's count matches; with a previous
+// checkpoint, that it is signed by the same key and is a prefix of the export's tree.
+// Guarantees: the first failure is kept, naming the line and the statement (id and leaf index)
+// or the part of the file that is wrong; a report with no failure means every check above held.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "evidence/checkpoint.h"
+#include "evidence/note.h"
+#include "evidence/sha256.h"
+
+namespace scribe::evidence {
+
+struct VerifyOptions {
+  std::optional<std::string> vkey;                 // else the export's own key (reported)
+  std::optional<std::string> previous_checkpoint;  // a signed checkpoint kept from before
+  std::optional<std::vector<Hash>> consistency;    // proof from previous to this one
+};
+
+struct VerifyReport {
+  uint64_t lines = 0;
+  uint64_t statements = 0;
+  std::string origin;
+  uint64_t tree_size = 0;
+  bool key_from_export = false;   // no key was given: the signature proves no identity
+  bool consistency_checked = false;
+  std::optional<std::string> failure;  // the first, with its line and statement
+  bool ok() const { return !failure; }
+};
+
+class ExportVerifier {
+ public:
+  explicit ExportVerifier(VerifyOptions options) : options_(std::move(options)) {}
+  // One line of the file, without its newline. After a failure further lines are counted only.
+  void line(std::string_view text);
+  // After the last line: checks the end line was seen and the previous checkpoint.
+  VerifyReport finish();
+  // The checkpoint the header carries (once the header line was read), for fetching a
+  // consistency proof before finish().
+  const std::optional<Checkpoint>& checkpoint() const { return checkpoint_; }
+
+ private:
+  void fail(std::string message);
+  void header(const struct ExportLine& line);
+  void statement(const struct ExportLine& line);
+
+  VerifyOptions options_;
+  VerifyReport report_;
+  std::optional<NoteVerifier> verifier_;
+  std::optional<Checkpoint> checkpoint_;
+  bool unfiltered_ = false;
+  bool ended_ = false;
+  std::optional<uint64_t> last_index_;
+};
+
+}  // namespace scribe::evidence
