@@ -427,21 +427,24 @@ Result<AdminInvocation> parse_admin_args(int argc, char** argv) {
   return usage_error("unknown action '" + cmd.words[1] + "' for " + group);
 }
 
-Result<AdminCredential> admin_credential(const Config& config) {
-  const char* key = std::getenv("SCRIBE_ADMIN_KEY");
-  const char* secret = std::getenv("SCRIBE_ADMIN_SECRET");
+Result<AdminCredential> client_credential(const Config& config, const std::string& env_prefix) {
+  const std::string key_name = env_prefix + "_KEY", secret_name = env_prefix + "_SECRET";
+  const char* key = std::getenv(key_name.c_str());
+  const char* secret = std::getenv(secret_name.c_str());
   bool has_key = key && *key, has_secret = secret && *secret;
   if (has_key && has_secret) return AdminCredential{key, secret};
   if (has_key != has_secret)
-    return Error{401, "", has_key ? "SCRIBE_ADMIN_KEY is set but SCRIBE_ADMIN_SECRET is not"
-                                  : "SCRIBE_ADMIN_SECRET is set but SCRIBE_ADMIN_KEY is not"};
+    return Error{401, "", has_key ? key_name + " is set but " + secret_name + " is not"
+                                  : secret_name + " is set but " + key_name + " is not"};
   auto kept = read_bootstrap_file(config);
   if (kept && !kept->second.empty()) return AdminCredential{kept->first, kept->second};
   auto path = std::filesystem::path(config.storage.data_dir) / config.auth.bootstrap_file;
   return Error{401, "",
-               "no admin credential: set SCRIBE_ADMIN_KEY and SCRIBE_ADMIN_SECRET, or run where "
+               "no credential: set " + key_name + " and " + secret_name + ", or run where "
                "the bootstrap credential file " + path.string() + " is readable"};
 }
+
+Result<AdminCredential> admin_credential(const Config& config) { return client_credential(config, "SCRIBE_ADMIN"); }
 
 Result<std::string> render_admin_text(AdminOutput output, const json::Value& body) {
   if (!body.is_object()) return Error{502, "", "the answer is not a JSON object"};

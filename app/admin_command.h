@@ -75,6 +75,9 @@ struct AdminCredential {
   std::string secret;
 };
 Result<AdminCredential> admin_credential(const Config& config);
+// The same lookup for other clients of the server: <prefix>_KEY and <prefix>_SECRET (both or
+// neither), else the bootstrap file. `scribe export` and `scribe verify --url` use "SCRIBE".
+Result<AdminCredential> client_credential(const Config& config, const std::string& env_prefix);
 
 // The text form of a successful answer's JSON `body`; an error when the body lacks what
 // `output` needs. Control characters in values are shown as '?'.

@@ -15,8 +15,10 @@
 #include "admin/admin_routes.h"
 #include "admin/admin_service.h"
 #include "app/bootstrap.h"
+#include "app/export_command.h"
 #include "app/import_command.h"
 #include "app/command_line.h"
+#include "app/verify_command.h"
 #include "auth/authenticator.h"
 #include "auth/throttle.h"
 #include "common/config.h"
@@ -38,6 +40,8 @@ constexpr const char* kUsage =
     "       scribe import --storage.data_dir=DIR [--version 2.0.0] FILE.ndjson|-\n"
     "       scribe admin store create|list|show|delete ... [--url URL] [--json]\n"
     "       scribe admin credential create|list|revoke|rotate ... (see scribe admin help)\n"
+    "       scribe export --out FILE [filters] (see scribe export help)\n"
+    "       scribe verify FILE [--key VKEY] [--previous CHECKPOINT] [--consistency FILE | --url URL]\n"
     "       scribe help\n"
     "Settings come from FILE (TOML), then SCRIBE_SECTION_KEY environment variables, then\n"
     "--section.key=value flags; see deploy/scribe.toml for every key.\n";
@@ -156,6 +160,8 @@ int main(int argc, char** argv) {
   if (command == "serve") return serve(argc, argv);
   if (command == "import") return app::import_command(argc, argv);
   if (command == "admin") return app::admin_command(argc, argv);
+  if (command == "export") return app::export_command(argc, argv);
+  if (command == "verify") return app::verify_command(argc, argv);
   std::cout << kUsage;
   return command == "help" || command == "--help" ? 0 : 2;
 }

@@ -47,6 +47,9 @@ class ExportVerifier {
   explicit ExportVerifier(VerifyOptions options) : options_(std::move(options)) {}
   // One line of the file, without its newline. After a failure further lines are counted only.
   void line(std::string_view text);
+  // The consistency proof from the previous checkpoint, when it is known only once the header
+  // was read (fetched for its size); before finish().
+  void set_consistency(std::vector<Hash> proof) { options_.consistency = std::move(proof); }
   // After the last line: checks the end line was seen and the previous checkpoint.
   VerifyReport finish();
   // The checkpoint the header carries (once the header line was read), for fetching a

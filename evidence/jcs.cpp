@@ -133,29 +133,9 @@ void canonicalize_to(const json::Node& value, json::Writer& out) {
       out.put(']');
       return;
     }
-    case json::Kind::Object: {
-      // Members are usually few: sort them in a small buffer on the stack.
-      constexpr size_t kInline = 16;
-      std::pair<std::string_view, json::Node> inline_members[kInline];
-      std::vector<std::pair<std::string_view, json::Node>> heap_members;
-      const size_t count = value.as_object().size();
-      auto* members = inline_members;
-      if (count > kInline) {
-        heap_members.resize(count);
-        members = heap_members.data();
-      }
-      size_t n = 0;
-      for (const auto& member : value.as_object()) members[n++] = member;
-      std::sort(members, members + n, [](const auto& a, const auto& b) { return jcs_name_less(a.first, b.first); });
-      out.put('{');
-      bool first = true;
-      for (size_t i = 0; i < n; i++) {
-        out.member(members[i].first, first);
-        canonicalize_to(members[i].second, out);
-      }
-      out.put('}');
+    case json::Kind::Object:
+      write_sorted_members(value, out, [&](std::string_view, const json::Node& v) { canonicalize_to(v, out); });
       return;
-    }
   }
 }
 

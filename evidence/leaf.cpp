@@ -1,8 +1,10 @@
 #include "evidence/leaf.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <vector>
 
@@ -50,6 +52,34 @@ Result<LeafTemplate> LeafTemplate::of(std::string_view record_json, bool timesta
   return t;
 }
 
+Result<LeafTemplate> LeafTemplate::of_canonical(std::string_view record_jcs, size_t insert_at,
+                                                bool timestamp_from_stored) {
+  const bool framed = record_jcs.size() >= 2 && record_jcs.front() == '{' && record_jcs.back() == '}' &&
+                      insert_at > 0 && insert_at < record_jcs.size();
+  // Before a member (after '{' or ','), the new members end with a comma; before the closing
+  // brace of a non-empty object they begin with one.
+  const bool members_after = framed && insert_at != record_jcs.size() - 1;
+  if (!framed || (members_after && (record_jcs[insert_at] != '"' ||
+                                    (record_jcs[insert_at - 1] != '{' && record_jcs[insert_at - 1] != ','))))
+    return Error{500, "", "the place for stored in a canonical record is not between two members"};
+  LeafTemplate t;
+  t.with_timestamp_ = timestamp_from_stored;
+  t.text_.reserve(record_jcs.size() + 40);
+  t.text_.append(record_jcs.substr(0, insert_at));
+  if (!members_after && insert_at > 1) t.text_ += ',';
+  t.text_ += "\"stored\":\"";
+  t.stored_at_ = uint32_t(t.text_.size());
+  t.text_ += '"';
+  if (timestamp_from_stored) {
+    t.text_ += ",\"timestamp\":\"";
+    t.timestamp_at_ = uint32_t(t.text_.size());
+    t.text_ += '"';
+  }
+  if (members_after) t.text_ += ',';
+  t.text_.append(record_jcs.substr(insert_at));
+  return t;
+}
+
 std::string LeafTemplate::canonical(std::string_view stored) const {
   std::string out;
   out.reserve(text_.size() + 2 * stored.size());
@@ -86,9 +116,16 @@ Hash PendingLeaf::finish(std::string_view stored) {
 }
 
 std::string random_salt() {
-  std::string salt(kSaltBytes, '\0');
-  // A CSPRNG that cannot produce bytes leaves nothing safe to do.
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()), int(salt.size())) != 1) std::abort();
+  thread_local std::array<unsigned char, 4096> pool;
+  thread_local size_t used = pool.size();
+  if (used + kSaltBytes > pool.size()) {
+    // A CSPRNG that cannot produce bytes leaves nothing safe to do.
+    if (RAND_bytes(pool.data(), int(pool.size())) != 1) std::abort();
+    used = 0;
+  }
+  std::string salt(reinterpret_cast<const char*>(pool.data() + used), kSaltBytes);
+  OPENSSL_cleanse(pool.data() + used, kSaltBytes);  // each salt leaves the pool once
+  used += kSaltBytes;
   return salt;
 }
 

@@ -44,6 +44,12 @@ class LeafTemplate {
   // From the statement's stored JSON (every member but `stored`, and but `timestamp` when
   // `timestamp_from_stored`). An error when it is not a JSON object.
   static Result<LeafTemplate> of(std::string_view record_json, bool timestamp_from_stored);
+  // The same template without parsing, from a record that is already its own JCS form (every
+  // member but the times the store adds, written by xapi's prepare step): `insert_at` is the
+  // offset where `stored` (and then `timestamp`, which no top-level member sorts between) goes:
+  // the opening quote of the first member sorting after "stored", or the closing brace.
+  // An error when the offset is not such a place.
+  static Result<LeafTemplate> of_canonical(std::string_view record_jcs, size_t insert_at, bool timestamp_from_stored);
 
   // JCS of the statement with this `stored` time.
   std::string canonical(std::string_view stored) const;
@@ -60,7 +66,8 @@ class LeafTemplate {
   bool with_timestamp_ = false;
 };
 
-// 16 random bytes from OpenSSL's CSPRNG.
+// 16 random bytes from OpenSSL's CSPRNG (drawn 4 KiB at a time per thread: one call per salt
+// costs more than the rest of a leaf).
 std::string random_salt();
 
 }  // namespace scribe::evidence

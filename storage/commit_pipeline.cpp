@@ -152,7 +152,9 @@ bool CommitPipeline::submit(WriteRequest request) {
   for (PreparedStatement& p : request.statements) {
     if (evidence_.enabled) {
       p.salt = evidence::random_salt();
-      auto leaf = evidence::LeafTemplate::of(p.json, p.flags & StatementRecord::kTimestampFromStored);
+      const bool from_stored = p.flags & StatementRecord::kTimestampFromStored;
+      auto leaf = p.stored_insert_at ? evidence::LeafTemplate::of_canonical(p.json, p.stored_insert_at, from_stored)
+                                     : evidence::LeafTemplate::of(p.json, from_stored);
       if (leaf) p.leaf = leaf->begin(p.salt);  // else stage_request refuses the statement
     }
     if (codec_) p.payload = codec_->encode(request.store, p.json, p.flags);

@@ -55,6 +55,9 @@ struct PreparedStatement {
   Uuid id{};
   uint8_t flags = 0;  // StatementRecord flags (kTimestampFromStored, kIsVoiding)
   std::string json;   // as returned, minus `stored` (see keys.h)
+  // Nonzero when `json` is already in JCS form (xapi's prepare writes it so): the offset where
+  // `stored` sorts in (evidence::LeafTemplate::of_canonical); 0: the leaf re-parses `json`.
+  uint32_t stored_insert_at = 0;
   std::optional<std::string> payload;  // `json` compressed, when submit() compressed it
   std::vector<Term> terms;          // the statement's own index terms
   std::optional<Uuid> ref_target;   // object is a StatementRef to this id

@@ -582,7 +582,7 @@ TEST_F(AdminCliServerTest, AdminCli_CredentialFromBootstrapFileAndMissingCredent
   ::unsetenv("SCRIBE_ADMIN_SECRET");
   Run r = run({"store", "list"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("no admin credential"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no credential: set SCRIBE_ADMIN_KEY"), std::string::npos) << r.err;
   EXPECT_TRUE(api_.requests().empty());
 
   std::ofstream(dir_.path() + "/bootstrap-credential.txt")

@@ -18,6 +18,7 @@
 #include "evidence/export_verifier.h"
 #include "evidence/merkle.h"
 #include "evidence/note.h"
+#include "storage/keys.h"
 #include "tests/support/lrs_test.h"
 
 namespace scribe {
@@ -274,6 +275,38 @@ TEST_F(EvidenceExportTest, CsvHasTheDefaultOrTheAskedColumns) {
   EXPECT_EQ(picked.back(), R"("u, 7","{""a"":[1,2]}",réussi)" "\r");
   auto dotted = lines_of(text("/evidence/export", {{"format", "csv"}, {"columns", "id,result.score.scaled,object.definition.name.de-DE"}}));
   EXPECT_EQ(dotted.back(), uuid_n(50) + R"(,-0.5,"Quiz ""eins""")" "\r");
+}
+
+// The data folder's log cut back by two leaves (their nodes and leaf entries deleted): at the
+// next start the two statements get new leaves, the tree of 12 no longer has the signed root,
+// and the signer refuses to sign, so checkpoints and exports fail rather than cover it up. An
+// export taken before still verifies on its own.
+TEST_F(EvidenceExportTest, ATruncatedLogInTheDataFolderIsRefused) {
+  const std::string before = text("/evidence/export");  // signs the checkpoint of 12
+  stack_.reset();
+  {
+    auto e = test_support::open_test_engine(config_, dir_.path());
+    ASSERT_TRUE(e.ok());
+    rocksdb::WriteBatch cut;
+    for (int n = 11; n <= 12; n++) {
+      auto uuid = storage::parse_uuid(uuid_n(n));
+      std::string seq;
+      auto found = (*e)->get(storage::Family::StatementIds, storage::statement_id_key(1, *uuid), &seq);
+      ASSERT_TRUE(found.ok() && *found);
+      cut.Delete((*e)->family(storage::Family::Evidence), storage::leaf_key(1, storage::get_u64(seq)));
+      cut.Delete((*e)->family(storage::Family::Evidence), storage::node_key(1, 0, uint64_t(n - 1)));
+    }
+    cut.Delete((*e)->family(storage::Family::Evidence), storage::node_key(1, 1, 5));
+    ASSERT_TRUE((*e)->write_durable(cut).ok());
+    stack_.build(config_, std::move(*e));
+  }
+  auth_ = stack_.basic_auth();
+  auto checkpoint = as(auth_, "GET", "/evidence/checkpoint");
+  EXPECT_EQ(checkpoint.status, 500);
+  EXPECT_NE(checkpoint.body.find("is damaged, no checkpoint is signed"), std::string::npos) << checkpoint.body;
+  EXPECT_EQ(as(auth_, "GET", "/evidence/export").status, 500);
+  auto report = verify(before, with_key());
+  EXPECT_TRUE(report.ok());
 }
 
 TEST_F(EvidenceExportTest, NeedsAReadScopeButNoXapiVersion) {

@@ -1,8 +1,11 @@
 #include "xapi/statement_prepare.h"
 
+#include <algorithm>
+#include <iterator>
 #include <random>
 
 #include "common/json_writer.h"
+#include "evidence/jcs.h"
 #include "common/timestamp.h"
 #include "xapi/canonical_operands.h"
 #include "xapi/statement_terms.h"
@@ -23,8 +26,20 @@ std::string random_uuid() {
   return storage::format_uuid(id);
 }
 
+namespace {
+
+// A value's JCS text (a serialized json::Value always parses again).
+std::string canonical_json(const json::Value& value) {
+  auto text = evidence::canonicalize(json::serialize(value));
+  return text ? std::move(*text) : std::string("null");
+}
+
+}  // namespace
+
 StatementWriter::StatementWriter(json::Value authority, storage::TermKey term_key, bool may_define)
-    : authority_json_(json::serialize(authority)), term_key_(term_key), may_define_(may_define) {
+    : authority_json_(canonical_json(authority)),
+      term_key_(term_key),
+      may_define_(may_define) {
   auto doc = json::Document::parse(authority_json_);
   // A serialized json::Value always parses again; keep a null authority rather than fail.
   authority_doc_ = std::make_shared<const json::Document>(
@@ -33,42 +48,39 @@ StatementWriter::StatementWriter(json::Value authority, storage::TermKey term_ke
 
 namespace {
 
+// The stored record is written in its RFC 8785 (JCS) form, so the evidence log's leaf needs no
+// second pass over it (evidence/leaf.h LeafTemplate::of_canonical): members sorted at every
+// level, numbers as ECMAScript prints them, strings escaped as JCS does (json::Writer's way).
+
 // contextActivities kinds may be sent as one object; they are stored (and returned) as
 // arrays: [ and ] are written around such an object.
 void write_context(const json::Node& context, json::Writer& w) {
   json::Node activities = context.get("contextActivities");
-  if (!activities || !activities.is_object()) return w.value(context);
-  w.put('{');
-  bool first = true;
-  for (const auto& [key, value] : context.as_object()) {
-    w.member(key, first);
-    if (key != "contextActivities") {
-      w.value(value);
-      continue;
-    }
-    w.put('{');
-    bool first_kind = true;
-    for (const auto& [kind, list] : value.as_object()) {
-      w.member(kind, first_kind);
+  if (!activities || !activities.is_object()) return evidence::canonicalize_to(context, w);
+  evidence::write_sorted_members(context, w, [&w](std::string_view key, const json::Node& value) {
+    if (key != "contextActivities") return evidence::canonicalize_to(value, w);
+    evidence::write_sorted_members(value, w, [&w](std::string_view, const json::Node& list) {
       if (list.is_object()) w.put('[');
-      w.value(list);
+      evidence::canonicalize_to(list, w);
       if (list.is_object()) w.put(']');
-    }
-    w.put('}');
-  }
-  w.put('}');
+    });
+  });
 }
 
 // A SubStatement as sent, but for its context's contextActivities.
 void write_substatement(const json::Node& object, json::Writer& w) {
-  w.put('{');
-  bool first = true;
-  for (const auto& [key, value] : object.as_object()) {
-    w.member(key, first);
-    key == "context" ? write_context(value, w) : w.value(value);
-  }
-  w.put('}');
+  evidence::write_sorted_members(object, w, [&w](std::string_view key, const json::Node& value) {
+    key == "context" ? write_context(value, w) : evidence::canonicalize_to(value, w);
+  });
 }
+
+// One top-level member of the stored record and how it is written.
+struct RecordMember {
+  enum class Form { sent, context, substatement, text, canonical_json } form = Form::sent;
+  std::string_view name;
+  json::Node value;       // sent, context, substatement
+  std::string_view text;  // text: a string value; canonical_json: JSON already in JCS form
+};
 
 }  // namespace
 
@@ -102,35 +114,54 @@ Result<storage::PreparedStatement> prepare_statement(const json::Node& in, Versi
     return bad_request(path + "object", "a voiding statement's object must be a StatementRef");
   }
 
-  // The stored form: id first, the statement's properties in the order sent, then the
-  // LRS-owned authority and version; a client's stored, authority and version are dropped.
+  // The stored form, in JCS order: the statement's properties as sent (contextActivities as
+  // arrays), the id, and the LRS-owned authority and version; a client's stored, authority and
+  // version are dropped. `stored` (and a missing timestamp) would sort where stored_insert_at
+  // points.
+  const std::string id_text = storage::format_uuid(p.id);
+  std::string_view sent_version = in.get_string("version");
+  RecordMember members[16];
+  size_t count = 0;
+  members[count++] = {RecordMember::Form::text, "id", {}, id_text};
+  for (const auto& [key, value] : in.as_object()) {
+    if (key == "id" || key == "stored" || key == "authority" || key == "version") continue;
+    if (count + 2 >= std::size(members))
+      return bad_request(path + std::string(key), "a statement has at most " + std::to_string(std::size(members) - 3) + " properties");
+    RecordMember m{RecordMember::Form::sent, key, value, {}};
+    if (key == "timestamp") m = {RecordMember::Form::text, key, {}, timestamp};
+    else if (key == "context") m.form = RecordMember::Form::context;
+    else if (key == "object" && value.get_string("objectType") == "SubStatement") m.form = RecordMember::Form::substatement;
+    members[count++] = m;
+  }
+  members[count++] = {RecordMember::Form::canonical_json, "authority", {}, writer.authority_json()};
+  members[count++] = {RecordMember::Form::text, "version", {},
+                      !sent_version.empty()           ? sent_version
+                      : version == Version::V1_0_3 ? std::string_view("1.0.0")
+                                                   : std::string_view("2.0.0")};
+  std::sort(members, members + count,
+            [](const RecordMember& a, const RecordMember& b) { return evidence::jcs_name_less(a.name, b.name); });
   p.json.reserve(1024);  // a stored statement is typically 1-2 KB: grow the buffer once or twice
   {
     json::Writer w(p.json);
     bool first = true;
+    bool stored_placed = false;
     w.put('{');
-    w.member("id", first);
-    w.quoted(storage::format_uuid(p.id));
-    for (const auto& [key, value] : in.as_object()) {
-      if (key == "id" || key == "stored" || key == "authority" || key == "version") continue;
-      w.member(key, first);
-      if (key == "timestamp") {
-        w.quoted(timestamp);
-      } else if (key == "context") {
-        write_context(value, w);
-      } else if (key == "object" && value.get_string("objectType") == "SubStatement") {
-        write_substatement(value, w);
-      } else {
-        w.value(value);
+    for (size_t i = 0; i < count; i++) {
+      const RecordMember& m = members[i];
+      if (!stored_placed && evidence::jcs_name_less("stored", m.name)) {
+        p.stored_insert_at = uint32_t(w.size() + (first ? 0 : 1));
+        stored_placed = true;
+      }
+      w.member(m.name, first);
+      switch (m.form) {
+        case RecordMember::Form::sent: evidence::canonicalize_to(m.value, w); break;
+        case RecordMember::Form::context: write_context(m.value, w); break;
+        case RecordMember::Form::substatement: write_substatement(m.value, w); break;
+        case RecordMember::Form::text: w.quoted(m.text); break;
+        case RecordMember::Form::canonical_json: w.put(m.text); break;
       }
     }
-    w.member("authority", first);
-    w.put(writer.authority_json());
-    w.member("version", first);
-    std::string_view sent_version = in.get_string("version");
-    w.quoted(!sent_version.empty()           ? sent_version
-             : version == Version::V1_0_3 ? std::string_view("1.0.0")
-                                          : std::string_view("2.0.0"));
+    if (!stored_placed) p.stored_insert_at = uint32_t(w.size());
     w.put('}');
   }
 

@@ -80,6 +80,7 @@ void CheckpointSigner::synced(const std::vector<storage::TreeHead>& heads) {
     for (const storage::TreeHead& h : heads) {
       StoreLog& log = stores_[h.store];
       if (h.size >= log.durable.size) log.durable = h;
+      log.reported = true;
     }
   }
   wake_.notify_one();
@@ -97,10 +98,13 @@ Result<CheckpointSigner::StoreLog*> CheckpointSigner::state(storage::StoreId sto
     log.signed_note = std::move((*newest)->second);
   }
   log.loaded = true;
+  // The log as the pipeline found it at start must extend what was signed before: a data
+  // folder whose log was cut or altered is refused now, not only at the next new statement.
+  if (log.reported) (void)check_extends_signed(store, log);
   return &log;
 }
 
-Status CheckpointSigner::sign(storage::StoreId store, StoreLog& log) {
+Status CheckpointSigner::check_extends_signed(storage::StoreId store, StoreLog& log) {
   if (log.refused) return *log.refused;
   const storage::TreeHead head = log.durable;
   auto refuse = [&](const std::string& why) -> Status {
@@ -119,7 +123,7 @@ Status CheckpointSigner::sign(storage::StoreId store, StoreLog& log) {
     if (m == head.size) {
       if (signed_checkpoint->root != head.root)
         return refuse("its root at size " + std::to_string(m) + " differs from the signed one");
-      return Status::success();  // already signed
+      return Status::success();
     }
     if (m > 0) {
       Prover prover(storage::node_reader(engine_, store));
@@ -129,6 +133,13 @@ Status CheckpointSigner::sign(storage::StoreId store, StoreLog& log) {
         return refuse("it is not consistent with its checkpoint of size " + std::to_string(m));
     }
   }
+  return Status::success();
+}
+
+Status CheckpointSigner::sign(storage::StoreId store, StoreLog& log) {
+  if (Status s = check_extends_signed(store, log); !s) return s;
+  const storage::TreeHead head = log.durable;
+  if (log.has_signed && log.signed_size == head.size) return Status::success();  // already signed
   auto name = origin(store);
   if (!name) return name.error();
   const std::string note = sign_note(key_, *name, format_checkpoint(Checkpoint{*name, head.size, head.root, {}}));

@@ -62,10 +62,14 @@ class CheckpointSigner {
     bool has_signed = false;
     std::string signed_note;
     std::chrono::steady_clock::time_point signed_at{};
+    bool reported = false;  // the pipeline has told its durable head
     std::optional<Error> refused;  // the log does not extend what was signed
   };
   // Under mutex_: the store's state, loaded from RocksDB the first time.
   Result<StoreLog*> state(storage::StoreId store);
+  // Under mutex_: whether the store's durable head extends its newest checkpoint (see above);
+  // a failure is kept as the store's refusal.
+  Status check_extends_signed(storage::StoreId store, StoreLog& log);
   // Under mutex_: signs the store's durable head (checks first; see above).
   Status sign(storage::StoreId store, StoreLog& log);
   void run();
