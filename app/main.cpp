@@ -113,7 +113,8 @@ int serve(int argc, char** argv) {
   WorkPool query_pool("scribe-query", std::max<uint32_t>(config->server.query_threads, 1),
                       config->limits.query_queue_max);
   xapi::EvidenceResource evidence(**engine, **signer,
-                                  {&reader, &pipeline, &query_pool, config->limits.query_index_wait_ms});
+                                  {&reader, &pipeline, &query_pool, config->limits.query_index_wait_ms,
+                                   config->limits.roster_agents_max});
   xapi::Router router(*config, authenticator, statements, {&documents, &agents, &activities, &evidence},
                       &admin_routes, &query_pool);
   server::HttpServer http(*config, router);

@@ -171,8 +171,12 @@ int verify_main(int argc, char** argv, std::istream& in, std::ostream& out, std:
     out << report.statements << " statements verified before the failure, " << report.lines << " lines read\n";
     return 1;
   }
-  out << "ok: " << report.statements << " statements, every inclusion proof verified against the checkpoint of "
-      << report.tree_size << " leaves of " << report.origin << "\n";
+  if (report.rows)
+    out << "ok: " << report.rows << " report rows, " << report.proofs << " statements' inclusion proofs verified"
+        << " against the checkpoint of " << report.tree_size << " leaves of " << report.origin << "\n";
+  else
+    out << "ok: " << report.statements << " statements, every inclusion proof verified against the checkpoint of "
+        << report.tree_size << " leaves of " << report.origin << "\n";
   if (report.key_from_export)
     out << "note: checked with the key the export names (pass --key with the log's published key to "
            "prove who signed it)\n";

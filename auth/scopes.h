@@ -40,7 +40,7 @@ std::vector<std::string> scope_names(ScopeSet set);
 enum class Access {
   None,             // /about, preflights
   StatementsRead,   // GET/HEAD statements
-  EvidenceRead,     // the evidence log's key, checkpoints, proofs and exports: every statement
+  EvidenceRead,     // the evidence log's key, checkpoints, proofs, exports and reports: every statement
   StatementsWrite,  // PUT/POST statements
   StateRead,
   StateWrite,

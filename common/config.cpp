@@ -165,6 +165,8 @@ const std::vector<Key>& keys() {
       key<&C::limits, &C::Limits::query_index_wait_ms>(
           "limits", "query_index_wait_ms",
           "a filtered query waits this long for the index to reach every acknowledged write (503 past it)"),
+      key<&C::limits, &C::Limits::roster_agents_max>(
+          "limits", "roster_agents_max", "learners in one completion report's roster (413 past it)"),
       key<&C::storage, &C::Storage::data_dir>("storage", "data_dir", "where the database lives"),
       key<&C::storage, &C::Storage::block_cache_bytes>("storage", "block_cache_bytes",
                                                        "RocksDB block cache size"),

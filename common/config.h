@@ -43,6 +43,7 @@ struct Config {
     uint32_t commit_queue_max = 65536;            // statements waiting for the committer (503)
     uint32_t query_queue_max = 1024;              // requests waiting for a query thread (503)
     uint32_t query_index_wait_ms = 5000;          // a filtered query waits this long for the index (503)
+    uint32_t roster_agents_max = 100000;          // learners in one completion report's roster (413)
   } limits;
 
   struct Storage {

@@ -64,6 +64,32 @@ Result<uint64_t> count_member(const json::Node& root, std::string_view name) {
   return uint64_t(v->as_int());
 }
 
+// index, salt, proof and statement of a statement line or a report row's first/latest.
+Result<ProvenPart> parse_proven_part(const json::Node& root, const std::string& prefix) {
+  if (!root.is_object()) return bad_request(prefix, "not an object");
+  ProvenPart out;
+  auto index = count_member(root, "index");
+  if (!index) return bad_request(prefix + index.error().path, index.error().message);
+  out.index = *index;
+  auto salt = string_member(root, "salt");
+  if (!salt) return bad_request(prefix + "salt", salt.error().message);
+  auto salt_bytes = base64_decode(*salt);
+  if (!salt_bytes) return bad_request(prefix + "salt", "not base64");
+  out.salt = std::move(*salt_bytes);
+  json::Node proof = root.get("proof");
+  if (!proof || !proof->is_array()) return bad_request(prefix + "proof", "missing or not an array");
+  for (const auto& h : proof->as_array()) {
+    auto hash = h.is_string() ? parse_hash_base64(h.as_string()) : std::nullopt;
+    if (!hash) return bad_request(prefix + "proof", "holds something other than a base64 SHA-256 hash");
+    out.proof.push_back(*hash);
+  }
+  json::Node statement = root.get("statement");
+  if (!statement || !statement->is_object()) return bad_request(prefix + "statement", "missing or not an object");
+  out.statement_id = std::string(statement.get_string("id"));
+  canonicalize_to(statement, out.statement_jcs);
+  return out;
+}
+
 }  // namespace
 
 Result<ExportLine> parse_export_line(std::string_view line) {
@@ -96,27 +122,22 @@ Result<ExportLine> parse_export_line(std::string_view line) {
     out.count = *count;
     return out;
   }
+  if (*type == "row") {
+    out.type = ExportLine::Type::row;
+    for (const char* name : {"first", "latest"}) {
+      json::Node part = root.get(name);
+      if (!part) continue;
+      auto parsed = parse_proven_part(part, std::string(name) + ".");
+      if (!parsed) return parsed.error();
+      out.parts.push_back(std::move(*parsed));
+    }
+    return out;
+  }
   if (*type != "statement") return bad_request("type", "unknown line type " + *type);
   out.type = ExportLine::Type::statement;
-  auto index = count_member(root, "index");
-  if (!index) return index.error();
-  out.index = *index;
-  auto salt = string_member(root, "salt");
-  if (!salt) return salt.error();
-  auto salt_bytes = base64_decode(*salt);
-  if (!salt_bytes) return bad_request("salt", "not base64");
-  out.salt = std::move(*salt_bytes);
-  json::Node proof = root.get("proof");
-  if (!proof || !proof->is_array()) return bad_request("proof", "missing or not an array");
-  for (const auto& h : proof->as_array()) {
-    auto hash = h.is_string() ? parse_hash_base64(h.as_string()) : std::nullopt;
-    if (!hash) return bad_request("proof", "holds something other than a base64 SHA-256 hash");
-    out.proof.push_back(*hash);
-  }
-  json::Node statement = root.get("statement");
-  if (!statement || !statement->is_object()) return bad_request("statement", "missing or not an object");
-  out.statement_id = std::string(statement.get_string("id"));
-  canonicalize_to(statement, out.statement_jcs);
+  auto part = parse_proven_part(root, "");
+  if (!part) return part.error();
+  out.parts.push_back(std::move(*part));
   return out;
 }
 

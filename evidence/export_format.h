@@ -4,6 +4,9 @@
 //   {"type":"statement","index":I,"salt":"<base64>","proof":["<base64 hash>",…],"statement":{…}}
 //   …
 //   {"type":"end","count":N}
+// A completion report in NDJSON has the same header and end, and between them rows:
+//   {"type":"row","agent":{…},"status":…,"count":N,"first":{"id":…,"stored":…,"index":I,
+//    "salt":…,"proof":[…],"statement":{…}},"latest":{…}}
 // `statement` is the statement as GET ?statementId=…&format=exact returns it, so its leaf is
 // SHA-256(0x00 ‖ salt ‖ JCS(statement)) and `proof` is its RFC 9162 inclusion proof in the tree
 // the header's checkpoint signs.
@@ -29,17 +32,22 @@ void append_export_statement(uint64_t index, std::string_view salt, const std::v
                              std::string_view statement_json, std::string& out);
 void append_export_end(uint64_t count, std::string& out);
 
-struct ExportLine {
-  enum class Type { header, statement, end } type = Type::header;
-  // header
-  std::string origin, checkpoint, key;
-  std::vector<std::pair<std::string, std::string>> query;
-  // statement
+// A statement with what proves it: a statement line's content, or a report row's first/latest.
+struct ProvenPart {
   uint64_t index = 0;
   std::string salt;            // decoded bytes
   std::vector<Hash> proof;
   std::string statement_id;    // the statement's "id" member ("" when it has none)
   std::string statement_jcs;   // JCS of the statement member
+};
+
+struct ExportLine {
+  enum class Type { header, statement, row, end } type = Type::header;
+  // header
+  std::string origin, checkpoint, key;
+  std::vector<std::pair<std::string, std::string>> query;
+  // statement: parts[0]; row: its first and latest, where present
+  std::vector<ProvenPart> parts;
   // end
   uint64_t count = 0;
 };

@@ -7,7 +7,7 @@ namespace scribe::evidence {
 
 namespace {
 
-std::string leaf_name(const ExportLine& l) {
+std::string leaf_name(const ProvenPart& l) {
   return "statement " + (l.statement_id.empty() ? std::string("(without id)") : l.statement_id) +
          " (leaf " + std::to_string(l.index) + ")";
 }
@@ -33,12 +33,17 @@ void ExportVerifier::line(std::string_view text) {
       if (checkpoint_) return fail("a second header line");
       return header(*parsed);
     case ExportLine::Type::statement:
+      if (report_.rows) return fail("a statement line in a report");
       return statement(*parsed);
+    case ExportLine::Type::row:
+      if (report_.statements) return fail("a report row in an export of statements");
+      return row(*parsed);
     case ExportLine::Type::end:
       ended_ = true;
-      if (parsed->count != report_.statements)
-        return fail("the end line counts " + std::to_string(parsed->count) + " statements, the export holds " +
-                    std::to_string(report_.statements) + ": statements were dropped or added");
+      if (parsed->count != report_.statements + report_.rows)
+        return fail("the end line counts " + std::to_string(parsed->count) + ", the file holds " +
+                    std::to_string(report_.statements + report_.rows) +
+                    (report_.rows ? " rows: rows were dropped or added" : " statements: statements were dropped or added"));
       if (unfiltered_ && report_.statements != report_.tree_size)
         return fail("an unfiltered export of a tree of " + std::to_string(report_.tree_size) + " leaves holds " +
                     std::to_string(report_.statements) + " statements: the last ones were dropped");
@@ -64,10 +69,31 @@ void ExportVerifier::header(const ExportLine& line) {
   unfiltered_ = line.query.empty();
 }
 
-void ExportVerifier::statement(const ExportLine& l) {
+bool ExportVerifier::proven(const ProvenPart& l) {
   const uint64_t size = checkpoint_->size;
-  if (l.index >= size)
-    return fail(leaf_name(l) + " is past the checkpoint's " + std::to_string(size) + " leaves");
+  if (l.index >= size) {
+    fail(leaf_name(l) + " is past the checkpoint's " + std::to_string(size) + " leaves");
+    return false;
+  }
+  if (l.salt.size() != 16) {
+    fail(leaf_name(l) + ": the salt is not 16 bytes");
+    return false;
+  }
+  std::string data = l.salt;
+  data += l.statement_jcs;
+  if (!verify_inclusion(l.index, size, leaf_hash(data), l.proof, checkpoint_->root)) {
+    fail(leaf_name(l) + ": its inclusion proof does not verify against the checkpoint "
+         "(the statement, its salt or its proof was changed)");
+    return false;
+  }
+  report_.proofs++;
+  return true;
+}
+
+void ExportVerifier::statement(const ExportLine& line) {
+  const ProvenPart& l = line.parts.front();
+  if (l.index >= checkpoint_->size)
+    return fail(leaf_name(l) + " is past the checkpoint's " + std::to_string(checkpoint_->size) + " leaves");
   if (last_index_ && l.index <= *last_index_)
     return fail(leaf_name(l) + " comes after leaf " + std::to_string(*last_index_) +
                 ": statements were reordered or repeated");
@@ -76,13 +102,13 @@ void ExportVerifier::statement(const ExportLine& l) {
     return fail("leaf " + std::to_string(expected) + " is missing before " + leaf_name(l) +
                 ": a statement was dropped from this unfiltered export");
   last_index_ = l.index;
-  if (l.salt.size() != 16) return fail(leaf_name(l) + ": the salt is not 16 bytes");
-  std::string data = l.salt;
-  data += l.statement_jcs;
-  if (!verify_inclusion(l.index, size, leaf_hash(data), l.proof, checkpoint_->root))
-    return fail(leaf_name(l) + ": its inclusion proof does not verify against the checkpoint "
-                "(the statement, its salt or its proof was changed)");
-  report_.statements++;
+  if (proven(l)) report_.statements++;
+}
+
+void ExportVerifier::row(const ExportLine& line) {
+  for (const ProvenPart& part : line.parts)
+    if (!proven(part)) return;
+  report_.rows++;
 }
 
 VerifyReport ExportVerifier::finish() {

@@ -8,7 +8,9 @@
 // leaf SHA-256(0x00 ‖ salt ‖ JCS(statement)) is proven in that checkpoint's tree by its
 // inclusion proof; leaves come in strictly increasing order, and in an unfiltered export
 // (empty query) they are exactly 0 … size-1; the end line's count matches; with a previous
-// checkpoint, that it is signed by the same key and is a prefix of the export's tree.
+// checkpoint, that it is signed by the same key and is a prefix of the export's tree. A
+// completion report in NDJSON verifies the same way: each row's first and latest statements
+// against the header's checkpoint, and the end line's count of rows.
 // Guarantees: the first failure is kept, naming the line and the statement (id and leaf index)
 // or the part of the file that is wrong; a report with no failure means every check above held.
 #pragma once
@@ -33,7 +35,9 @@ struct VerifyOptions {
 
 struct VerifyReport {
   uint64_t lines = 0;
-  uint64_t statements = 0;
+  uint64_t statements = 0;  // statement lines verified
+  uint64_t rows = 0;        // report rows whose statements all verified
+  uint64_t proofs = 0;      // inclusion proofs verified
   std::string origin;
   uint64_t tree_size = 0;
   bool key_from_export = false;   // no key was given: the signature proves no identity
@@ -60,6 +64,9 @@ class ExportVerifier {
   void fail(std::string message);
   void header(const struct ExportLine& line);
   void statement(const struct ExportLine& line);
+  void row(const struct ExportLine& line);
+  // Checks one proven statement; false (and the failure kept) when it does not verify.
+  bool proven(const struct ProvenPart& part);
 
   VerifyOptions options_;
   VerifyReport report_;

@@ -16,6 +16,9 @@
 //                              the newest is older), each statement with its salt and inclusion
 //                              proof, an end line with the count. CSV: one row per statement
 //                              for people, without proofs (xapi/export_csv.h)
+//   POST /reports/completion   who has done, attempted or not started an activity, for a
+//                              roster of learners (xapi/completion_report.cpp): JSON, CSV, or
+//                              NDJSON with the statements' inclusion proofs
 // Guarantees: every proof answered verifies against the checkpoint it names or the sizes asked;
 // a size past the durable log, or a statement not in the log, is a 4xx naming the parameter.
 #pragma once
@@ -37,6 +40,7 @@ struct ExportSources {
   const storage::CommitPipeline* pipeline = nullptr;
   WorkPool* pool = nullptr;
   uint32_t index_wait_ms = 0;  // limits.query_index_wait_ms
+  size_t roster_agents_max = 100000;  // limits.roster_agents_max
 };
 
 class EvidenceResource {
@@ -48,6 +52,7 @@ class EvidenceResource {
   HttpResponse proof(const RequestContext& ctx, const HttpRequest& request);
   HttpResponse consistency(const RequestContext& ctx, const HttpRequest& request);
   HttpResponse export_statements(const RequestContext& ctx, const HttpRequest& request);  // evidence_export.cpp
+  HttpResponse completion_report(const RequestContext& ctx, const HttpRequest& request);  // completion_report.cpp
 
  private:
   const storage::Engine& engine_;

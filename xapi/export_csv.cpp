@@ -160,6 +160,14 @@ void append_csv_header(const std::vector<CsvColumn>& columns, std::string& out) 
   out += "\r\n";
 }
 
+void append_csv_record(const std::vector<std::string>& cells, std::string& out) {
+  for (size_t i = 0; i < cells.size(); i++) {
+    if (i) out += ',';
+    append_field(cells[i], true, out);
+  }
+  out += "\r\n";
+}
+
 void append_csv_row(const std::vector<CsvColumn>& columns, const json::Node& statement, std::string& out) {
   for (size_t i = 0; i < columns.size(); i++) {
     if (i) out += ',';

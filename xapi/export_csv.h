@@ -32,6 +32,8 @@ struct CsvColumn {
 Result<std::vector<CsvColumn>> parse_csv_columns(const std::string* columns_param);
 
 void append_csv_header(const std::vector<CsvColumn>& columns, std::string& out);
+// One record of text cells (each neutralised as above), with its CRLF.
+void append_csv_record(const std::vector<std::string>& cells, std::string& out);
 // One row for a statement in its format=exact form.
 void append_csv_row(const std::vector<CsvColumn>& columns, const json::Node& statement, std::string& out);
 

@@ -21,7 +21,9 @@ HttpResponse error_response(const Error& error) {
   detail.append("message", error.describe());
   json::Object body;
   body.append("error", json::Value(std::move(detail)));
-  return json_response(error.status, json::serialize(json::Value(std::move(body))));
+  HttpResponse r = json_response(error.status, json::serialize(json::Value(std::move(body))));
+  if (error.status == 503) r.set_header("Retry-After", "1");  // unavailable for now: try again soon
+  return r;
 }
 
 HttpResponse no_content() {

@@ -13,7 +13,7 @@ using auth::Access;
 
 enum class Target {
   Statements, State, ActivityProfile, AgentProfile, Agents, Activities,
-  EvidenceKey, EvidenceCheckpoint, EvidenceProof, EvidenceConsistency, EvidenceExport,
+  EvidenceKey, EvidenceCheckpoint, EvidenceProof, EvidenceConsistency, EvidenceExport, CompletionReport,
 };
 
 // The route table: every xAPI resource, the methods it answers and the access each needs
@@ -28,7 +28,7 @@ struct Route {
 
 namespace {
 
-constexpr std::array<Route, 11> kRoutes{{
+constexpr std::array<Route, 12> kRoutes{{
     {"/statements", Target::Statements, "HEAD, GET, PUT, POST", Access::StatementsRead,
      Access::StatementsWrite},
     {"/activities/state", Target::State, "HEAD, GET, PUT, POST, DELETE", Access::StateRead,
@@ -45,10 +45,13 @@ constexpr std::array<Route, 11> kRoutes{{
     {"/evidence/consistency", Target::EvidenceConsistency, "HEAD, GET", Access::EvidenceRead,
      Access::EvidenceRead},
     {"/evidence/export", Target::EvidenceExport, "HEAD, GET", Access::EvidenceRead, Access::EvidenceRead},
+    {"/reports/completion", Target::CompletionReport, "POST", Access::EvidenceRead, Access::EvidenceRead},
 }};
 
 // The evidence routes are not xAPI resources: an auditor's tools call them without a version.
-bool needs_xapi_version(std::string_view resource) { return !resource.starts_with("/evidence/"); }
+bool needs_xapi_version(std::string_view resource) {
+  return !resource.starts_with("/evidence/") && !resource.starts_with("/reports/");
+}
 
 const Route* find_route(std::string_view resource) {
   for (const Route& r : kRoutes)
@@ -245,13 +248,15 @@ void Router::serve(const Route& route, const RequestContext& ctx, const HttpRequ
     case Target::EvidenceCheckpoint:
     case Target::EvidenceProof:
     case Target::EvidenceConsistency:
-    case Target::EvidenceExport: {
+    case Target::EvidenceExport:
+    case Target::CompletionReport: {
       EvidenceResource* e = others_.evidence;
       if (!e) return missing();
       if (route.target == Target::EvidenceKey) return respond(e->key(ctx, request));
       if (route.target == Target::EvidenceCheckpoint) return respond(e->checkpoint(ctx, request));
       if (route.target == Target::EvidenceProof) return respond(e->proof(ctx, request));
       if (route.target == Target::EvidenceExport) return respond(e->export_statements(ctx, request));
+      if (route.target == Target::CompletionReport) return reply(e->completion_report(ctx, request));
       return respond(e->consistency(ctx, request));
     }
     case Target::State:

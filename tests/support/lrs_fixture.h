@@ -91,7 +91,8 @@ struct StatementsStack {
     agents = std::make_unique<xapi::AgentsResource>(*engine);
     activities = std::make_unique<xapi::ActivitiesResource>(*engine);
     evidence = std::make_unique<xapi::EvidenceResource>(
-        *engine, *signer, xapi::ExportSources{reader.get(), pipeline.get(), nullptr, config.limits.query_index_wait_ms});
+        *engine, *signer, xapi::ExportSources{reader.get(), pipeline.get(), nullptr, config.limits.query_index_wait_ms,
+                                                   config.limits.roster_agents_max});
     credentials = std::make_unique<auth::CredentialStore>(*engine, std::string(32, 'p'),
                                                           public_url(config));
     throttle = std::make_unique<auth::Throttle>(config.auth.failures_max,
