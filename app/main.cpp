@@ -105,13 +105,13 @@ int serve(int argc, char** argv) {
                                    app::own_terms_rule(*access->stores),
                                    app::evidence_options(*config, signer->get()));
   storage::StatementReader reader(**engine, &pipeline.recent_postings(), codec->get());
-  xapi::StatementsResource statements(*config, pipeline, reader);
+  WorkPool query_pool("scribe-query", std::max<uint32_t>(config->server.query_threads, 1),
+                      config->limits.query_queue_max);
+  xapi::StatementsResource statements(*config, pipeline, reader, &query_pool);
   storage::DocumentStore document_store(**engine);
   xapi::DocumentsResource documents(*config, document_store);
   xapi::AgentsResource agents(**engine);
   xapi::ActivitiesResource activities(**engine);
-  WorkPool query_pool("scribe-query", std::max<uint32_t>(config->server.query_threads, 1),
-                      config->limits.query_queue_max);
   xapi::EvidenceResource evidence(**engine, **signer,
                                   {&reader, &pipeline, &query_pool, config->limits.query_index_wait_ms,
                                    config->limits.roster_agents_max});

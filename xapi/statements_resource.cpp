@@ -9,6 +9,7 @@
 #include "common/text.h"
 #include "common/timestamp.h"
 #include "xapi/attachments.h"
+#include "xapi/streamed_body.h"
 #include "xapi/formats.h"
 #include "xapi/responses.h"
 #include "xapi/statement_format.h"
@@ -75,10 +76,11 @@ void add_consistency_headers(HttpResponse& r, storage::Seq consistent, int64_t l
 }  // namespace
 
 StatementsResource::StatementsResource(const Config& config, storage::CommitPipeline& pipeline,
-                                       const storage::StatementReader& reader)
+                                       const storage::StatementReader& reader, WorkPool* stream_pool)
     : config_(config),
       pipeline_(pipeline),
       reader_(reader),
+      stream_pool_(stream_pool),
       statements_path_(config.server.base_path + "/statements") {}
 
 void StatementsResource::put(const RequestContext& ctx, const HttpRequest& request, Reply reply) {
@@ -241,33 +243,74 @@ HttpResponse StatementsResource::read(const RequestContext& ctx, const HttpReque
   return with_attachments(std::move(r), ctx.store(), returned);
 }
 
+namespace {
+
+// The multipart/mixed body of an attachments=true reply, one part per piece: the JSON first,
+// then each attachment read from storage only when the transport asks for it.
+class AttachmentParts : public ChunkProducer {
+ public:
+  struct Part {
+    std::string sha2, content_type;
+  };
+  AttachmentParts(const storage::StatementReader& reader, storage::StoreId store, std::string boundary,
+                  std::string json, std::vector<Part> parts)
+      : reader_(reader), store_(store), boundary_(std::move(boundary)), json_(std::move(json)), parts_(std::move(parts)) {}
+
+  Result<bool> produce(std::string& out) override {
+    if (!started_) {
+      started_ = true;
+      out = "--" + boundary_ + "\r\nContent-Type: application/json\r\n\r\n";
+      out += json_;
+      json_.clear();
+    }
+    while (next_ < parts_.size() && out.size() < kPieceBytes) {
+      const Part& part = parts_[next_++];
+      auto bytes = reader_.attachment(store_, part.sha2);
+      if (!bytes) return bytes.error();
+      if (!*bytes) continue;  // fileUrl-only: nothing stored to send
+      out += "\r\n--" + boundary_ + "\r\nContent-Type: " + part.content_type +
+             "\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: " + part.sha2 + "\r\n\r\n";
+      out += **bytes;
+    }
+    if (next_ < parts_.size()) return true;
+    out += "\r\n--" + boundary_ + "--\r\n";
+    return false;
+  }
+
+ private:
+  const storage::StatementReader& reader_;
+  const storage::StoreId store_;
+  const std::string boundary_;
+  std::string json_;
+  const std::vector<Part> parts_;
+  size_t next_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace
+
 HttpResponse StatementsResource::with_attachments(
     HttpResponse json_reply, storage::StoreId store,
     const std::vector<const storage::StoredStatement*>& statements) {
-  const std::string boundary = "scribe-" + random_uuid();
-  std::string body = "--" + boundary + "\r\nContent-Type: application/json\r\n\r\n";
-  body += json_reply.body;
-  std::vector<std::string> sent;
+  // Which attachments to send, each once; their bytes are read while the body streams.
+  std::vector<AttachmentParts::Part> parts;
   for (const auto* st : statements) {
     auto parsed = json::parse(st->json);
     const json::Value* list = parsed ? parsed->get("attachments") : nullptr;
     if (!list || !list->is_array()) continue;
     for (const auto& a : list->as_array()) {
       std::string sha2 = text::ascii_lower(a.get_string("sha2"));
-      if (sha2.empty() || std::find(sent.begin(), sent.end(), sha2) != sent.end()) continue;
-      auto bytes = reader_.attachment(store, sha2);
-      if (!bytes) return error_response(bytes.error());
-      if (!*bytes) continue;  // fileUrl-only: nothing stored to send
-      sent.push_back(sha2);
-      body += "\r\n--" + boundary + "\r\nContent-Type: " + std::string(a.get_string("contentType")) +
-              "\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: " + sha2 +
-              "\r\n\r\n";
-      body += **bytes;
+      if (sha2.empty() || std::any_of(parts.begin(), parts.end(), [&](const auto& p) { return p.sha2 == sha2; }))
+        continue;
+      parts.push_back({std::move(sha2), std::string(a.get_string("contentType"))});
     }
   }
-  body += "\r\n--" + boundary + "--\r\n";
-  json_reply.body = std::move(body);
+  const std::string boundary = "scribe-" + random_uuid();
   json_reply.set_header("Content-Type", "multipart/mixed; boundary=" + boundary);
+  json_reply.stream = pooled_stream(
+      std::make_unique<AttachmentParts>(reader_, store, boundary, std::move(json_reply.body), std::move(parts)),
+      stream_pool_, "GET /statements?attachments=true");
+  json_reply.body.clear();
   return json_reply;
 }
 

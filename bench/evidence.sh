@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Evidence benchmarks on a preloaded store (issue 12): GET /evidence/export with a proof per
+# statement (statements/s, and the server's RSS before and at most during the stream),
+# `scribe verify` of that file, and POST /reports/completion for a roster of LEARNERS over it
+# (JSON and NDJSON with proofs). The store is made with `scribe import` of generated statements.
+# usage: bench/evidence.sh [STATEMENTS (1000000)] [LEARNERS (10000)]
+# Loopback only; the server is stopped by its PID; every step is bounded by curl's --max-time.
+set -euo pipefail
+N=${1:-1000000}
+L=${2:-10000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD_DIR:-$ROOT/build}
+S=$(mktemp -d /tmp/scribe-evidence-bench.XXXXXX)
+PID=
+RSS_PID=
+cleanup() {
+  [[ -n $RSS_PID ]] && kill "$RSS_PID" 2>/dev/null || true
+  if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
+    kill -TERM "$PID"
+    for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$PID" 2>/dev/null || true
+  fi
+  rm -rf "$S"
+}
+trap cleanup EXIT
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load $(cut -d' ' -f1 /proc/loadavg)"
+
+"$BUILD/bench/scribe-bench" --scenario generate --count "$N" --out "$S/statements.ndjson" >/dev/null
+t0=$(date +%s.%N)
+"$BUILD/scribe" import --storage.data_dir="$S/data" "$S/statements.ndjson" >"$S/import.log" 2>&1
+t1=$(date +%s.%N)
+rm -f "$S/statements.ndjson"
+echo "import of $N statements (log on): $(echo "$t1 - $t0" | bc) s"
+
+"$BUILD/scribe" serve --server.host=127.0.0.1 --server.port=0 --port-file "$S/port" \
+  --storage.data_dir="$S/data" >"$S/server.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 600); do [[ -s $S/port ]] && break; sleep 0.05; done
+[[ -s $S/port ]] || { echo "scribe did not start" >&2; cat "$S/server.log" >&2; exit 1; }
+URL="http://127.0.0.1:$(cat "$S/port")/xapi"
+KEY=$(sed -n 's/^key=//p' "$S/data/bootstrap-credential.txt")
+SECRET=$(sed -n 's/^secret=//p' "$S/data/bootstrap-credential.txt")
+sleep 3  # let start-up compactions settle
+rss() { awk '/VmRSS/ {print $2}' "/proc/$PID/status"; }
+echo "server RSS before the export: $(rss) kB"
+( while kill -0 "$PID" 2>/dev/null; do rss >>"$S/rss"; sleep 0.2; done ) &
+RSS_PID=$!
+
+read -r secs bytes < <(curl -s -u "$KEY:$SECRET" --max-time 600 -o "$S/export.ndjson" \
+  -w '%{time_total} %{size_download}\n' "$URL/evidence/export")
+kill "$RSS_PID"; RSS_PID=
+lines=$(wc -l <"$S/export.ndjson")
+echo "export: $((lines - 2)) statements, $bytes bytes in $secs s = $(echo "($lines - 2) / $secs" | bc) statements/s; server RSS at most $(sort -n "$S/rss" | tail -1) kB during it"
+
+curl -s -u "$KEY:$SECRET" "$URL/evidence/key" >"$S/key.txt"
+t0=$(date +%s.%N)
+"$BUILD/scribe-verify" "$S/export.ndjson" --key "$S/key.txt" | head -1
+t1=$(date +%s.%N)
+echo "scribe-verify: $(echo "$t1 - $t0" | bc) s"
+rm -f "$S/export.ndjson"
+
+{
+  echo "mbox,account_homepage,account_name"
+  for ((i = 0; i < L; i++)); do
+    if ((i % 3 == 0)); then echo ",https://lms.example.com,u$i"; else echo "mailto:learner$i@example.org,,"; fi
+  done
+} >"$S/roster.csv"
+Q="activity=https://courses.example.com/c/0&related_activities=true"
+for format in json ndjson; do
+  read -r secs bytes < <(curl -s -u "$KEY:$SECRET" --max-time 600 -H 'Content-Type: text/csv' \
+    --data-binary @"$S/roster.csv" -o "$S/report.$format" -w '%{time_total} %{size_download}\n' \
+    "$URL/reports/completion?$Q&format=$format")
+  echo "completion report ($format), $L learners, course 0 with related activities: $secs s, $bytes bytes;" \
+    "done $(grep -o '"status":"done"' "$S/report.$format" | wc -l), attempted $(grep -o '"status":"attempted"' "$S/report.$format" | wc -l)," \
+    "not started $(grep -o '"status":"not_started"' "$S/report.$format" | wc -l)"
+done
+"$BUILD/scribe-verify" "$S/report.ndjson" --key "$S/key.txt" | head -1
