@@ -75,7 +75,7 @@ struct CommitPipeline::DrainState {
   std::optional<evidence::Frontier> request_frontier;
   // Evidence log writes (leaf entries, nodes) of the accepted requests and the one being
   // decided (a rejected request truncates its own tail).
-  std::vector<std::pair<std::string, std::string>> evidence_puts;
+  std::vector<LogEntry> evidence_entries;  // written as runs (storage/evidence_log.h)
 
   Result<std::optional<std::string>> lookup(Engine& engine, Family f, const std::string& key) {
     if (auto* v = request.find(f, key)) return std::optional<std::string>(*v);
@@ -271,12 +271,12 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
     drain.request = Overlay();
     drain.request_frontier.reset();
     const size_t index_mark = drain.index_entries.size();
-    const size_t evidence_mark = drain.evidence_puts.size();
+    const size_t evidence_mark = drain.evidence_entries.size();
     out.outcomes[i].already_stored.assign(group[i].statements.size(), false);
     Status s = stage_request(group[i], drain, out.outcomes[i]);
     if (!s.ok()) {
       drain.index_entries.resize(index_mark);
-      drain.evidence_puts.resize(evidence_mark);
+      drain.evidence_entries.resize(evidence_mark);
       out.outcomes[i] = WriteOutcome{s, 0, {}};
       continue;
     }
@@ -290,7 +290,9 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
   for (size_t f = 0; f < size_t(Family::Count); f++)
     for (auto& [k, v] : drain.drain.puts[f]) batch.Put(engine_.family(Family(f)), k, v);
   for (auto& m : drain.drain.merges) batch.Merge(engine_.family(m.family), m.key, m.operand);
-  for (auto& [k, v] : drain.evidence_puts) batch.Put(engine_.family(Family::Evidence), k, v);
+  write_log_runs(drain.evidence_entries, [&](std::string key, std::string value) {
+    batch.Put(engine_.family(Family::Evidence), key, value);
+  });
   out.written = Status::success();
   if (batch.Count() > 0) {
     batch.Put(engine_.family(Family::Meta), kLastSeqKey, seq_bytes(last_seq_));
@@ -433,9 +435,7 @@ Status CommitPipeline::append_evidence(StoreId store, Seq seq, PreparedStatement
   const evidence::Hash leaf = p.leaf->finish(format_timestamp(int64_t(seq)));
   p.leaf.reset();
   // Never read back while staging: straight to the batch, like index entries.
-  append_leaf(store, seq, p.salt, leaf, *drain.request_frontier, [&](std::string key, std::string value) {
-    drain.evidence_puts.emplace_back(std::move(key), std::move(value));
-  });
+  append_leaf(store, seq, p.salt, leaf, *drain.request_frontier, drain.evidence_entries);
   return Status::success();
 }
 
@@ -451,7 +451,16 @@ Status CommitPipeline::catch_up_evidence() {
     const auto t0 = std::chrono::steady_clock::now();
     const std::string prefix = store_prefix(store);
     uint64_t appended = 0;
-    rocksdb::WriteBatch batch;
+    std::vector<LogEntry> entries;
+    auto write_entries = [&]() -> Status {
+      if (entries.empty()) return Status::success();
+      rocksdb::WriteBatch batch;
+      write_log_runs(entries, [&](std::string key, std::string value) {
+        batch.Put(engine_.family(Family::Evidence), key, value);
+      });
+      entries.clear();
+      return engine_.write_durable(batch);
+    };
     std::unique_ptr<rocksdb::Iterator> it(
         engine_.db()->NewIterator(rocksdb::ReadOptions(), engine_.family(Family::Statements)));
     for (it->Seek(statement_key(store, *last + 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
@@ -465,18 +474,12 @@ Status CommitPipeline::catch_up_evidence() {
       auto leaf = evidence::LeafTemplate::of(*json, flags & StatementRecord::kTimestampFromStored);
       if (!leaf) return leaf.error();
       const std::string salt = evidence::random_salt();
-      append_leaf(store, seq, salt, leaf->hash(salt, format_timestamp(int64_t(seq))), *frontier,
-                  [&](const std::string& key, const std::string& value) {
-                    batch.Put(engine_.family(Family::Evidence), key, value);
-                  });
-      if (++appended % 10000 == 0) {
-        if (Status s = engine_.write_durable(batch); !s) return s;
-        batch.Clear();
-      }
+      append_leaf(store, seq, salt, leaf->hash(salt, format_timestamp(int64_t(seq))), *frontier, entries);
+      if (++appended % 10000 == 0)
+        if (Status s = write_entries(); !s) return s;
     }
     if (!it->status().ok()) return storage_error(it->status(), "statement scan failed");
-    if (batch.Count() > 0)
-      if (Status s = engine_.write_durable(batch); !s) return s;
+    if (Status s = write_entries(); !s) return s;
     if (appended > 0) {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
       std::cout << "scribe: evidence log of store " << store << ": " << appended

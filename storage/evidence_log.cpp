@@ -3,6 +3,7 @@
 #include <rocksdb/iterator.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "evidence/leaf.h"
@@ -11,35 +12,79 @@ namespace scribe::storage {
 
 namespace {
 
+constexpr size_t kLeafHead = 8 + evidence::kSaltBytes;     // first index ‖ salt of the first leaf
+constexpr size_t kLeafEntry = 8 + evidence::kSaltBytes;    // seq ‖ salt of each further leaf
+constexpr size_t kHashBytes = 32;
+
 Error damaged(const std::string& what) { return Error{500, "", "the evidence log is damaged: " + what}; }
 
-}  // namespace
+using Entry = std::optional<std::pair<std::string, std::string>>;
 
-Result<std::optional<std::pair<std::string, std::string>>> last_evidence_entry(const Engine& engine,
-                                                                               const std::string& prefix) {
-  using Entry = std::optional<std::pair<std::string, std::string>>;
-  std::string upper = prefix;
-  upper.append(9, '\xff');
-  rocksdb::Slice upper_slice(upper);
+// The last key under `prefix` that is at most `key`, with its value.
+Result<Entry> at_or_before(const Engine& engine, const std::string& prefix, const std::string& key) {
+  rocksdb::Slice lower(prefix);
   rocksdb::ReadOptions o;
-  o.iterate_upper_bound = &upper_slice;
+  o.iterate_lower_bound = &lower;
   std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(o, engine.family(Family::Evidence)));
-  it->SeekForPrev(upper);
+  it->SeekForPrev(key);
   if (!it->status().ok()) return storage_error(it->status(), "evidence log read failed");
   if (!it->Valid() || !it->key().starts_with(prefix)) return Entry();
   return Entry(std::pair{it->key().ToString(), it->value().ToString()});
 }
 
-std::string encode_leaf_entry(uint64_t index, std::string_view salt) {
-  std::string v;
-  put_u64(v, index);
-  v.append(salt);
-  return v;
+// A leaf run's entries: seq of entry i (0: the key's).
+Seq leaf_seq(std::string_view value, size_t i, Seq first_seq) {
+  return i == 0 ? first_seq : get_u64(value.substr(kLeafHead + (i - 1) * kLeafEntry));
 }
 
-std::optional<LeafEntry> decode_leaf_entry(std::string_view value) {
-  if (value.size() != 8 + evidence::kSaltBytes) return std::nullopt;
-  return LeafEntry{get_u64(value), std::string(value.substr(8))};
+}  // namespace
+
+Result<std::optional<std::pair<std::string, std::string>>> last_evidence_entry(const Engine& engine,
+                                                                               const std::string& prefix) {
+  std::string upper = prefix;
+  upper.append(9, '\xff');
+  return at_or_before(engine, prefix, upper);
+}
+
+void append_leaf(StoreId store, Seq seq, std::string_view salt, const evidence::Hash& leaf,
+                 evidence::Frontier& frontier, std::vector<LogEntry>& entries) {
+  LogEntry e{store, kLeafLevel, frontier.size(), seq, {}};
+  std::copy_n(salt.data(), std::min(salt.size(), e.bytes.size()), e.bytes.begin());
+  entries.push_back(e);
+  frontier.append(leaf, [&](evidence::NodeId id, const evidence::Hash& h) {
+    entries.push_back(LogEntry{store, id.level, id.index, 0, h});
+  });
+}
+
+void write_log_runs(const std::vector<LogEntry>& entries, const std::function<void(std::string, std::string)>& write) {
+  std::map<std::pair<StoreId, uint8_t>, std::vector<const LogEntry*>> groups;
+  for (const LogEntry& e : entries) groups[{e.store, e.level}].push_back(&e);
+  for (const auto& [where, list] : groups) {
+    const auto [store, level] = where;
+    for (size_t begin = 0; begin < list.size();) {
+      // A run: consecutive indices (and, for leaves, ascending seqs), at most kRunMax.
+      size_t end = begin + 1;
+      while (end < list.size() && end - begin < kRunMax && list[end]->index == list[end - 1]->index + 1 &&
+             (level != kLeafLevel || list[end]->seq > list[end - 1]->seq))
+        end++;
+      std::string value;
+      if (level == kLeafLevel) {
+        value.reserve(kLeafHead + (end - begin - 1) * kLeafEntry);
+        put_u64(value, list[begin]->index);
+        value.append(reinterpret_cast<const char*>(list[begin]->bytes.data()), evidence::kSaltBytes);
+        for (size_t i = begin + 1; i < end; i++) {
+          put_u64(value, list[i]->seq);
+          value.append(reinterpret_cast<const char*>(list[i]->bytes.data()), evidence::kSaltBytes);
+        }
+        write(leaf_key(store, list[begin]->seq), std::move(value));
+      } else {
+        value.reserve((end - begin) * kHashBytes);
+        for (size_t i = begin; i < end; i++) value.append(reinterpret_cast<const char*>(list[i]->bytes.data()), kHashBytes);
+        write(node_key(store, level, list[begin]->index), std::move(value));
+      }
+      begin = end;
+    }
+  }
 }
 
 Result<uint64_t> log_size(const Engine& engine, StoreId store) {
@@ -47,26 +92,49 @@ Result<uint64_t> log_size(const Engine& engine, StoreId store) {
   auto last = last_evidence_entry(engine, prefix);
   if (!last) return last.error();
   if (!*last) return uint64_t{0};
-  if ((*last)->first.size() != prefix.size() + 8) return damaged("a leaf node key has the wrong size");
-  return get_u64(std::string_view((*last)->first).substr(prefix.size())) + 1;
+  const auto& [key, value] = **last;
+  if (key.size() != prefix.size() + 8 || value.empty() || value.size() % kHashBytes != 0)
+    return damaged("a run of leaf hashes is malformed");
+  return get_u64(std::string_view(key).substr(prefix.size())) + value.size() / kHashBytes;
 }
 
 Result<Seq> last_logged_seq(const Engine& engine, StoreId store) {
   auto last = last_evidence_entry(engine, evidence_prefix(store, kLeafTag));
   if (!last) return last.error();
   if (!*last) return Seq{0};
-  return seq_suffix((*last)->first);
+  const auto& [key, value] = **last;
+  if (value.size() < kLeafHead || (value.size() - kLeafHead) % kLeafEntry != 0) return damaged("a leaf run is malformed");
+  const size_t count = 1 + (value.size() - kLeafHead) / kLeafEntry;
+  return leaf_seq(value, count - 1, seq_suffix(key));
 }
 
 evidence::NodeReader node_reader(const Engine& engine, StoreId store) {
-  return [&engine, store](evidence::NodeId id) -> Result<evidence::Hash> {
-    std::string value;
-    auto found = engine.get(Family::Evidence, node_key(store, id.level, id.index), &value);
-    if (!found) return found.error();
-    if (!*found || value.size() != 32)
-      return damaged("node " + std::to_string(id.level) + "/" + std::to_string(id.index) + " is missing");
+  // The run last read per level: the reads of one proof, and of neighbouring proofs, mostly
+  // fall in it.
+  struct Run {
+    bool used = false;
+    uint64_t first = 0;
+    std::string hashes;
+  };
+  auto runs = std::make_shared<std::array<Run, 64>>();
+  return [&engine, store, runs](evidence::NodeId id) -> Result<evidence::Hash> {
+    Run& run = (*runs)[id.level & 63];
+    auto covers = [&] { return run.used && id.index >= run.first && (id.index - run.first) < run.hashes.size() / kHashBytes; };
+    if (!covers()) {
+      const std::string prefix = node_prefix(store, id.level);
+      auto found = at_or_before(engine, prefix, node_key(store, id.level, id.index));
+      if (!found) return found.error();
+      run.used = false;
+      if (*found && (*found)->first.size() == prefix.size() + 8 && !(*found)->second.empty() &&
+          (*found)->second.size() % kHashBytes == 0) {
+        run = Run{true, get_u64(std::string_view((*found)->first).substr(prefix.size())), std::move((*found)->second)};
+      }
+      if (!covers())
+        return damaged("node " + std::to_string(id.level) + "/" + std::to_string(id.index) + " is missing");
+    }
     evidence::Hash h;
-    std::copy(value.begin(), value.end(), h.begin());
+    const size_t at = size_t(id.index - run.first) * kHashBytes;
+    std::copy_n(run.hashes.begin() + std::ptrdiff_t(at), kHashBytes, h.begin());
     return h;
   };
 }
@@ -78,13 +146,28 @@ Result<evidence::Frontier> load_frontier(const Engine& engine, StoreId store) {
 }
 
 Result<std::optional<LeafEntry>> read_leaf(const Engine& engine, StoreId store, Seq seq) {
-  std::string value;
-  auto found = engine.get(Family::Evidence, leaf_key(store, seq), &value);
+  const std::string prefix = evidence_prefix(store, kLeafTag);
+  auto found = at_or_before(engine, prefix, leaf_key(store, seq));
   if (!found) return found.error();
   if (!*found) return std::optional<LeafEntry>();
-  auto entry = decode_leaf_entry(value);
-  if (!entry) return damaged("the leaf of seq " + std::to_string(seq) + " is malformed");
-  return std::optional<LeafEntry>(std::move(*entry));
+  const auto& [key, value] = **found;
+  if (key.size() != prefix.size() + 8 || value.size() < kLeafHead || (value.size() - kLeafHead) % kLeafEntry != 0)
+    return damaged("the leaf run before seq " + std::to_string(seq) + " is malformed");
+  const Seq first_seq = seq_suffix(key);
+  const uint64_t first_index = get_u64(value);
+  if (seq == first_seq) return std::optional<LeafEntry>(LeafEntry{first_index, value.substr(8, evidence::kSaltBytes)});
+  // Entries 1…count-1 hold ascending seqs: binary search.
+  size_t lo = 1, hi = 1 + (value.size() - kLeafHead) / kLeafEntry;
+  while (lo < hi) {
+    const size_t mid = (lo + hi) / 2;
+    const Seq s = leaf_seq(value, mid, first_seq);
+    if (s == seq)
+      return std::optional<LeafEntry>(
+          LeafEntry{first_index + mid, value.substr(kLeafHead + (mid - 1) * kLeafEntry + 8, evidence::kSaltBytes)});
+    if (s < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return std::optional<LeafEntry>();
 }
 
 }  // namespace scribe::storage

@@ -1,11 +1,23 @@
 // A store's evidence log in RocksDB (keys.h, family `evidence`): each statement's leaf (its
-// index and salt, keyed by seq), the hashes of the log's complete perfect subtrees, and the
+// index and salt, found by seq), the hashes of the log's complete perfect subtrees, and the
 // signed checkpoints. The committer appends leaves in the same atomic batch as their
-// statements (storage/commit_pipeline.h); this file reads the log back and writes the leaves.
-// Guarantees: the log's size is the number of level-0 nodes, which are written in index order
-// with nothing past the last; a Frontier loaded from here roots the same tree that was written;
-// reads fail (never answer "absent") when RocksDB does.
+// statements (storage/commit_pipeline.h); this file reads the log back and lays the leaves out.
+// Layout: a commit's new leaves and nodes are written as runs, one key per (kind, level) and at
+// most kRunMax entries, not one key per leaf or node (a key per entry tripled the commit's
+// memtable inserts):
+//   store·'l'·first seq -> first index(8) ‖ salt(16) ‖ { seq(8) ‖ salt(16) }…  (consecutive
+//                          indices; seqs ascending)
+//   store·'n'·level·first index -> hash(32)…  (consecutive nodes of that level)
+// A run of one entry is exactly the one-key-per-entry layout of earlier builds, which therefore
+// reads as it is.
+// Guarantees: the log's size is one past the last level-0 node; runs are written in index
+// order with nothing past the last; a Frontier loaded from here roots the same tree that was
+// written; reads fail (never answer "absent") when RocksDB does or a run is malformed.
 #pragma once
+
+#include <array>
+#include <functional>
+#include <vector>
 
 #include <cstdint>
 #include <optional>
@@ -32,8 +44,23 @@ struct LeafEntry {
   std::string salt;  // evidence::kSaltBytes
 };
 
-std::string encode_leaf_entry(uint64_t index, std::string_view salt);
-std::optional<LeafEntry> decode_leaf_entry(std::string_view value);
+// Entries per run at most: a run is read whole for one leaf or node.
+inline constexpr size_t kRunMax = 256;
+
+// What one commit adds to the logs, in append order: leaves (level kLeafLevel: seq and salt)
+// and completed nodes (level, index, hash). write_log_runs() turns them into runs.
+inline constexpr uint8_t kLeafLevel = 0xff;
+struct LogEntry {
+  StoreId store = 0;
+  uint8_t level = 0;
+  uint64_t index = 0;
+  Seq seq = 0;                        // leaves
+  std::array<uint8_t, 32> bytes{};    // a node's hash, or a leaf's salt (first 16 bytes)
+};
+
+// Hands write(key, value) the runs of `entries` (any mix of stores; each store's leaves and
+// each level's nodes consecutive, as appends make them).
+void write_log_runs(const std::vector<LogEntry>& entries, const std::function<void(std::string, std::string)>& write);
 
 // The last key under `prefix` in the evidence family and its value (nullopt: none).
 Result<std::optional<std::pair<std::string, std::string>>> last_evidence_entry(const Engine& engine,
@@ -50,15 +77,9 @@ Result<evidence::Frontier> load_frontier(const Engine& engine, StoreId store);
 // The leaf of the statement stored at `seq`; nullopt when it has none.
 Result<std::optional<LeafEntry>> read_leaf(const Engine& engine, StoreId store, Seq seq);
 
-// Adds a statement's leaf to `frontier` and hands each key and value to write(key, value): the
-// leaf entry, then the nodes it completes.
-template <class Write>
+// Adds a statement's leaf to `frontier` and its entries (the leaf, then the nodes it
+// completes) to `entries`.
 void append_leaf(StoreId store, Seq seq, std::string_view salt, const evidence::Hash& leaf,
-                 evidence::Frontier& frontier, Write&& write) {
-  write(leaf_key(store, seq), encode_leaf_entry(frontier.size(), salt));
-  frontier.append(leaf, [&](evidence::NodeId id, const evidence::Hash& h) {
-    write(node_key(store, id.level, id.index), std::string(evidence::as_bytes(h)));
-  });
-}
+                 evidence::Frontier& frontier, std::vector<LogEntry>& entries);
 
 }  // namespace scribe::storage
