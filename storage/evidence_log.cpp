@@ -145,29 +145,42 @@ Result<evidence::Frontier> load_frontier(const Engine& engine, StoreId store) {
   return evidence::Frontier::load(*size, node_reader(engine, store));
 }
 
-Result<std::optional<LeafEntry>> read_leaf(const Engine& engine, StoreId store, Seq seq) {
-  const std::string prefix = evidence_prefix(store, kLeafTag);
-  auto found = at_or_before(engine, prefix, leaf_key(store, seq));
-  if (!found) return found.error();
-  if (!*found) return std::optional<LeafEntry>();
-  const auto& [key, value] = **found;
-  if (key.size() != prefix.size() + 8 || value.size() < kLeafHead || (value.size() - kLeafHead) % kLeafEntry != 0)
-    return damaged("the leaf run before seq " + std::to_string(seq) + " is malformed");
-  const Seq first_seq = seq_suffix(key);
-  const uint64_t first_index = get_u64(value);
-  if (seq == first_seq) return std::optional<LeafEntry>(LeafEntry{first_index, value.substr(8, evidence::kSaltBytes)});
+LeafReader::LeafReader(const Engine& engine, StoreId store)
+    : engine_(engine), store_(store), prefix_(evidence_prefix(store, kLeafTag)) {}
+
+Result<std::optional<LeafEntry>> LeafReader::get(Seq seq) {
+  const bool cached = !key_.empty() && seq >= seq_suffix(key_) && seq <= last_seq_;
+  if (!cached) {
+    auto found = at_or_before(engine_, prefix_, leaf_key(store_, seq));
+    if (!found) return found.error();
+    key_.clear();
+    if (!*found) return std::optional<LeafEntry>();
+    auto& [key, value] = **found;
+    if (key.size() != prefix_.size() + 8 || value.size() < kLeafHead || (value.size() - kLeafHead) % kLeafEntry != 0)
+      return damaged("the leaf run before seq " + std::to_string(seq) + " is malformed");
+    key_ = std::move(key);
+    value_ = std::move(value);
+    last_seq_ = leaf_seq(value_, 1 + (value_.size() - kLeafHead) / kLeafEntry - 1, seq_suffix(key_));
+  }
+  const Seq first_seq = seq_suffix(key_);
+  const uint64_t first_index = get_u64(value_);
+  if (seq == first_seq) return std::optional<LeafEntry>(LeafEntry{first_index, value_.substr(8, evidence::kSaltBytes)});
   // Entries 1…count-1 hold ascending seqs: binary search.
-  size_t lo = 1, hi = 1 + (value.size() - kLeafHead) / kLeafEntry;
+  size_t lo = 1, hi = 1 + (value_.size() - kLeafHead) / kLeafEntry;
   while (lo < hi) {
     const size_t mid = (lo + hi) / 2;
-    const Seq s = leaf_seq(value, mid, first_seq);
+    const Seq s = leaf_seq(value_, mid, first_seq);
     if (s == seq)
       return std::optional<LeafEntry>(
-          LeafEntry{first_index + mid, value.substr(kLeafHead + (mid - 1) * kLeafEntry + 8, evidence::kSaltBytes)});
+          LeafEntry{first_index + mid, value_.substr(kLeafHead + (mid - 1) * kLeafEntry + 8, evidence::kSaltBytes)});
     if (s < seq) lo = mid + 1;
     else hi = mid;
   }
   return std::optional<LeafEntry>();
+}
+
+Result<std::optional<LeafEntry>> read_leaf(const Engine& engine, StoreId store, Seq seq) {
+  return LeafReader(engine, store).get(seq);
 }
 
 }  // namespace scribe::storage

@@ -74,6 +74,21 @@ Result<Seq> last_logged_seq(const Engine& engine, StoreId store);
 // an error (the log is damaged), never an empty hash.
 evidence::NodeReader node_reader(const Engine& engine, StoreId store);
 Result<evidence::Frontier> load_frontier(const Engine& engine, StoreId store);
+// Leaves by seq for a walk in seq order (exports): the run last read answers the next reads.
+class LeafReader {
+ public:
+  LeafReader(const Engine& engine, StoreId store);
+  // The leaf of the statement stored at `seq`; nullopt when it has none.
+  Result<std::optional<LeafEntry>> get(Seq seq);
+
+ private:
+  const Engine& engine_;
+  const StoreId store_;
+  const std::string prefix_;
+  std::string key_, value_;  // the cached run ("" key: none)
+  Seq last_seq_ = 0;
+};
+
 // The leaf of the statement stored at `seq`; nullopt when it has none.
 Result<std::optional<LeafEntry>> read_leaf(const Engine& engine, StoreId store, Seq seq);
 

@@ -14,6 +14,7 @@
 #include "evidence/log/checkpoint_signer.h"
 #include "evidence/merkle.h"
 #include "storage/engine.h"
+#include "storage/evidence_log.h"
 #include "storage/statement_reader.h"
 
 namespace scribe::xapi {
@@ -42,9 +43,8 @@ class StatementProver {
   Result<ProvenStatement> prove(const storage::StoredStatement& statement);
 
  private:
-  const storage::Engine& engine_;
-  const storage::StoreId store_;
   const uint64_t tree_size_;
+  storage::LeafReader leaves_;
   evidence::Prover prover_;
 };
 

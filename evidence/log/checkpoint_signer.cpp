@@ -75,15 +75,20 @@ Result<std::string> CheckpointSigner::vkey(storage::StoreId store) const {
 }
 
 void CheckpointSigner::synced(const std::vector<storage::TreeHead>& heads) {
+  bool due = false;
   {
     std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
     for (const storage::TreeHead& h : heads) {
       StoreLog& log = stores_[h.store];
       if (h.size >= log.durable.size) log.durable = h;
       log.reported = true;
+      // Wake the thread only when this store is due before the thread means to wake anyway
+      // (syncs come a thousand times a second, signatures once an interval).
+      due |= !log.loaded || std::max(log.signed_at + interval_, now) < planned_wake_;
     }
   }
-  wake_.notify_one();
+  if (due) wake_.notify_one();
 }
 
 Result<CheckpointSigner::StoreLog*> CheckpointSigner::state(storage::StoreId store) {
@@ -200,7 +205,9 @@ void CheckpointSigner::run() {
         next = std::min(next, due);
       }
     }
+    planned_wake_ = next;
     wake_.wait_until(lock, next);
+    planned_wake_ = std::chrono::steady_clock::time_point::min();  // awake: synced() need not wake it
   }
 }
 

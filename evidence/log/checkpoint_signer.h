@@ -81,6 +81,8 @@ class CheckpointSigner {
   const std::chrono::milliseconds interval_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
+  // When the sleeping thread wakes by itself (min while it runs); under mutex_.
+  std::chrono::steady_clock::time_point planned_wake_ = std::chrono::steady_clock::time_point::max();
   std::map<storage::StoreId, StoreLog> stores_;
   bool stopping_ = false;
   std::thread thread_;
