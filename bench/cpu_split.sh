@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CPU of the server and of the load generator (scribe-bench) under one ingest load, in % of one
 # core. usage: bench/cpu_split.sh SCRIBE BATCH CONNECTIONS [SECONDS]. Loopback only; the server is
-# stopped by its PID.
+# stopped by its PID. RATE=R makes the load open-loop at R requests/s: below saturation the CPU
+# per statement is not inflated by the two sides competing for the cores.
 set -euo pipefail
 BIN=$1; BATCH=$2; CONN=$3; DUR=${4:-10}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,7 +12,7 @@ S=$(mktemp -d /tmp/cc.XXXXXX)
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf $S' EXIT
 for _ in $(seq 1 300); do [[ -s $S/port ]] && break; sleep 0.05; done
-"$BENCH" --scenario ingest --batch "$BATCH" --connections "$CONN" --host 127.0.0.1 --port-file "$S/port" --credential-file "$S/data/bootstrap-credential.txt" --duration "$DUR" --requests 50000000 --pregenerate-mb 256 >"$S/b" 2>&1 &
+"$BENCH" --scenario ingest --batch "$BATCH" --connections "$CONN" --host 127.0.0.1 --port-file "$S/port" --credential-file "$S/data/bootstrap-credential.txt" --duration "$DUR" --requests 50000000 --pregenerate-mb 256 ${RATE:+--rate "$RATE"} >"$S/b" 2>&1 &
 BP=$!
 # the generator pre-builds its bodies before the clock starts: wait until the server works
 for _ in $(seq 1 600); do [[ $(awk '{print $14+$15}' /proc/$PID/stat) -gt 50 ]] && break; sleep 0.1; done

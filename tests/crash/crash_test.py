@@ -16,6 +16,12 @@ moment, restarts it on the same data directory and checks:
     written just behind the commit with the WAL off, so a kill -9 loses its newest part
     and the restart rebuilds it from the statement records (the server log says so);
     at least one round must have killed the server between commit and index.
+  * the evidence log survives: after the restart a checkpoint is signed (the log was not
+    found damaged), the checkpoint read just before the kill is a prefix of it (RFC 9162
+    consistency proof, checked here), and a sample of acknowledged statements have inclusion
+    proofs that verify with SHA-256 over salt and the JCS form of what GET format=exact
+    returns (the statements here are ASCII with integers, whose JCS form is sorted compact
+    JSON).
 
 Standard library only. All traffic goes to 127.0.0.1; every loop is bounded in
 count and time; servers are stopped by PID.
@@ -23,6 +29,7 @@ count and time; servers are stopped by PID.
 
 import argparse
 import base64
+import hashlib
 import http.client
 import json
 import os
@@ -360,6 +367,121 @@ def index_was_rebuilt(server):
         return False
 
 
+def merkle_node(left, right):
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def verify_inclusion(index, size, leaf, proof, root):
+    """RFC 9162 section 2.1.3.2."""
+    if index >= size:
+        return False
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = merkle_node(p, r)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            r = merkle_node(r, p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
+def verify_consistency(first, second, first_hash, second_hash, proof):
+    """RFC 9162 section 2.1.4.2."""
+    if first == second:
+        return not proof and first_hash == second_hash
+    if first == 0 or first > second or not proof:
+        return False
+    path = list(proof)
+    if first & (first - 1) == 0:
+        path.insert(0, first_hash)
+    fn, sn = first - 1, second - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = merkle_node(c, fr)
+            sr = merkle_node(c, sr)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            sr = merkle_node(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return fr == first_hash and sr == second_hash and sn == 0
+
+
+def checkpoint_head(note):
+    """(size, root) of a C2SP checkpoint note's body (its signature is checked elsewhere)."""
+    lines = note.split("\n")
+    return int(lines[1]), base64.b64decode(lines[2])
+
+
+def fetch_checkpoint(port, auth):
+    client = Client(port, auth)
+    try:
+        status, body = client.request("GET", "/evidence/checkpoint")
+    finally:
+        client.close()
+    return status, body.decode(errors="replace")
+
+
+def check_evidence(port, auth, rng, before_kill, acked_stmts, sample_max=20):
+    """Failures of the evidence checks above (empty: pass)."""
+    failures = []
+    status, note = fetch_checkpoint(port, auth)
+    if status != 200:
+        return [f"no checkpoint after the restart: HTTP {status} {note[:300]}"]
+    size, root = checkpoint_head(note)
+    if before_kill is not None:
+        old_size, old_root = before_kill
+        if old_size > size:
+            failures.append(f"the checkpoint shrank across the crash: {old_size} -> {size} leaves")
+        elif old_size > 0:
+            client = Client(port, auth)
+            try:
+                status, body = client.request("GET", f"/evidence/consistency?from={old_size}&to={size}")
+            finally:
+                client.close()
+            proof = [base64.b64decode(l) for l in body.decode().split("\n") if l]
+            if status != 200 or not verify_consistency(old_size, size, old_root, root, proof):
+                failures.append(f"the checkpoint of {old_size} leaves read before the kill is not a prefix of "
+                                f"the one of {size} after the restart (HTTP {status})")
+    client = Client(port, auth)
+    try:
+        for st in rng.sample(acked_stmts, min(sample_max, len(acked_stmts))):
+            status, body = client.request("GET", "/evidence/proof?statementId=" + st["id"])
+            if status != 200:
+                failures.append(f"no proof for acknowledged {st['id']}: HTTP {status} {body[:200]!r}")
+                continue
+            head, _, proof_note = body.decode().partition("\n\n")
+            lines = head.split("\n")
+            salt = base64.b64decode(lines[1].split(" ", 1)[1])
+            index = int(lines[2].split(" ", 1)[1])
+            path = [base64.b64decode(l) for l in lines[3:] if l]
+            p_size, p_root = checkpoint_head(proof_note)
+            status, exact = client.request(
+                "GET", "/statements?" + urllib.parse.urlencode({"statementId": st["id"], "format": "exact"}))
+            jcs = json.dumps(json.loads(exact), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+            leaf = hashlib.sha256(b"\x00" + salt + jcs).digest()
+            if status != 200 or not verify_inclusion(index, p_size, leaf, path, p_root):
+                failures.append(f"the inclusion proof of acknowledged {st['id']} (leaf {index} of {p_size}) "
+                                f"does not verify")
+    finally:
+        client.close()
+    return failures
+
+
 def run_round(args, round_no, rng, binary, data_dir, work_dir, earlier_acked, stats):
     """Returns list of failure strings (empty = pass) and acked statements of this round."""
     failures = []
@@ -376,6 +498,13 @@ def run_round(args, round_no, rng, binary, data_dir, work_dir, earlier_acked, st
             w.start()
         delay = rng.uniform(args.min_kill_delay, args.max_kill_delay)
         time.sleep(delay)
+        before_kill = None
+        try:
+            status, note = fetch_checkpoint(server.port, auth)
+            if status == 200:
+                before_kill = checkpoint_head(note)
+        except (OSError, http.client.HTTPException, ValueError, IndexError):
+            pass  # under load the read may fail; the consistency check then has nothing to compare
         server.kill9()
         kill_time = time.monotonic()
         stop.set()
@@ -460,13 +589,16 @@ def run_round(args, round_no, rng, binary, data_dir, work_dir, earlier_acked, st
             failures.append(f"{len(old_lost)} statements acknowledged in earlier rounds are gone; "
                             f"first ones:\n    " + "\n    ".join(old_lost[:10]))
         failures.extend(check_filtered(server2.port, auth, rng, writers, acked, round_started))
+        failures.extend(check_evidence(server2.port, auth, rng, before_kill, acked_stmts))
         if index_was_rebuilt(server2):
             stats["index_rebuilds"] += 1
         log(f"round {round_no}: checked {len(check_ids)} ids "
             f"({len(acked_stmts)} acknowledged this round, {len(sample)} from earlier rounds; "
             f"{unacked_present}/{len(unacked)} unacknowledged writes were stored whole; "
             f"index rebuilt at restart: {'yes' if index_was_rebuilt(server2) else 'no'}; "
-            f"filtered queries by agent and registration checked)")
+            f"filtered queries by agent and registration checked; evidence: checkpoint before the kill "
+            f"{'consistent with' if before_kill else 'not read, so not compared with'} the one after, "
+            f"proofs of acknowledged statements verified)")
     finally:
         err = server2.stop()
         if err:
