@@ -175,3 +175,27 @@ TEST_F(CompletionReportTest, LimitsAndBadInput) {
 
 }  // namespace
 }  // namespace scribe
+
+namespace scribe {
+namespace {
+
+// A report reads every learner's statements: statements/read or all/read, never
+// statements/read/mine (or a write-only scope); no xAPI version header needed.
+TEST_F(CompletionReportTest, NeedsAReadScopeOverEveryStatement) {
+  const std::string body = R"({"roster":[)" + agent("ann") + R"(],"activity":")" + kCourse + "\"}";
+  auto with = [&](auth::Scope scope) {
+    return as(stack_.basic_auth("default", auth::scope_bit(scope)), "POST", "/reports/completion", {}, body,
+              "application/json").status;
+  };
+  EXPECT_EQ(with(auth::Scope::StatementsRead), 200);
+  EXPECT_EQ(with(auth::Scope::AllRead), 200);
+  EXPECT_EQ(with(auth::Scope::StatementsReadMine), 403);
+  EXPECT_EQ(with(auth::Scope::StatementsWrite), 403);
+  EXPECT_EQ(as("", "POST", "/reports/completion", {}, body, "application/json").status, 401);
+  auto r = test_support::lrs_request(auth_, "POST", "/reports/completion", {}, body, "application/json");
+  std::erase_if(r.headers, [](const auto& h) { return h.first == "x-experience-api-version"; });
+  EXPECT_EQ(send(std::move(r)).status, 200);
+}
+
+}  // namespace
+}  // namespace scribe
