@@ -80,12 +80,15 @@ class StreamedBodyTest : public ::testing::Test {
                                      &pool_, "GET " + request.path);
       reply(std::move(r));
     };
-    server_.start(test_support::local_server_config(2));
+    Config config = test_support::local_server_config(2);
+    config.limits.request_timeout_ms = request_timeout_ms_;
+    server_.start(config);
   }
   std::string request(const std::string& path, const std::string& method = "GET", const std::string& version = "1.1") {
     return method + " " + path + " HTTP/" + version + "\r\nHost: 127.0.0.1\r\n\r\n";
   }
 
+  uint32_t request_timeout_ms_ = 60000;
   int pieces_ = 40;
   size_t piece_bytes_ = 64 * 1024;
   std::atomic<int> produced_{0};
@@ -129,6 +132,30 @@ TEST_F(StreamedBodyTest, AClientThatDoesNotReadStopsTheProducer) {
   EXPECT_LT(stalled, 200) << "the producer ran ahead of the client";
   EXPECT_GT(stalled, 0);
   c.close();
+}
+
+// The write timeout applies to each chunk: a client that stops reading is cut off once one
+// write has waited limits.request_timeout_ms, and the producer is not asked for more.
+class StreamedBodyTimeoutTest : public StreamedBodyTest {
+ protected:
+  void SetUp() override {
+    request_timeout_ms_ = 300;
+    pieces_ = 2000;  // 125 MiB if it were all sent
+    StreamedBodyTest::SetUp();
+  }
+};
+
+TEST_F(StreamedBodyTimeoutTest, AClientThatStopsReadingIsCutAtTheWriteTimeout) {
+  Client c(server_.port());
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.send(request("/stalled")));
+  std::this_thread::sleep_for(1500ms);  // several write timeouts long
+  const int produced = produced_.load();
+  c.set_timeout(5s);
+  const std::string wire = c.read_until_close(size_t(200) << 20);
+  EXPECT_LT(wire.size(), size_t(pieces_) * piece_bytes_) << "the whole body arrived";
+  EXPECT_EQ(wire.find("\r\n0\r\n\r\n"), std::string::npos);
+  EXPECT_EQ(produced_.load(), produced) << "the producer kept going after the cut";
 }
 
 TEST_F(StreamedBodyTest, AFailingProducerCutsTheBodyWithoutTheLastChunk) {
