@@ -114,7 +114,7 @@ int serve(int argc, char** argv) {
   xapi::ActivitiesResource activities(**engine);
   xapi::EvidenceResource evidence(**engine, **signer,
                                   {&reader, &pipeline, &query_pool, config->limits.query_index_wait_ms,
-                                   config->limits.roster_agents_max});
+                                   config->limits.roster_agents_max, config->evidence.enabled});
   xapi::Router router(*config, authenticator, statements, {&documents, &agents, &activities, &evidence},
                       &admin_routes, &query_pool);
   server::HttpServer http(*config, router);

@@ -170,7 +170,7 @@ TEST_F(EvidenceApiTest, StatementsStoredWithTheLogOffGetTheirLeavesAtTheNextStar
   restart_with_log(false);
   post(2);
   post(3, true);
-  EXPECT_EQ(as(auth_, "GET", "/evidence/proof", {{"statementId", uuid_n(2)}}).status, 404);
+  EXPECT_EQ(as(auth_, "GET", "/evidence/proof", {{"statementId", uuid_n(2)}}).status, 409);  // the log is off
   restart_with_log(true);
   post(4);
   EXPECT_EQ(check_proof(4).size, 4u);

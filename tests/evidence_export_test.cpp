@@ -309,6 +309,30 @@ TEST_F(EvidenceExportTest, ATruncatedLogInTheDataFolderIsRefused) {
   EXPECT_TRUE(report.ok());
 }
 
+// With the log off nothing proves statements: what needs the log answers 409 naming the
+// setting (not a 200 cut short), while CSV exports and JSON reports still answer.
+TEST_F(EvidenceExportTest, WithTheLogOffProofsAnswer409) {
+  stack_.reset();
+  config_.evidence.enabled = false;
+  auto e = test_support::open_test_engine(config_, dir_.path());
+  ASSERT_TRUE(e.ok());
+  stack_.build(config_, std::move(*e));
+  auth_ = stack_.basic_auth();
+  for (auto [path, query] : {std::pair<std::string, test_support::Query>{"/evidence/checkpoint", {}},
+                             {"/evidence/proof", {{"statementId", uuid_n(1)}}},
+                             {"/evidence/consistency", {{"from", "1"}, {"to", "2"}}},
+                             {"/evidence/export", {}}}) {
+    auto r = as(auth_, "GET", path, query);
+    EXPECT_EQ(r.status, 409) << path;
+    EXPECT_NE(r.body.find("evidence.enabled = false"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(as(auth_, "GET", "/evidence/export", {{"format", "csv"}}).status, 200);
+  EXPECT_EQ(as(auth_, "GET", "/evidence/key").status, 200);
+  const std::string report = R"({"roster":[{"mbox":"mailto:a1@example.com"}],"activity":"http://example.com/course/1"})";
+  EXPECT_EQ(as(auth_, "POST", "/reports/completion", {}, report, "application/json").status, 200);
+  EXPECT_EQ(as(auth_, "POST", "/reports/completion", {{"format", "ndjson"}}, report, "application/json").status, 409);
+}
+
 TEST_F(EvidenceExportTest, NeedsAReadScopeButNoXapiVersion) {
   auto r = test_support::lrs_request(auth_, "GET", "/evidence/export");
   std::erase_if(r.headers, [](const auto& h) { return h.first == "x-experience-api-version"; });

@@ -338,6 +338,8 @@ HttpResponse EvidenceResource::completion_report(const RequestContext& ctx, cons
   if (const std::string* f = request.param("format")) format = *f;
   if (format != "json" && format != "csv" && format != "ndjson")
     return error_response(bad_request("format", "must be json, csv or ndjson"));
+  if (format == "ndjson")
+    if (auto off = log_off()) return std::move(*off);
   auto report = parse_report_request(request, ctx.version, exports_.roster_agents_max);
   if (!report) return error_response(report.error());
 

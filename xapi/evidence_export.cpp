@@ -105,6 +105,8 @@ HttpResponse EvidenceResource::export_statements(const RequestContext& ctx, cons
     }
   }
   if (format != "ndjson" && format != "csv") return error_response(bad_request("format", "must be ndjson or csv"));
+  if (format == "ndjson")
+    if (auto off = log_off()) return std::move(*off);
   if (request.param("columns") && format != "csv") return error_response(bad_request("columns", "only for format=csv"));
   auto params = parse_statement_query(filters, ctx.version);
   if (!params) return error_response(params.error());

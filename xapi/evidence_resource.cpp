@@ -41,6 +41,12 @@ Result<uint64_t> checkpoint_size(std::string_view note) {
 
 }  // namespace
 
+std::optional<HttpResponse> EvidenceResource::log_off() const {
+  if (exports_.log_enabled) return std::nullopt;
+  return error_response(Error{409, "", "the evidence log is off (evidence.enabled = false): nothing proves "
+                                       "statements; CSV exports and JSON or CSV reports still answer"});
+}
+
 HttpResponse EvidenceResource::key(const RequestContext& ctx, const HttpRequest& request) {
   if (Status s = check_known_params(request, {}); !s) return error_response(s.error());
   auto vkey = signer_.vkey(ctx.store());
@@ -49,6 +55,7 @@ HttpResponse EvidenceResource::key(const RequestContext& ctx, const HttpRequest&
 }
 
 HttpResponse EvidenceResource::checkpoint(const RequestContext& ctx, const HttpRequest& request) {
+  if (auto off = log_off()) return std::move(*off);
   if (Status s = check_known_params(request, {}); !s) return error_response(s.error());
   auto note = signer_.latest(ctx.store(), false);
   if (!note) return error_response(note.error());
@@ -56,6 +63,7 @@ HttpResponse EvidenceResource::checkpoint(const RequestContext& ctx, const HttpR
 }
 
 HttpResponse EvidenceResource::proof(const RequestContext& ctx, const HttpRequest& request) {
+  if (auto off = log_off()) return std::move(*off);
   if (Status s = check_known_params(request, {"statementId", "size"}); !s) return error_response(s.error());
   auto id_text = required_param(request, "statementId");
   if (!id_text) return error_response(id_text.error());
@@ -102,6 +110,7 @@ HttpResponse EvidenceResource::proof(const RequestContext& ctx, const HttpReques
 }
 
 HttpResponse EvidenceResource::consistency(const RequestContext& ctx, const HttpRequest& request) {
+  if (auto off = log_off()) return std::move(*off);
   if (Status s = check_known_params(request, {"from", "to"}); !s) return error_response(s.error());
   auto from = size_param(request, "from");
   if (!from) return error_response(from.error());

@@ -19,9 +19,13 @@
 //   POST /reports/completion   who has done, attempted or not started an activity, for a
 //                              roster of learners (xapi/completion_report.cpp): JSON, CSV, or
 //                              NDJSON with the statements' inclusion proofs
+// With evidence.enabled = false, whatever needs the log (checkpoint, proof, consistency, NDJSON
+// exports and reports) answers 409 naming the setting; the key, CSV and JSON still answer.
 // Guarantees: every proof answered verifies against the checkpoint it names or the sizes asked;
 // a size past the durable log, or a statement not in the log, is a 4xx naming the parameter.
 #pragma once
+
+#include <optional>
 
 #include "common/work_pool.h"
 #include "evidence/log/checkpoint_signer.h"
@@ -41,6 +45,7 @@ struct ExportSources {
   WorkPool* pool = nullptr;
   uint32_t index_wait_ms = 0;  // limits.query_index_wait_ms
   size_t roster_agents_max = 100000;  // limits.roster_agents_max
+  bool log_enabled = true;            // evidence.enabled: off, nothing proves statements
 };
 
 class EvidenceResource {
@@ -58,6 +63,8 @@ class EvidenceResource {
   const storage::Engine& engine_;
   evidence::CheckpointSigner& signer_;
   const ExportSources exports_;
+  // 409 when the log is off (see above); nullopt otherwise.
+  std::optional<HttpResponse> log_off() const;
 };
 
 }  // namespace scribe::xapi

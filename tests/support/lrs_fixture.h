@@ -92,7 +92,7 @@ struct StatementsStack {
     activities = std::make_unique<xapi::ActivitiesResource>(*engine);
     evidence = std::make_unique<xapi::EvidenceResource>(
         *engine, *signer, xapi::ExportSources{reader.get(), pipeline.get(), nullptr, config.limits.query_index_wait_ms,
-                                                   config.limits.roster_agents_max});
+                                                   config.limits.roster_agents_max, config.evidence.enabled});
     credentials = std::make_unique<auth::CredentialStore>(*engine, std::string(32, 'p'),
                                                           public_url(config));
     throttle = std::make_unique<auth::Throttle>(config.auth.failures_max,
