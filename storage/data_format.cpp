@@ -10,7 +10,7 @@ namespace scribe::storage {
 
 namespace {
 
-const std::string kFormatKey = "format_version";
+const std::string kFormatKey(kDataFormatKey);
 
 // Whether the folder holds anything a format-1 server wrote (statements or meta records).
 Result<bool> holds_data(Engine& engine) {

@@ -7,6 +7,8 @@
 // and PBKDF2 secrets. app/format_migration.h moves 1, 2 and 3 to 4.
 #pragma once
 
+#include <string_view>
+
 #include <cstdint>
 
 #include "common/result.h"
@@ -15,6 +17,7 @@
 namespace scribe::storage {
 
 inline constexpr uint32_t kDataFormatVersion = 4;
+inline constexpr std::string_view kDataFormatKey = "format_version";  // in the meta family
 inline constexpr uint32_t kNewDataFolder = 0;  // read_data_format: nothing stored yet
 
 // The recorded format; 1 for a folder that holds data but no record; kNewDataFolder for an

@@ -24,6 +24,13 @@
 namespace scribe {
 namespace {
 
+// Records `version` in the meta family, as the build that wrote that format did.
+void put_format(storage::Engine& e, rocksdb::WriteBatch& batch, uint32_t version) {
+  std::string value;
+  storage::put_u32(value, version);
+  batch.Put(e.family(storage::Family::Meta), std::string(storage::kDataFormatKey), value);
+}
+
 using storage::Family;
 using test_support::body_json;
 using test_support::lrs_request;
@@ -93,7 +100,8 @@ class MigrationTest : public ::testing::Test {
     auto engine = open();
     auto& e = *engine;
     rocksdb::WriteBatch batch;
-    for (const char* k : {"format_version", "store/default", "store_next_id"}) batch.Delete(e.family(Family::Meta), k);
+    for (std::string_view k : {storage::kDataFormatKey, std::string_view("store/default"), std::string_view("store_next_id")})
+      batch.Delete(e.family(Family::Meta), rocksdb::Slice(k.data(), k.size()));
     std::unique_ptr<rocksdb::Iterator> meta(e.db()->NewIterator(rocksdb::ReadOptions(), e.family(Family::Meta)));
     for (meta->Seek("credential/"); meta->Valid() && meta->key().starts_with("credential/"); meta->Next())
       batch.Delete(e.family(Family::Meta), meta->key());
@@ -177,7 +185,7 @@ TEST_F(MigrationTest, AnInterruptedMigrationRunsAgainToTheSameResult) {
     ASSERT_TRUE(app::migrate_format_1(*engine, log).ok());
     // As if it had stopped before recording the format: the next start migrates again.
     rocksdb::WriteBatch batch;
-    batch.Delete(engine->family(Family::Meta), "format_version");
+    batch.Delete(engine->family(Family::Meta), std::string(storage::kDataFormatKey));
     ASSERT_TRUE(engine->write_durable(batch).ok());
   }
   auto engine = open();
@@ -209,9 +217,7 @@ TEST_F(MigrationTest, AFormatTwoFolderDropsItsIndexAndRebuildsPostingLists) {
                   std::string(1, char(t.flags)));
     }
     it.reset();
-    std::string two;
-    storage::put_u32(two, 2);
-    batch.Put(e.family(Family::Meta), "format_version", two);
+    put_format(e, batch, 2);
     ASSERT_TRUE(e.write_durable(batch).ok());
   }
   auto engine = open();
@@ -234,9 +240,7 @@ TEST_F(MigrationTest, AFormatThreeFolderRebuildsItsIndexWithAgentVerbPairs) {
     rocksdb::WriteBatch batch;
     const std::string pairs = storage::store_prefix(1) + char(storage::IndexKind::AgentVerb);
     batch.DeleteRange(e.family(Family::Index), pairs, storage::store_prefix(1) + char(uint8_t(storage::IndexKind::AgentVerb) + 1));
-    std::string three;
-    storage::put_u32(three, 3);
-    batch.Put(e.family(Family::Meta), "format_version", three);
+    put_format(e, batch, 3);
     ASSERT_TRUE(e.write_durable(batch).ok());
   }
   auto engine = open();
