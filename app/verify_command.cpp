@@ -155,9 +155,8 @@ int verify_main(int argc, char** argv, std::istream& in, std::ostream& out, std:
           err << "scribe verify: " << proof.error().message << "\n";
           return 1;
         }
-        options.consistency = std::move(*proof);
         // The verifier was made before the proof was known: hand it over now.
-        verifier.set_consistency(*options.consistency);
+        verifier.set_consistency(std::move(*proof));
       }
     }
   }

@@ -26,10 +26,9 @@ void append_export_header(std::string_view origin, std::string_view checkpoint, 
   w.put("}}\n");
 }
 
-void append_export_statement(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
-                             std::string_view statement_json, std::string& out) {
-  json::Writer w(out);
-  w.put(R"({"type":"statement","index":)");
+void append_proven_members(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
+                           std::string_view statement_json, json::Writer& w) {
+  w.put(R"("index":)");
   w.put(std::to_string(index));
   w.put(R"(,"salt":")");
   w.put(base64_encode(salt));
@@ -42,6 +41,13 @@ void append_export_statement(uint64_t index, std::string_view salt, const std::v
   }
   w.put(R"(],"statement":)");
   w.put(statement_json);
+}
+
+void append_export_statement(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
+                             std::string_view statement_json, std::string& out) {
+  json::Writer w(out);
+  w.put(R"({"type":"statement",)");
+  append_proven_members(index, salt, proof, statement_json, w);
   w.put("}\n");
 }
 

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/json_writer.h"
 #include "common/result.h"
 #include "evidence/sha256.h"
 
@@ -31,6 +32,10 @@ void append_export_header(std::string_view origin, std::string_view checkpoint, 
 void append_export_statement(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
                              std::string_view statement_json, std::string& out);
 void append_export_end(uint64_t count, std::string& out);
+// The members that prove a statement, `"index":I,"salt":…,"proof":[…],"statement":{…}`, for a
+// statement line and for a report row's first and latest.
+void append_proven_members(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
+                           std::string_view statement_json, json::Writer& w);
 
 // A statement with what proves it: a statement line's content, or a report row's first/latest.
 struct ProvenPart {

@@ -8,8 +8,8 @@ namespace scribe::evidence {
 
 namespace {
 
-// SHA-256 fetched from the provider once: EVP_sha256() makes every init fetch it again (with
-// locks), which costs more than hashing a statement (OpenSSL crypto(7), "Performance").
+// SHA-256 fetched from the provider once, as OpenSSL crypto(7) ("Performance") advises:
+// EVP_sha256() makes every init fetch it again.
 const EVP_MD* sha256_md() {
   static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
   if (!md) std::abort();  // only a broken OpenSSL lacks SHA-256: nothing can be hashed then

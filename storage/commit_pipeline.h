@@ -148,7 +148,8 @@ class CommitPipeline {
   Status backfill(StoreId store, const Uuid& target_id, Seq target_seq,
                   const std::vector<Term>& terms, DrainState& drain);
   Seq next_seq();
-  // Appends a new statement's leaf to its store's log, in the request's overlay.
+  // Appends a new statement's leaf to its store's log: its entry and the nodes it completes go to
+  // drain.evidence_entries, which a rejected request truncates back.
   Status append_evidence(StoreId store, Seq seq, PreparedStatement& p, DrainState& drain);
   // The store's committed frontier (loaded from RocksDB the first time). Committer thread.
   Result<evidence::Frontier> committed_frontier(StoreId store);

@@ -32,9 +32,19 @@ Result<Entry> at_or_before(const Engine& engine, const std::string& prefix, cons
   return Entry(std::pair{it->key().ToString(), it->value().ToString()});
 }
 
-// A leaf run's entries: seq of entry i (0: the key's).
+// The entries of a leaf run, or of a node run; 0 when the value is not one.
+size_t leaf_run_count(std::string_view value) {
+  if (value.size() < kLeafHead || (value.size() - kLeafHead) % kLeafEntry != 0) return 0;
+  return 1 + (value.size() - kLeafHead) / kLeafEntry;
+}
+size_t node_run_count(std::string_view value) { return value.size() % kHashBytes == 0 ? value.size() / kHashBytes : 0; }
+
+// A leaf run's entry i: its seq (0: the key's) and its salt.
 Seq leaf_seq(std::string_view value, size_t i, Seq first_seq) {
   return i == 0 ? first_seq : get_u64(value.substr(kLeafHead + (i - 1) * kLeafEntry));
+}
+std::string leaf_salt(std::string_view value, size_t i) {
+  return std::string(value.substr(i == 0 ? 8 : kLeafHead + (i - 1) * kLeafEntry + 8, evidence::kSaltBytes));
 }
 
 }  // namespace
@@ -93,9 +103,9 @@ Result<uint64_t> log_size(const Engine& engine, StoreId store) {
   if (!last) return last.error();
   if (!*last) return uint64_t{0};
   const auto& [key, value] = **last;
-  if (key.size() != prefix.size() + 8 || value.empty() || value.size() % kHashBytes != 0)
-    return damaged("a run of leaf hashes is malformed");
-  return get_u64(std::string_view(key).substr(prefix.size())) + value.size() / kHashBytes;
+  const size_t count = node_run_count(value);
+  if (key.size() != prefix.size() + 8 || count == 0) return damaged("a run of leaf hashes is malformed");
+  return get_u64(std::string_view(key).substr(prefix.size())) + count;
 }
 
 Result<Seq> last_logged_seq(const Engine& engine, StoreId store) {
@@ -103,8 +113,8 @@ Result<Seq> last_logged_seq(const Engine& engine, StoreId store) {
   if (!last) return last.error();
   if (!*last) return Seq{0};
   const auto& [key, value] = **last;
-  if (value.size() < kLeafHead || (value.size() - kLeafHead) % kLeafEntry != 0) return damaged("a leaf run is malformed");
-  const size_t count = 1 + (value.size() - kLeafHead) / kLeafEntry;
+  const size_t count = leaf_run_count(value);
+  if (count == 0) return damaged("a leaf run is malformed");
   return leaf_seq(value, count - 1, seq_suffix(key));
 }
 
@@ -125,8 +135,7 @@ evidence::NodeReader node_reader(const Engine& engine, StoreId store) {
       auto found = at_or_before(engine, prefix, node_key(store, id.level, id.index));
       if (!found) return found.error();
       run.used = false;
-      if (*found && (*found)->first.size() == prefix.size() + 8 && !(*found)->second.empty() &&
-          (*found)->second.size() % kHashBytes == 0) {
+      if (*found && (*found)->first.size() == prefix.size() + 8 && node_run_count((*found)->second) > 0) {
         run = Run{true, get_u64(std::string_view((*found)->first).substr(prefix.size())), std::move((*found)->second)};
       }
       if (!covers())
@@ -149,30 +158,27 @@ LeafReader::LeafReader(const Engine& engine, StoreId store)
     : engine_(engine), store_(store), prefix_(evidence_prefix(store, kLeafTag)) {}
 
 Result<std::optional<LeafEntry>> LeafReader::get(Seq seq) {
-  const bool cached = !key_.empty() && seq >= seq_suffix(key_) && seq <= last_seq_;
+  const bool cached = count_ > 0 && seq >= seq_suffix(key_) && seq <= leaf_seq(value_, count_ - 1, seq_suffix(key_));
   if (!cached) {
     auto found = at_or_before(engine_, prefix_, leaf_key(store_, seq));
     if (!found) return found.error();
-    key_.clear();
+    count_ = 0;
     if (!*found) return std::optional<LeafEntry>();
     auto& [key, value] = **found;
-    if (key.size() != prefix_.size() + 8 || value.size() < kLeafHead || (value.size() - kLeafHead) % kLeafEntry != 0)
+    const size_t count = leaf_run_count(value);
+    if (key.size() != prefix_.size() + 8 || count == 0)
       return damaged("the leaf run before seq " + std::to_string(seq) + " is malformed");
     key_ = std::move(key);
     value_ = std::move(value);
-    last_seq_ = leaf_seq(value_, 1 + (value_.size() - kLeafHead) / kLeafEntry - 1, seq_suffix(key_));
+    count_ = count;
   }
   const Seq first_seq = seq_suffix(key_);
-  const uint64_t first_index = get_u64(value_);
-  if (seq == first_seq) return std::optional<LeafEntry>(LeafEntry{first_index, value_.substr(8, evidence::kSaltBytes)});
-  // Entries 1…count-1 hold ascending seqs: binary search.
-  size_t lo = 1, hi = 1 + (value_.size() - kLeafHead) / kLeafEntry;
+  // Seqs ascend through the run: binary search.
+  size_t lo = 0, hi = count_;
   while (lo < hi) {
     const size_t mid = (lo + hi) / 2;
     const Seq s = leaf_seq(value_, mid, first_seq);
-    if (s == seq)
-      return std::optional<LeafEntry>(
-          LeafEntry{first_index + mid, value_.substr(kLeafHead + (mid - 1) * kLeafEntry + 8, evidence::kSaltBytes)});
+    if (s == seq) return std::optional<LeafEntry>(LeafEntry{get_u64(value_) + mid, leaf_salt(value_, mid)});
     if (s < seq) lo = mid + 1;
     else hi = mid;
   }

@@ -85,8 +85,8 @@ class LeafReader {
   const Engine& engine_;
   const StoreId store_;
   const std::string prefix_;
-  std::string key_, value_;  // the cached run ("" key: none)
-  Seq last_seq_ = 0;
+  std::string key_, value_;  // the cached run
+  size_t count_ = 0;         // its entries (0: none cached)
 };
 
 // The leaf of the statement stored at `seq`; nullopt when it has none.

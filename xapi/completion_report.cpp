@@ -207,23 +207,14 @@ Status fill_rows(const storage::StatementReader& reader, storage::StatementQuery
   }
 }
 
-void append_hit_summary(const char* name, const std::optional<Hit>& hit, json::Writer& w, bool& first) {
-  if (!hit) return;
-  w.member(name, first);
-  w.put(R"({"id":)");
-  w.quoted(storage::format_uuid(hit->id));
-  w.put(R"(,"stored":)");
-  w.quoted(format_timestamp(int64_t(hit->seq)));
-  w.put('}');
-}
-
-// One JSON row; with `prove`, each hit also carries its statement, salt and inclusion proof.
-Status append_row(const RosterEntry& entry, const Row& row, std::string& out, bool ndjson,
-                  const storage::StatementReader* reader, storage::StoreId store, StatementProver* prover) {
+// One row: JSON, whose first and latest give id and stored; or, with `prover`, an NDJSON line
+// whose first and latest also carry what proves them, as an export's statement line does.
+Status append_row(const RosterEntry& entry, const Row& row, std::string& out, const storage::StatementReader& reader,
+                  storage::StoreId store, StatementProver* prover) {
   json::Writer w(out);
   w.put('{');
   bool first = true;
-  if (ndjson) {
+  if (prover) {
     w.member("type", first);
     w.quoted("row");
   }
@@ -233,41 +224,31 @@ Status append_row(const RosterEntry& entry, const Row& row, std::string& out, bo
   w.quoted(row.status());
   w.member("count", first);
   w.put(std::to_string(row.count));
-  if (!ndjson) {
-    append_hit_summary("first", row.first(), w, first);
-    append_hit_summary("latest", row.latest(), w, first);
-    w.put('}');
-    return Status::success();
-  }
   for (auto [name, hit] : {std::pair{"first", &row.first()}, {"latest", &row.latest()}}) {
     if (!*hit) continue;
-    auto st = reader->get(store, (*hit)->id);
-    if (!st) return st.error();
-    if (!*st) return Error{500, "", "a reported statement is gone"};
-    auto proven = prover->prove(**st);
-    if (!proven) return proven.error();
+    std::optional<ProvenStatement> proven;
+    if (prover) {
+      auto st = reader.get(store, (*hit)->id);
+      if (!st) return st.error();
+      if (!*st) return Error{500, "", "a reported statement is gone"};
+      auto p = prover->prove(**st);
+      if (!p) return p.error();
+      proven = std::move(*p);
+    }
     w.member(name, first);
     w.put(R"({"id":)");
     w.quoted(storage::format_uuid((*hit)->id));
     w.put(R"(,"stored":)");
     w.quoted(format_timestamp(int64_t((*hit)->seq)));
-    w.put(',');
-    // index, salt, proof and statement exactly as an export's statement line has them
-    std::string line;
-    evidence::append_export_statement(proven->index, proven->salt, proven->proof, proven->statement_json, line);
-    const std::string_view fields = std::string_view(line).substr(std::string_view(R"({"type":"statement",)").size());
-    w.put(fields.substr(0, fields.size() - 1));  // without the newline; ends with '}'
+    if (proven) {
+      w.put(',');
+      evidence::append_proven_members(proven->index, proven->salt, proven->proof, proven->statement_json, w);
+    }
+    w.put('}');
   }
-  w.put("}\n");
+  w.put('}');
+  if (prover) w.put('\n');
   return Status::success();
-}
-
-std::string csv_identifier(const json::Value& agent) {
-  for (const char* ifi : {"mbox", "mbox_sha1sum", "openid"})
-    if (auto v = agent.get_string(ifi); !v.empty()) return std::string(v);
-  if (const json::Value* a = agent.get("account"))
-    return std::string(a->get_string("homePage")) + "|" + std::string(a->get_string("name"));
-  return {};
 }
 
 class ReportProducer : public ChunkProducer {
@@ -299,7 +280,7 @@ class ReportProducer : public ChunkProducer {
         continue;
       }
       if (format_ == Format::json && next_) out += ',';
-      if (Status s = append_row(entry, row, out, format_ == Format::ndjson, &reader_, store_, &prover_); !s)
+      if (Status s = append_row(entry, row, out, reader_, store_, format_ == Format::ndjson ? &prover_ : nullptr); !s)
         return s.error();
     }
     if (next_ < rows_.size()) return true;
@@ -310,7 +291,7 @@ class ReportProducer : public ChunkProducer {
 
  private:
   static void append_csv_cells(const RosterEntry& entry, const Row& row, std::string& out) {
-    std::vector<std::string> cells{csv_identifier(entry.agent), std::string(entry.agent.get_string("name")),
+    std::vector<std::string> cells{csv_agent_identifier(entry.agent), std::string(entry.agent.get_string("name")),
                                    std::string(row.status()), std::to_string(row.count)};
     for (const auto* hit : {&row.first(), &row.latest()}) {
       cells.push_back(*hit ? storage::format_uuid((*hit)->id) : "");

@@ -1,15 +1,10 @@
 // GET /evidence/export (xapi/evidence_resource.h): the statements a query matches, streamed in
 // stored order as NDJSON with inclusion proofs (evidence/export_format.h) or as CSV
 // (xapi/export_csv.h).
-#include <array>
 #include <memory>
 
 #include "common/json_dom.h"
-#include "evidence/checkpoint.h"
 #include "evidence/export_format.h"
-#include "evidence/merkle.h"
-#include "evidence/note.h"
-#include "storage/evidence_log.h"
 #include "xapi/evidence_resource.h"
 #include "xapi/export_csv.h"
 #include "xapi/responses.h"

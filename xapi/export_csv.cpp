@@ -40,21 +40,11 @@ std::string_view pick_language(const json::Node& map) {
   return {};
 }
 
-// An Agent's or Group's identifier as one text: mbox, mbox_sha1sum, openid, or the account's
-// homePage and name joined by '|'.
-std::string actor_identifier(const json::Node& actor) {
-  for (std::string_view ifi : {"mbox", "mbox_sha1sum", "openid"})
-    if (std::string_view v = actor.get_string(ifi); !v.empty()) return std::string(v);
-  if (json::Node account = actor.get("account"))
-    return std::string(account.get_string("homePage")) + "|" + std::string(account.get_string("name"));
-  return {};
-}
-
 // The cell of a default column; `is_text` says whether it came from a JSON string.
 std::string default_cell(std::string_view title, const json::Node& s, bool& is_text) {
   is_text = true;
   if (title == "actor.name") return std::string(s.get("actor").get_string("name"));
-  if (title == "actor.id") return actor_identifier(s.get("actor"));
+  if (title == "actor.id") return csv_agent_identifier(s.get("actor"));
   if (title == "verb.display") return std::string(pick_language(s.get("verb").get("display")));
   if (title == "object.name") return std::string(pick_language(s.get("object").get("definition").get("name")));
   return {};

@@ -28,6 +28,18 @@ struct CsvColumn {
   std::vector<std::variant<std::string, size_t>> path;  // empty: a default column, by title
 };
 
+// An Agent's or Group's identifier as one CSV cell: mbox, mbox_sha1sum, openid, or the
+// account's homePage and name joined by '|'; "" when it has none. `V` is json::Node or
+// json::Value (a statement's actor, a roster's agent).
+template <class V>
+std::string csv_agent_identifier(const V& agent) {
+  for (std::string_view ifi : {"mbox", "mbox_sha1sum", "openid"})
+    if (std::string_view v = agent.get_string(ifi); !v.empty()) return std::string(v);
+  if (const auto account = agent.get("account"); account && account->is_object())
+    return std::string(account->get_string("homePage")) + "|" + std::string(account->get_string("name"));
+  return {};
+}
+
 // The default columns, or those `columns=` names (errors name `columns`).
 Result<std::vector<CsvColumn>> parse_csv_columns(const std::string* columns_param);
 
