@@ -227,8 +227,8 @@ void CommitPipeline::run_syncer() {
         if (entries.empty()) entries = std::move(g.index_entries);
         else entries.insert(entries.end(), g.index_entries.begin(), g.index_entries.end());
       }
-      if (newest > committed_seq()) committed_seq_.store(newest, std::memory_order_release);
-      indexer_->submit(std::move(entries), newest);
+      // The signer learns the new tree heads before readers learn the new seq, so an export or
+      // proof that starts from committed_seq() always finds a durable head covering it.
       if (evidence_.synced_heads) {
         std::vector<TreeHead> heads;  // the newest of each store
         for (auto it = groups.rbegin(); it != groups.rend(); ++it) {
@@ -239,6 +239,8 @@ void CommitPipeline::run_syncer() {
         }
         if (!heads.empty()) evidence_.synced_heads(heads);
       }
+      if (newest > committed_seq()) committed_seq_.store(newest, std::memory_order_release);
+      indexer_->submit(std::move(entries), newest);
     }
     for (auto& g : groups) {
       for (size_t i = 0; i < g.requests.size(); i++) {
