@@ -69,13 +69,14 @@ struct CommitPipeline::DrainState {
   // Index entries are never read back while staging, so they skip the overlays: a flat list
   // (a rejected request truncates its own tail), handed to the indexer once the group is synced.
   std::vector<IndexEntry> index_entries;
-  // Evidence frontiers: of the stores this group appended to (as of its accepted requests), and
-  // of the request being decided (one store), which replaces the group's when it is accepted.
-  std::unordered_map<StoreId, evidence::Frontier> group_frontiers;
-  std::optional<evidence::Frontier> request_frontier;
-  // Evidence log writes (leaf entries, nodes) of the accepted requests and the one being
-  // decided (a rejected request truncates its own tail).
+  // Evidence leaf counts: of the stores this group appended to (as of its accepted requests),
+  // and of the request being decided (one store), which replaces the group's when accepted.
+  std::unordered_map<StoreId, uint64_t> group_leaf_counts;
+  std::optional<uint64_t> request_leaf_count;
+  // Evidence leaf entries, and the hashes the syncer finishes, of the accepted requests and the
+  // one being decided (a rejected request truncates its own tail).
   std::vector<LogEntry> evidence_entries;  // written as runs (storage/evidence_log.h)
+  std::vector<LeafToHash> leaves;
 
   Result<std::optional<std::string>> lookup(Engine& engine, Family f, const std::string& key) {
     if (auto* v = request.find(f, key)) return std::optional<std::string>(*v);
@@ -114,6 +115,7 @@ CommitPipeline::CommitPipeline(Engine& engine, SameStatement same, uint32_t queu
     if (Status caught_up = catch_up_evidence(); !caught_up)
       std::cerr << "scribe: the evidence log could not be brought up to date: "
                 << caught_up.error().describe() << "\n" << std::flush;
+    logged_seq_.store(last_seq_);
     // What RocksDB holds at start is durable: the signer starts from these heads.
     std::vector<TreeHead> heads;
     for (const auto& [store, frontier] : frontiers_) heads.push_back(TreeHead{store, frontier.size(), frontier.root()});
@@ -146,6 +148,13 @@ void CommitPipeline::stop() {
   sync_wake_.notify_all();
   if (syncer_.joinable()) syncer_.join();  // then every written group is synced and answered
   indexer_->stop();                          // and indexed
+  logged_wake_.notify_all();
+}
+
+bool CommitPipeline::wait_logged(Seq seq, std::chrono::milliseconds timeout) const {
+  if (!evidence_.enabled || logged_seq_.load(std::memory_order_acquire) >= seq) return true;
+  std::unique_lock lock(logged_mutex_);
+  return logged_wake_.wait_for(lock, timeout, [&] { return logged_seq_.load(std::memory_order_acquire) >= seq; });
 }
 
 bool CommitPipeline::submit(WriteRequest request) {
@@ -227,18 +236,6 @@ void CommitPipeline::run_syncer() {
         if (entries.empty()) entries = std::move(g.index_entries);
         else entries.insert(entries.end(), g.index_entries.begin(), g.index_entries.end());
       }
-      // The signer learns the new tree heads before readers learn the new seq, so an export or
-      // proof that starts from committed_seq() always finds a durable head covering it.
-      if (evidence_.synced_heads) {
-        std::vector<TreeHead> heads;  // the newest of each store
-        for (auto it = groups.rbegin(); it != groups.rend(); ++it) {
-          if (!it->written.ok()) continue;
-          for (const TreeHead& h : it->heads)
-            if (std::none_of(heads.begin(), heads.end(), [&](const TreeHead& o) { return o.store == h.store; }))
-              heads.push_back(h);
-        }
-        if (!heads.empty()) evidence_.synced_heads(heads);
-      }
       if (newest > committed_seq()) committed_seq_.store(newest, std::memory_order_release);
       indexer_->submit(std::move(entries), newest);
     }
@@ -249,7 +246,103 @@ void CommitPipeline::run_syncer() {
         g.requests[i].done(std::move(g.outcomes[i]));
       }
     }
+    // Answered: now the leaves' hashes and nodes (the committer already counted the leaves, so
+    // they are hashed even when the sync failed, keeping the trees in step with the leaves).
+    if (!evidence_.enabled) continue;
+    std::vector<TreeHead> heads = hash_leaves(groups);
+    if (!synced.ok()) continue;
+    if (evidence_.synced_heads && !heads.empty()) evidence_.synced_heads(heads);
+    if (newest > logged_seq_.load(std::memory_order_relaxed)) {
+      {
+        std::lock_guard lock(logged_mutex_);
+        logged_seq_.store(newest, std::memory_order_release);
+      }
+      logged_wake_.notify_all();
+    }
   }
+}
+
+std::vector<TreeHead> CommitPipeline::hash_leaves(std::deque<WrittenGroup>& groups) {
+  std::vector<LogEntry> nodes;
+  std::vector<StoreId> stores;  // in first-touched order
+  for (auto& g : groups) {
+    if (!g.written.ok()) continue;
+    for (LeafToHash& l : g.leaves) {
+      if (std::find(stores.begin(), stores.end(), l.store) == stores.end()) stores.push_back(l.store);
+      auto frontier = frontier_before(l.store, l.index, nodes);
+      if (!frontier) {
+        std::cerr << "scribe: the evidence tree of store " << l.store << " could not be extended to leaf "
+                  << l.index << ": " << frontier.error().describe() << "\n" << std::flush;
+        frontiers_.erase(l.store);  // reloaded, and the leaves past it hashed, next time
+        continue;
+      }
+      append_leaf_hash(l.store, l.leaf.finish(format_timestamp(int64_t(l.seq))), **frontier, nodes);
+    }
+  }
+  std::vector<TreeHead> heads;
+  if (nodes.empty()) return heads;
+  rocksdb::WriteBatch batch;
+  write_log_runs(nodes, [&](std::string key, std::string value) {
+    batch.Put(engine_.family(Family::Evidence), key, value);
+  });
+  // Durable with the next sync (or the next checkpoint's write); a crash before that loses
+  // nothing the leaves and statements cannot give back at the next start.
+  if (Status s = engine_.write_unsynced(batch); !s) {
+    std::cerr << "scribe: writing evidence tree nodes failed: " << s.error().describe() << "\n" << std::flush;
+    for (StoreId store : stores) frontiers_.erase(store);
+    return heads;
+  }
+  for (StoreId store : stores)
+    if (auto it = frontiers_.find(store); it != frontiers_.end())
+      heads.push_back(TreeHead{store, it->second.size(), it->second.root()});
+  return heads;
+}
+
+Result<evidence::Frontier*> CommitPipeline::frontier_before(StoreId store, uint64_t index, std::vector<LogEntry>& nodes) {
+  auto it = frontiers_.find(store);
+  if (it == frontiers_.end()) {
+    auto loaded = load_frontier(engine_, store);
+    if (!loaded) return loaded.error();
+    it = frontiers_.emplace(store, std::move(*loaded)).first;
+  }
+  evidence::Frontier& frontier = it->second;
+  if (frontier.size() > index)
+    return Error{500, "", "leaf " + std::to_string(index) + " is already in a tree of " + std::to_string(frontier.size())};
+  if (frontier.size() == index) return &frontier;
+  // Leaves whose nodes are missing (a failed node write; at start, a crash): from the store.
+  Status s = for_each_leaf(engine_, store, frontier.size(), index, [&](uint64_t at, Seq seq, std::string_view salt) -> Status {
+    if (at != frontier.size()) return Error{500, "", "the evidence log skips leaf " + std::to_string(frontier.size())};
+    std::string record;
+    auto found = engine_.get(Family::Statements, statement_key(store, seq), &record);
+    if (!found) return found.error();
+    if (!*found) return Error{500, "", "leaf " + std::to_string(at) + " has no statement at seq " + std::to_string(seq)};
+    auto leaf = stored_leaf_hash(store, seq, record, salt);
+    if (!leaf) return leaf.error();
+    append_leaf_hash(store, *leaf, frontier, nodes);
+    return Status::success();
+  });
+  if (!s) {
+    frontiers_.erase(store);
+    return s.error();
+  }
+  if (frontier.size() != index) {
+    frontiers_.erase(store);
+    return Error{500, "", "the evidence log has no leaf " + std::to_string(index - 1)};
+  }
+  return &frontier;
+}
+
+Result<evidence::Hash> CommitPipeline::stored_leaf_hash(StoreId store, Seq seq, std::string_view record,
+                                                        std::string_view salt) {
+  uint8_t flags = 0;
+  auto payload = record_json(record, &flags, nullptr);
+  if (!payload) return Error{500, "", "corrupt statement record at seq " + std::to_string(seq)};
+  std::string scratch;
+  auto json = decode_payload(codec_, store, *payload, flags, scratch);
+  if (!json) return json.error();
+  auto leaf = evidence::LeafTemplate::of(*json, flags & StatementRecord::kTimestampFromStored);
+  if (!leaf) return leaf.error();
+  return leaf->hash(salt, format_timestamp(int64_t(seq)));
 }
 
 Seq CommitPipeline::consistent_through() const {
@@ -271,20 +364,22 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
   out.accepted.assign(group.size(), false);
   for (size_t i = 0; i < group.size(); i++) {
     drain.request = Overlay();
-    drain.request_frontier.reset();
+    drain.request_leaf_count.reset();
     const size_t index_mark = drain.index_entries.size();
     const size_t evidence_mark = drain.evidence_entries.size();
+    const size_t leaves_mark = drain.leaves.size();
     out.outcomes[i].already_stored.assign(group[i].statements.size(), false);
     Status s = stage_request(group[i], drain, out.outcomes[i]);
     if (!s.ok()) {
       drain.index_entries.resize(index_mark);
       drain.evidence_entries.resize(evidence_mark);
+      drain.leaves.resize(leaves_mark);
       out.outcomes[i] = WriteOutcome{s, 0, {}};
       continue;
     }
     drop_repeated_operands(drain.request.merges);
     drain.request.move_into(drain.drain);
-    if (drain.request_frontier) drain.group_frontiers[group[i].store] = std::move(*drain.request_frontier);
+    if (drain.request_leaf_count) drain.group_leaf_counts[group[i].store] = *drain.request_leaf_count;
     out.accepted[i] = true;
   }
 
@@ -301,14 +396,11 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
     out.written = engine_.write_unsynced(batch);
     out.wrote = true;
   }
-  for (auto& [store, frontier] : drain.group_frontiers) {
-    if (out.written.ok()) {
-      out.heads.push_back(TreeHead{store, frontier.size(), frontier.root()});
-      frontiers_[store] = std::move(frontier);
-    } else {
-      frontiers_.erase(store);  // RocksDB holds the tree as it was: reload it next time
-    }
+  for (const auto& [store, count] : drain.group_leaf_counts) {
+    if (out.written.ok()) leaf_counts_[store] = count;
+    else leaf_counts_.erase(store);  // RocksDB holds the log as it was: read it again next time
   }
+  if (out.written.ok()) out.leaves = std::move(drain.leaves);
   out.index_entries = std::move(drain.index_entries);
   out.last_seq = last_seq_;  // seqs of rejected requests are skipped, never reused
   assigned_seq_.store(last_seq_, std::memory_order_seq_cst);
@@ -414,30 +506,31 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
   return Status::success();
 }
 
-Result<evidence::Frontier> CommitPipeline::committed_frontier(StoreId store) {
-  if (auto it = frontiers_.find(store); it != frontiers_.end()) return it->second;
-  auto loaded = load_frontier(engine_, store);
-  if (!loaded) return loaded.error();
-  frontiers_.emplace(store, *loaded);
-  return loaded;
+Result<uint64_t> CommitPipeline::committed_leaf_count(StoreId store) {
+  if (auto it = leaf_counts_.find(store); it != leaf_counts_.end()) return it->second;
+  auto last = last_leaf(engine_, store);
+  if (!last) return last.error();
+  leaf_counts_.emplace(store, last->count);
+  return last->count;
 }
 
 Status CommitPipeline::append_evidence(StoreId store, Seq seq, PreparedStatement& p, DrainState& drain) {
   if (!p.leaf || p.salt.size() != evidence::kSaltBytes)
     return Error{500, "", "statement " + format_uuid(p.id) + " has no evidence leaf"};
-  if (!drain.request_frontier) {
-    if (auto it = drain.group_frontiers.find(store); it != drain.group_frontiers.end()) {
-      drain.request_frontier = it->second;
+  if (!drain.request_leaf_count) {
+    if (auto it = drain.group_leaf_counts.find(store); it != drain.group_leaf_counts.end()) {
+      drain.request_leaf_count = it->second;
     } else {
-      auto frontier = committed_frontier(store);
-      if (!frontier) return frontier.error();
-      drain.request_frontier = std::move(*frontier);
+      auto count = committed_leaf_count(store);
+      if (!count) return count.error();
+      drain.request_leaf_count = *count;
     }
   }
-  const evidence::Hash leaf = p.leaf->finish(format_timestamp(int64_t(seq)));
-  p.leaf.reset();
+  const uint64_t index = (*drain.request_leaf_count)++;
   // Never read back while staging: straight to the batch, like index entries.
-  append_leaf(store, seq, p.salt, leaf, *drain.request_frontier, drain.evidence_entries);
+  drain.evidence_entries.push_back(leaf_entry(store, index, seq, p.salt));
+  drain.leaves.push_back(LeafToHash{store, index, seq, std::move(*p.leaf)});
+  p.leaf.reset();
   return Status::success();
 }
 
@@ -446,13 +539,15 @@ Status CommitPipeline::catch_up_evidence() {
       engine_.db()->NewIterator(rocksdb::ReadOptions(), engine_.family(Family::Statements)));
   for (stores->Seek(store_prefix(1)); stores->Valid();) {
     const StoreId store = get_u32(stores->key().ToStringView());
-    auto last = last_logged_seq(engine_, store);
+    auto last = last_leaf(engine_, store);
     if (!last) return last.error();
-    auto frontier = load_frontier(engine_, store);
-    if (!frontier) return frontier.error();
     const auto t0 = std::chrono::steady_clock::now();
-    const std::string prefix = store_prefix(store);
-    uint64_t appended = 0;
+    auto report = [&](uint64_t count, const char* what) {
+      if (count == 0) return;
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+      std::cout << "scribe: evidence log of store " << store << ": " << count << " " << what << " in "
+                << ms.count() << " ms\n" << std::flush;
+    };
     std::vector<LogEntry> entries;
     auto write_entries = [&]() -> Status {
       if (entries.empty()) return Status::success();
@@ -463,31 +558,31 @@ Status CommitPipeline::catch_up_evidence() {
       entries.clear();
       return engine_.write_durable(batch);
     };
+    // Leaves committed before a crash whose nodes were not yet durable: hashed again.
+    auto hashed = log_size(engine_, store);
+    if (!hashed) return hashed.error();
+    auto frontier = frontier_before(store, last->count, entries);
+    if (!frontier) return frontier.error();
+    if (Status s = write_entries(); !s) return s;
+    report(last->count - *hashed, "committed leaves without their nodes hashed");
+    // Statements stored without a leaf: appended, in seq order.
+    const std::string prefix = store_prefix(store);
+    uint64_t appended = 0;
     std::unique_ptr<rocksdb::Iterator> it(
         engine_.db()->NewIterator(rocksdb::ReadOptions(), engine_.family(Family::Statements)));
-    for (it->Seek(statement_key(store, *last + 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    for (it->Seek(statement_key(store, last->seq + 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       const Seq seq = seq_suffix(it->key().ToStringView());
-      uint8_t flags = 0;
-      auto payload = record_json(it->value().ToStringView(), &flags, nullptr);
-      if (!payload) return Error{500, "", "corrupt statement record at seq " + std::to_string(seq)};
-      std::string scratch;
-      auto json = decode_payload(codec_, store, *payload, flags, scratch);
-      if (!json) return json.error();
-      auto leaf = evidence::LeafTemplate::of(*json, flags & StatementRecord::kTimestampFromStored);
-      if (!leaf) return leaf.error();
       const std::string salt = evidence::random_salt();
-      append_leaf(store, seq, salt, leaf->hash(salt, format_timestamp(int64_t(seq))), *frontier, entries);
+      auto leaf = stored_leaf_hash(store, seq, it->value().ToStringView(), salt);
+      if (!leaf) return leaf.error();
+      append_leaf(store, seq, salt, *leaf, **frontier, entries);
       if (++appended % 10000 == 0)
         if (Status s = write_entries(); !s) return s;
     }
     if (!it->status().ok()) return storage_error(it->status(), "statement scan failed");
     if (Status s = write_entries(); !s) return s;
-    if (appended > 0) {
-      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-      std::cout << "scribe: evidence log of store " << store << ": " << appended
-                << " statements stored without a leaf appended in " << ms.count() << " ms\n" << std::flush;
-    }
-    frontiers_[store] = std::move(*frontier);
+    report(appended, "statements stored without a leaf appended");
+    leaf_counts_[store] = (*frontier)->size();
     if (store == UINT32_MAX) break;
     stores->Seek(store_prefix(store + 1));
   }

@@ -6,12 +6,18 @@
 // fsync serves many requests, and the next group is staged while the previous one syncs.
 // The index is not part of the synced batch: the syncer hands each synced group's index entries
 // to the indexer (storage/indexer.h), which writes them right behind; queries wait for it.
-// The evidence log is: each new statement's leaf (storage/evidence_log.h) is appended, in commit
-// order, in the statement's own batch, and after each sync the stores' new tree heads go to
-// whoever signs checkpoints. At start, statements stored without a leaf (by a version without
-// the log, or with it off) are appended first, in seq order.
+// The evidence log: each new statement's leaf entry (storage/evidence_log.h: its index and salt)
+// is appended, in commit order, in the statement's own batch. Its hash and the tree nodes it
+// completes are off the acknowledgement's path: the syncer finishes the hashes after it has
+// answered a synced group, writes the nodes (durable with the next sync; derived data, which a
+// start recomputes from the leaves when a crash lost them), then hands the stores' new tree
+// heads to whoever signs checkpoints and advances logged_seq(). At start, leaves without nodes
+// are hashed first, then statements stored without a leaf (by a version without the log, or
+// with it off) are appended, in seq order.
 // Guarantees: a batch is stored whole or not at all; `done` runs exactly once, after the data
-// is durable (or with the error that kept it out); seqs strictly increase across restarts.
+// is durable (or with the error that kept it out); seqs strictly increase across restarts;
+// logged_seq() <= committed_seq(), and every statement at or before logged_seq() is in its
+// store's tree head as the signer knows it.
 #pragma once
 
 #include <atomic>
@@ -70,7 +76,7 @@ struct PreparedStatement {
 struct EvidenceOptions {
   bool enabled = true;  // keep each store's evidence log
   // Called at start with every store's tree head, then by the syncer after each sync with the
-  // new tree head of every store it wrote to.
+  // new tree head of every store it wrote to (its leaves durable; see above for its nodes).
   std::function<void(const std::vector<TreeHead>&)> synced_heads;
 };
 
@@ -118,6 +124,9 @@ class CommitPipeline {
     return indexer_->wait_for(seq, timeout);
   }
   Seq indexed_seq() const { return indexer_->indexed_seq(); }
+  // Whether every statement up to `seq` is in its store's tree head as reported to the signer
+  // (always, with the log off), waiting at most `timeout`: proofs and exports wait for it.
+  bool wait_logged(Seq seq, std::chrono::milliseconds timeout) const;
   // The index's newest postings, not yet in RocksDB: readers need them (StatementReader).
   const RecentPostings& recent_postings() const { return indexer_->recent(); }
   void stop();
@@ -128,13 +137,20 @@ class CommitPipeline {
     std::string record;  // encoded StatementRecord
   };
   struct DrainState;
+  // A committed leaf whose hash the syncer finishes.
+  struct LeafToHash {
+    StoreId store = 0;
+    uint64_t index = 0;
+    Seq seq = 0;
+    evidence::PendingLeaf leaf;
+  };
   // A group applied to RocksDB, waiting for the WAL sync before its requests are answered.
   struct WrittenGroup {
     std::vector<WriteRequest> requests;
     std::vector<WriteOutcome> outcomes;
     std::vector<bool> accepted;
     std::vector<IndexEntry> index_entries;  // of the accepted requests
-    std::vector<TreeHead> heads;  // the stores' trees after this group
+    std::vector<LeafToHash> leaves;         // of the accepted requests, in index order
     Status written;
     bool wrote = false;  // the group applied a batch to RocksDB
     Seq last_seq = 0;    // the newest seq assigned so far (covers this group)
@@ -148,12 +164,21 @@ class CommitPipeline {
   Status backfill(StoreId store, const Uuid& target_id, Seq target_seq,
                   const std::vector<Term>& terms, DrainState& drain);
   Seq next_seq();
-  // Appends a new statement's leaf to its store's log: its entry and the nodes it completes go to
-  // drain.evidence_entries, which a rejected request truncates back.
+  // Appends a new statement's leaf to its store's log: its entry goes to drain.evidence_entries
+  // and its hash to drain.leaves, which a rejected request truncates back.
   Status append_evidence(StoreId store, Seq seq, PreparedStatement& p, DrainState& drain);
-  // The store's committed frontier (loaded from RocksDB the first time). Committer thread.
-  Result<evidence::Frontier> committed_frontier(StoreId store);
-  // At start: leaves for every statement stored past its store's last leaf.
+  // The store's committed leaf count (read from RocksDB the first time). Committer thread.
+  Result<uint64_t> committed_leaf_count(StoreId store);
+  // Syncer: finishes the hashes of the written groups' leaves, writes the nodes they complete,
+  // and returns the new heads of the stores whose nodes were written.
+  std::vector<TreeHead> hash_leaves(std::deque<WrittenGroup>& groups);
+  // The store's tree with every leaf before `index` hashed: loaded from its nodes, then the
+  // leaves past them hashed from their stored statements (their nodes go to `nodes`).
+  Result<evidence::Frontier*> frontier_before(StoreId store, uint64_t index, std::vector<LogEntry>& nodes);
+  // The hash of the leaf of the statement stored at `seq` (record as stored) with `salt`.
+  Result<evidence::Hash> stored_leaf_hash(StoreId store, Seq seq, std::string_view record, std::string_view salt);
+  // At start: nodes for leaves without them, then leaves for every statement stored past its
+  // store's last leaf.
   Status catch_up_evidence();
   // Drops merge operands identical to the last one written for their key: the folds are
   // idempotent for a repeated operand, and most statements repeat their activities' and
@@ -164,7 +189,11 @@ class CommitPipeline {
   StatementCodec* const codec_;
   const OwnTerms own_terms_;
   const EvidenceOptions evidence_;
-  std::unordered_map<StoreId, evidence::Frontier> frontiers_;  // committed; committer thread only
+  std::unordered_map<StoreId, uint64_t> leaf_counts_;          // committed; committer thread only
+  std::unordered_map<StoreId, evidence::Frontier> frontiers_;  // hashed; syncer thread only
+  std::atomic<Seq> logged_seq_{0};
+  mutable std::mutex logged_mutex_;
+  mutable std::condition_variable logged_wake_;
   SameStatement same_;
   const uint32_t queue_statements_max_;
   std::mutex mutex_;

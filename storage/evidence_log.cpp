@@ -56,14 +56,23 @@ Result<std::optional<std::pair<std::string, std::string>>> last_evidence_entry(c
   return at_or_before(engine, prefix, upper);
 }
 
-void append_leaf(StoreId store, Seq seq, std::string_view salt, const evidence::Hash& leaf,
-                 evidence::Frontier& frontier, std::vector<LogEntry>& entries) {
-  LogEntry e{store, kLeafLevel, frontier.size(), seq, {}};
+LogEntry leaf_entry(StoreId store, uint64_t index, Seq seq, std::string_view salt) {
+  LogEntry e{store, kLeafLevel, index, seq, {}};
   std::copy_n(salt.data(), std::min(salt.size(), e.bytes.size()), e.bytes.begin());
-  entries.push_back(e);
+  return e;
+}
+
+void append_leaf_hash(StoreId store, const evidence::Hash& leaf, evidence::Frontier& frontier,
+                      std::vector<LogEntry>& entries) {
   frontier.append(leaf, [&](evidence::NodeId id, const evidence::Hash& h) {
     entries.push_back(LogEntry{store, id.level, id.index, 0, h});
   });
+}
+
+void append_leaf(StoreId store, Seq seq, std::string_view salt, const evidence::Hash& leaf,
+                 evidence::Frontier& frontier, std::vector<LogEntry>& entries) {
+  entries.push_back(leaf_entry(store, frontier.size(), seq, salt));
+  append_leaf_hash(store, leaf, frontier, entries);
 }
 
 void write_log_runs(const std::vector<LogEntry>& entries, const std::function<void(std::string, std::string)>& write) {
@@ -108,14 +117,48 @@ Result<uint64_t> log_size(const Engine& engine, StoreId store) {
   return get_u64(std::string_view(key).substr(prefix.size())) + count;
 }
 
-Result<Seq> last_logged_seq(const Engine& engine, StoreId store) {
+Result<LastLeaf> last_leaf(const Engine& engine, StoreId store) {
   auto last = last_evidence_entry(engine, evidence_prefix(store, kLeafTag));
   if (!last) return last.error();
-  if (!*last) return Seq{0};
+  if (!*last) return LastLeaf{};
   const auto& [key, value] = **last;
   const size_t count = leaf_run_count(value);
   if (count == 0) return damaged("a leaf run is malformed");
-  return leaf_seq(value, count - 1, seq_suffix(key));
+  return LastLeaf{get_u64(value) + count, leaf_seq(value, count - 1, seq_suffix(key))};
+}
+
+Status for_each_leaf(const Engine& engine, StoreId store, uint64_t first, uint64_t end,
+                          const std::function<Status(uint64_t index, Seq seq, std::string_view salt)>& visit) {
+  // Leaves are appended in seq order, so runs sort by index too: step back from the newest run
+  // to the one holding `first` (the leaves past the hashed size are few), then forward.
+  if (first >= end) return Status::success();
+  const std::string prefix = evidence_prefix(store, kLeafTag);
+  rocksdb::Slice lower(prefix);
+  rocksdb::ReadOptions o;
+  o.iterate_lower_bound = &lower;
+  std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(o, engine.family(Family::Evidence)));
+  std::string upper = prefix;
+  upper.append(9, '\xff');
+  for (it->SeekForPrev(upper); it->Valid() && it->key().starts_with(prefix); it->Prev()) {
+    if (leaf_run_count(it->value().ToStringView()) == 0) return damaged("a leaf run is malformed");
+    if (get_u64(it->value().ToStringView()) <= first) break;
+  }
+  if (!it->status().ok()) return storage_error(it->status(), "evidence log read failed");
+  if (!it->Valid() || !it->key().starts_with(prefix)) it->Seek(prefix);
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const std::string_view key = it->key().ToStringView(), value = it->value().ToStringView();
+    const size_t count = leaf_run_count(value);
+    if (key.size() != prefix.size() + 8 || count == 0) return damaged("a leaf run is malformed");
+    const uint64_t first_index = get_u64(value);
+    if (first_index >= end) break;
+    for (size_t i = 0; i < count && first_index + i < end; i++) {
+      if (first_index + i < first) continue;
+      const std::string salt = leaf_salt(value, i);
+      if (Status s = visit(first_index + i, leaf_seq(value, i, seq_suffix(key)), salt); !s) return s;
+    }
+  }
+  if (!it->status().ok()) return storage_error(it->status(), "evidence log read failed");
+  return Status::success();
 }
 
 evidence::NodeReader node_reader(const Engine& engine, StoreId store) {

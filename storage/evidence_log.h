@@ -1,7 +1,10 @@
 // A store's evidence log in RocksDB (keys.h, family `evidence`): each statement's leaf (its
 // index and salt, found by seq), the hashes of the log's complete perfect subtrees, and the
-// signed checkpoints. The committer appends leaves in the same atomic batch as their
-// statements (storage/commit_pipeline.h); this file reads the log back and lays the leaves out.
+// signed checkpoints. The committer appends each leaf (index, seq, salt) in the same atomic
+// batch as its statement; the leaf's hash and the nodes it completes are written right behind,
+// once the batch is synced (storage/commit_pipeline.h). They are derived data: the leaves and
+// the statements determine them, so nodes lost in a crash are recomputed at the next start.
+// This file reads the log back and lays the entries out.
 // Layout: a commit's new leaves and nodes are written as runs, one key per (kind, level) and at
 // most kRunMax entries, not one key per leaf or node (a key per entry tripled the commit's
 // memtable inserts):
@@ -10,7 +13,8 @@
 //   store·'n'·level·first index -> hash(32)…  (consecutive nodes of that level)
 // A run of one entry is exactly the one-key-per-entry layout of earlier builds, which therefore
 // reads as it is.
-// Guarantees: the log's size is one past the last level-0 node; runs are written in index
+// Guarantees: the hashed size is one past the last level-0 node, and the leaves run at most
+// past it by what was committed but not hashed yet; runs are written in index
 // order with nothing past the last; a Frontier loaded from here roots the same tree that was
 // written; reads fail (never answer "absent") when RocksDB does or a run is malformed.
 #pragma once
@@ -66,10 +70,17 @@ void write_log_runs(const std::vector<LogEntry>& entries, const std::function<vo
 Result<std::optional<std::pair<std::string, std::string>>> last_evidence_entry(const Engine& engine,
                                                                                const std::string& prefix);
 
-// The number of leaves in the store's log.
+// The number of leaves whose hashes are in the store's tree (its level-0 nodes).
 Result<uint64_t> log_size(const Engine& engine, StoreId store);
-// The newest seq that has a leaf (0: none).
-Result<Seq> last_logged_seq(const Engine& engine, StoreId store);
+// The store's newest leaf: how many leaves it has, and the newest seq that has one (0: none).
+struct LastLeaf {
+  uint64_t count = 0;
+  Seq seq = 0;
+};
+Result<LastLeaf> last_leaf(const Engine& engine, StoreId store);
+// Visits the store's leaves of indices [first, end), in index order.
+Status for_each_leaf(const Engine& engine, StoreId store, uint64_t first, uint64_t end,
+                          const std::function<Status(uint64_t index, Seq seq, std::string_view salt)>& visit);
 // The store's stored perfect subtrees, for proofs and for loading a frontier. A missing node is
 // an error (the log is damaged), never an empty hash.
 evidence::NodeReader node_reader(const Engine& engine, StoreId store);
@@ -92,8 +103,12 @@ class LeafReader {
 // The leaf of the statement stored at `seq`; nullopt when it has none.
 Result<std::optional<LeafEntry>> read_leaf(const Engine& engine, StoreId store, Seq seq);
 
-// Adds a statement's leaf to `frontier` and its entries (the leaf, then the nodes it
-// completes) to `entries`.
+// A leaf's entry (its index, seq and salt), without its hash.
+LogEntry leaf_entry(StoreId store, uint64_t index, Seq seq, std::string_view salt);
+// Adds a leaf's hash to `frontier` and the nodes it completes to `entries`.
+void append_leaf_hash(StoreId store, const evidence::Hash& leaf, evidence::Frontier& frontier,
+                      std::vector<LogEntry>& entries);
+// Both: the leaf's entry, then the nodes it completes.
 void append_leaf(StoreId store, Seq seq, std::string_view salt, const evidence::Hash& leaf,
                  evidence::Frontier& frontier, std::vector<LogEntry>& entries);
 

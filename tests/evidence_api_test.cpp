@@ -3,9 +3,11 @@
 // proofs verify against checkpoints signed by the key /evidence/key names; checkpoints of
 // later sizes are consistent with earlier ones; bad parameters get 4xx naming them; the routes
 // need statements/read or all/read (not statements/read/mine) and no xAPI version; statements
-// stored with the log off get their leaves at the next start.
+// stored with the log off get their leaves at the next start; committed leaves whose nodes a
+// crash lost get them again, the same, at the next start.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -72,12 +74,14 @@ class EvidenceApiTest : public test_support::LrsTest {
         << "statement " << n << " at " << proof->index << " of " << c.size;
     return c;
   }
-  // Stops the stack and builds it again over the same data folder, with the log on or off.
-  void restart_with_log(bool enabled) {
+  // Stops the stack and builds it again over the same data folder, with the log on or off,
+  // after `change` has had the engine.
+  void restart_with_log(bool enabled, const std::function<void(storage::Engine&)>& change = {}) {
     stack_.reset();
     config_.evidence.enabled = enabled;
     auto e = test_support::open_test_engine(config_, dir_.path());
     ASSERT_TRUE(e.ok());
+    if (change) change(**e);
     stack_.build(config_, std::move(*e));
     auth_ = stack_.basic_auth();
   }
@@ -177,6 +181,24 @@ TEST_F(EvidenceApiTest, StatementsStoredWithTheLogOffGetTheirLeavesAtTheNextStar
   for (int n = 1; n <= 3; n++) EXPECT_GE(check_proof(n).size, 3u);
   auto proof = evidence::parse_tlog_proof(text("/evidence/proof", {{"statementId", uuid_n(3)}}));
   EXPECT_EQ(proof->index, 2u);  // in seq order, before the statement stored after the restart
+}
+
+TEST_F(EvidenceApiTest, LeavesWhoseNodesWereLostAreHashedAgainToTheSignedRoot) {
+  for (int n = 1; n <= 10; n++) post(n, n % 3 == 0);
+  const evidence::Checkpoint signed_head = check_proof(10);  // signs size 10
+  ASSERT_EQ(signed_head.size, 10u);
+  // A crash after the statements' sync and before their nodes': every node of the store gone.
+  restart_with_log(true, [](storage::Engine& engine) {
+    const std::string from = storage::evidence_prefix(1, storage::kNodeTag);
+    const std::string to = storage::evidence_prefix(1, storage::kNodeTag + 1);
+    ASSERT_TRUE(engine.db()->DeleteRange(rocksdb::WriteOptions(), engine.family(storage::Family::Evidence), from, to).ok());
+  });
+  // The start hashed the ten leaves again from their statements and salts: the same root, so the
+  // signed checkpoint still stands and every proof verifies against it.
+  EXPECT_EQ(open(text("/evidence/checkpoint")).root, signed_head.root);
+  for (int n = 1; n <= 10; n++) EXPECT_EQ(check_proof(n, {{"size", "10"}}).root, signed_head.root);
+  post(11);
+  EXPECT_EQ(check_proof(11).size, 11u);
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "evidence/merkle.h"
@@ -48,7 +50,8 @@ class EvidenceLogTest : public ::testing::Test {
   }
   void expect_log(uint64_t size) {
     EXPECT_EQ(*log_size(*engine_, 7), size);
-    EXPECT_EQ(*last_logged_seq(*engine_, 7), seq_of(size - 1));
+    EXPECT_EQ(last_leaf(*engine_, 7)->seq, seq_of(size - 1));
+    EXPECT_EQ(last_leaf(*engine_, 7)->count, size);
     for (uint64_t i = 0; i < size; i++) {
       auto leaf = read_leaf(*engine_, 7, seq_of(i));
       ASSERT_TRUE(leaf.ok() && leaf->has_value()) << i;
@@ -114,7 +117,32 @@ TEST_F(EvidenceLogTest, AMalformedRunIsAnError) {
   ASSERT_TRUE(engine_->write_durable(batch).ok());
   EXPECT_FALSE(read_leaf(*engine_, 7, seq_of(10)).ok());
   EXPECT_FALSE(log_size(*engine_, 7).ok());
-  EXPECT_FALSE(last_logged_seq(*engine_, 7).ok());
+  EXPECT_FALSE(last_leaf(*engine_, 7).ok());
+}
+
+TEST_F(EvidenceLogTest, LeavesAreVisitedByIndexRange) {
+  commit(0, 1);
+  commit(1, 100);
+  commit(100, 700);
+  for (auto [first, end] : {std::pair<uint64_t, uint64_t>{250, 620}, {0, 700}, {699, 700}, {0, 1}, {5, 5}, {690, 900}}) {
+    std::vector<uint64_t> seen;
+    Status s = for_each_leaf(*engine_, 7, first, end, [&](uint64_t index, Seq seq, std::string_view salt) -> Status {
+      EXPECT_EQ(seq, seq_of(index));
+      EXPECT_EQ(salt, salt_of(index));
+      seen.push_back(index);
+      return Status::success();
+    });
+    ASSERT_TRUE(s.ok());
+    const uint64_t last = std::min<uint64_t>(end, 700);
+    ASSERT_EQ(seen.size(), last - first) << first << ".." << end;
+    for (size_t i = 0; i < seen.size(); i++) EXPECT_EQ(seen[i], first + i);
+  }
+  // A visitor's error ends the walk with it.
+  int calls = 0;
+  EXPECT_FALSE(for_each_leaf(*engine_, 7, 0, 700, [&](uint64_t, Seq, std::string_view) -> Status {
+                 return ++calls == 3 ? Status(Error{500, "", "stop"}) : Status::success();
+               }).ok());
+  EXPECT_EQ(calls, 3);
 }
 
 }  // namespace

@@ -337,7 +337,7 @@ HttpResponse EvidenceResource::completion_report(const RequestContext& ctx, cons
   std::string header;
   uint64_t tree_size = 0;
   if (format == "ndjson") {
-    auto head = fresh_signed_head(signer_, ctx.store());
+    auto head = fresh_signed_head(signer_, *exports_.pipeline, ctx.store(), exports_.index_wait_ms);
     if (!head) return error_response(head.error());
     evidence::append_export_header(head->origin, head->note, head->vkey, report->echo, header);
     tree_size = head->size;

@@ -127,7 +127,7 @@ HttpResponse EvidenceResource::export_statements(const RequestContext& ctx, cons
     r.set_header("Content-Disposition", "attachment; filename=\"statements.csv\"");
     producer = std::make_unique<CsvExport>(*exports_.reader, std::move(query), std::move(columns));
   } else {
-    auto head = fresh_signed_head(signer_, ctx.store());
+    auto head = fresh_signed_head(signer_, *exports_.pipeline, ctx.store(), exports_.index_wait_ms);
     if (!head) return error_response(head.error());
     std::string header;
     evidence::append_export_header(head->origin, head->note, head->vkey, filters, header);

@@ -9,6 +9,7 @@
 #include "storage/keys.h"
 #include "xapi/resource_params.h"
 #include "xapi/responses.h"
+#include "xapi/statement_proofs.h"
 
 namespace scribe::xapi {
 
@@ -74,7 +75,10 @@ HttpResponse EvidenceResource::proof(const RequestContext& ctx, const HttpReques
   if (!found) return error_response(found.error());
   if (!*found || seq_value.size() != 8)
     return error_response(Error{404, "statementId", "no statement " + *id_text + " in this store"});
-  auto leaf = storage::read_leaf(engine_, ctx.store(), storage::get_u64(seq_value));
+  const storage::Seq seq = storage::get_u64(seq_value);
+  if (exports_.pipeline)
+    if (Status s = wait_logged(*exports_.pipeline, seq, exports_.index_wait_ms); !s) return error_response(s.error());
+  auto leaf = storage::read_leaf(engine_, ctx.store(), seq);
   if (!leaf) return error_response(leaf.error());
   if (!*leaf) return error_response(Error{404, "statementId", "statement " + *id_text + " is not in the evidence log"});
   const uint64_t index = (*leaf)->index;

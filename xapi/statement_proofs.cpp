@@ -7,7 +7,14 @@
 
 namespace scribe::xapi {
 
-Result<SignedHead> fresh_signed_head(evidence::CheckpointSigner& signer, storage::StoreId store) {
+Status wait_logged(const storage::CommitPipeline& pipeline, storage::Seq seq, uint32_t wait_ms) {
+  if (pipeline.wait_logged(seq, std::chrono::milliseconds(wait_ms))) return Status::success();
+  return Error{503, "", "the evidence log is catching up with recent writes; retry shortly"};
+}
+
+Result<SignedHead> fresh_signed_head(evidence::CheckpointSigner& signer, const storage::CommitPipeline& pipeline,
+                                     storage::StoreId store, uint32_t wait_ms) {
+  if (Status s = wait_logged(pipeline, pipeline.committed_seq(), wait_ms); !s) return s.error();
   auto note = signer.latest(store, true);
   if (!note) return note.error();
   auto checkpoint = evidence::parse_checkpoint(evidence::note_text(*note));

@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "evidence/log/checkpoint_signer.h"
 #include "evidence/merkle.h"
+#include "storage/commit_pipeline.h"
 #include "storage/engine.h"
 #include "storage/evidence_log.h"
 #include "storage/statement_reader.h"
@@ -26,8 +27,12 @@ struct SignedHead {
   uint64_t size = 0;
 };
 
-// A checkpoint covering every statement of `store` durable now.
-Result<SignedHead> fresh_signed_head(evidence::CheckpointSigner& signer, storage::StoreId store);
+// A checkpoint covering every statement of `store` acknowledged now: it waits (at most
+// `wait_ms`) for their leaves to be hashed into the tree head, else a 503 (Retry-After).
+Result<SignedHead> fresh_signed_head(evidence::CheckpointSigner& signer, const storage::CommitPipeline& pipeline,
+                                     storage::StoreId store, uint32_t wait_ms);
+// Waits (at most `wait_ms`) until the statement stored at `seq` is in its store's tree head.
+Status wait_logged(const storage::CommitPipeline& pipeline, storage::Seq seq, uint32_t wait_ms);
 
 struct ProvenStatement {
   uint64_t index = 0;
