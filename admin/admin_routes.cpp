@@ -1,11 +1,14 @@
 #include "admin/admin_routes.h"
 
+#include <charconv>
 #include <memory>
 #include <string_view>
 #include <vector>
 
+#include "common/base64.h"
 #include "common/text.h"
 #include "common/timestamp.h"
+#include "evidence/checkpoint.h"
 #include "xapi/responses.h"
 
 namespace scribe::admin {
@@ -115,6 +118,53 @@ Result<std::string> string_member(const json::Value& body, const char* key, bool
   return v->as_string();
 }
 
+// A change's reason, from the body's "reason" or the ?reason= parameter.
+Result<std::string> reason_of(const HttpRequest& request, const json::Value* body) {
+  std::string reason;
+  if (body && body->get("reason")) {
+    if (!body->get("reason")->is_string()) return bad_request("reason", "must be a string");
+    reason = body->get("reason")->as_string();
+  } else if (const std::string* param = request.param("reason")) {
+    reason = *param;
+  }
+  if (reason.size() > kReasonBytesMax)
+    return bad_request("reason", "longer than " + std::to_string(kReasonBytesMax) + " bytes");
+  return reason;
+}
+
+Result<uint64_t> count_param(const HttpRequest& request, const char* name, uint64_t otherwise) {
+  const std::string* text = request.param(name);
+  if (!text) return otherwise;
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc() || end != text->data() + text->size() || text->empty())
+    return bad_request(name, "must be a non-negative integer");
+  return v;
+}
+
+json::Value audit_page_json(const AuditPage& page) {
+  json::Object o;
+  o.append("origin", page.origin);
+  o.append("key", page.vkey);
+  o.append("checkpoint", page.checkpoint);
+  o.append("size", int64_t(page.size));
+  json::Array entries;
+  for (const ProvenAuditEntry& e : page.entries) {
+    json::Object entry;
+    entry.append("index", int64_t(e.index));
+    entry.append("salt", base64_encode(e.salt));
+    json::Array proof;
+    for (const evidence::Hash& h : e.proof) proof.emplace_back(evidence::hash_base64(h));
+    entry.append("proof", json::Value(std::move(proof)));
+    auto parsed = json::parse(e.entry_json);
+    entry.append("entry", parsed ? std::move(*parsed) : json::Value(e.entry_json));
+    entries.emplace_back(std::move(entry));
+  }
+  o.append("entries", json::Value(std::move(entries)));
+  o.append("more", page.more);
+  return json::Value(std::move(o));
+}
+
 HttpResponse not_found(const HttpRequest& request) {
   return error_response(Error{404, "", "no admin resource at " + request.method + " " + request.path});
 }
@@ -131,14 +181,16 @@ HttpResponse only_params(const HttpRequest& request, std::initializer_list<std::
 }
 
 HttpResponse stores_route(AdminService& service, const HttpRequest& request,
-                          const std::vector<std::string>& path) {
+                          const std::vector<std::string>& path, const AuditActor& by) {
   const std::string& m = request.method;
   if (path.size() == 1 && m == "POST") {
-    auto body = body_object(request, {"name"});
+    auto body = body_object(request, {"name", "reason"});
     if (!body) return error_response(body.error());
     auto name = string_member(*body, "name", true);
     if (!name) return error_response(name.error());
-    auto created = service.create_store(*name);
+    auto reason = reason_of(request, &*body);
+    if (!reason) return error_response(reason.error());
+    auto created = service.create_store(*name, ActionContext{by, *reason});
     if (!created) return error_response(created.error());
     return json_response(201, json::serialize(store_json(*created)));
   }
@@ -162,22 +214,36 @@ HttpResponse stores_route(AdminService& service, const HttpRequest& request,
     return json_response(200, json::serialize(v));
   }
   if (path.size() == 2 && m == "DELETE") {
-    if (auto bad = only_params(request, {"confirm"}); bad.status) return bad;
-    if (Status s = service.delete_store(path[1], request.param("confirm")); !s)
+    if (auto bad = only_params(request, {"confirm", "reason"}); bad.status) return bad;
+    auto reason = reason_of(request, nullptr);
+    if (!reason) return error_response(reason.error());
+    if (Status s = service.delete_store(path[1], request.param("confirm"), ActionContext{by, *reason}); !s)
       return error_response(s.error());
     json::Object o;
     o.append("name", path[1]);
     o.append("deleted", true);
     return json_ok(std::move(o));
   }
+  if (path.size() == 3 && path[2] == "audit" && m == "GET") {
+    if (auto bad = only_params(request, {"from", "limit"}); bad.status) return bad;
+    auto from = count_param(request, "from", 0);
+    if (!from) return error_response(from.error());
+    auto limit = count_param(request, "limit", AuditTrail::kPageMax);
+    if (!limit) return error_response(limit.error());
+    if (*limit == 0 || *limit > AuditTrail::kPageMax)
+      return error_response(bad_request("limit", "must be 1 to " + std::to_string(AuditTrail::kPageMax)));
+    auto page = service.audit_trail(path[1], *from, size_t(*limit));
+    if (!page) return error_response(page.error());
+    return json_response(200, json::serialize(audit_page_json(*page)));
+  }
   return not_found(request);
 }
 
 HttpResponse credentials_route(AdminService& service, const HttpRequest& request,
-                               const std::vector<std::string>& path) {
+                               const std::vector<std::string>& path, const AuditActor& by) {
   const std::string& m = request.method;
   if (path.size() == 1 && m == "POST") {
-    auto body = body_object(request, {"store", "label", "scopes", "authority"});
+    auto body = body_object(request, {"store", "label", "scopes", "authority", "reason"});
     if (!body) return error_response(body.error());
     CredentialRequest cr;
     auto store = string_member(*body, "store", true);
@@ -196,7 +262,10 @@ HttpResponse credentials_route(AdminService& service, const HttpRequest& request
       cr.scopes.push_back(s.as_string());
     }
     if (const json::Value* authority = body->get("authority")) cr.authority = *authority;
-    auto issued = service.create_credential(cr);
+    auto reason = reason_of(request, &*body);
+    if (!reason) return error_response(reason.error());
+    cr.reason = std::move(*reason);
+    auto issued = service.create_credential(cr, by);
     if (!issued) return error_response(issued.error());
     return issued_json(201, *issued, service, false);
   }
@@ -211,21 +280,27 @@ HttpResponse credentials_route(AdminService& service, const HttpRequest& request
     return json_ok(std::move(o));
   }
   if (path.size() == 2 && m == "DELETE") {
-    if (Status s = service.revoke_credential(path[1]); !s) return error_response(s.error());
+    if (auto bad = only_params(request, {"reason"}); bad.status) return bad;
+    auto reason = reason_of(request, nullptr);
+    if (!reason) return error_response(reason.error());
+    if (Status s = service.revoke_credential(path[1], ActionContext{by, *reason}); !s)
+      return error_response(s.error());
     json::Object o;
     o.append("key", path[1]);
     o.append("revoked", true);
     return json_ok(std::move(o));
   }
   if (path.size() == 3 && path[2] == "rotate" && m == "POST") {
-    auto body = body_object(request, {"valid_until"}, true);
+    auto body = body_object(request, {"valid_until", "reason"}, true);
     if (!body) return error_response(body.error());
     const json::Value* until = body->get("valid_until");
     if (until && !until->is_string() && !until->is_null())
       return error_response(bad_request("valid_until", "must be an RFC 3339 timestamp"));
     std::optional<std::string> until_text;
     if (until && until->is_string()) until_text = until->as_string();
-    auto issued = service.rotate_credential(path[1], until_text ? &*until_text : nullptr);
+    auto reason = reason_of(request, &*body);
+    if (!reason) return error_response(reason.error());
+    auto issued = service.rotate_credential(path[1], until_text ? &*until_text : nullptr, ActionContext{by, *reason});
     if (!issued) return error_response(issued.error());
     return issued_json(200, *issued, service, true);
   }
@@ -237,17 +312,18 @@ HttpResponse credentials_route(AdminService& service, const HttpRequest& request
 AdminRoutes::AdminRoutes(AdminService& service)
     : service_(service), worker_("scribe-admin", 1, kQueueMax) {}
 
-void AdminRoutes::handle(const auth::Principal&, const HttpRequest& request, xapi::Reply reply) {
+void AdminRoutes::handle(const auth::Principal& principal, const HttpRequest& request, xapi::Reply reply) {
   auto shared_reply = std::make_shared<xapi::Reply>(std::move(reply));
-  if (!worker_.submit([this, request, shared_reply] { (*shared_reply)(respond(request)); }))
+  const AuditActor by{principal.key, principal.label};
+  if (!worker_.submit([this, request, by, shared_reply] { (*shared_reply)(respond(request, by)); }))
     (*shared_reply)(error_response(Error{503, "", "the admin queue is full; retry shortly"}));
 }
 
-HttpResponse AdminRoutes::respond(const HttpRequest& request) {
+HttpResponse AdminRoutes::respond(const HttpRequest& request, const AuditActor& by) {
   auto path = segments(request.path);
   if (!path || path->empty()) return not_found(request);
-  if ((*path)[0] == "stores") return stores_route(service_, request, *path);
-  if ((*path)[0] == "credentials") return credentials_route(service_, request, *path);
+  if ((*path)[0] == "stores") return stores_route(service_, request, *path, by);
+  if ((*path)[0] == "credentials") return credentials_route(service_, request, *path, by);
   return not_found(request);
 }
 

@@ -8,6 +8,11 @@
 //   GET    /admin/credentials[?store=]                                         → {"credentials":[..]}
 //   DELETE /admin/credentials/{key}                                            → {"key","revoked"}
 //   POST   /admin/credentials/{key}/rotate     {"valid_until"?}                → secret once
+//   GET    /admin/stores/{name}/audit[?from=&limit=]  → {"origin","key","checkpoint","size",
+//          "entries":[{"index","salt","proof":[..],"entry":{..}}],"more"}: the audit trail
+//          (admin/audit_trail.h), each entry with its inclusion proof in `checkpoint`.
+// Every change takes a "reason" (in the body, or ?reason= on DELETE), at most kReasonBytesMax
+// bytes, which the audit trail records with the credential that asked.
 // Bodies are checked strictly (unknown properties rejected), each error naming its property.
 // Every operation runs on one admin worker thread, never on an IO thread: deleting a store
 // compacts, which may take long. At most kQueueMax operations wait; past that 503.
@@ -19,6 +24,8 @@
 
 namespace scribe::admin {
 
+inline constexpr size_t kReasonBytesMax = 2048;
+
 class AdminRoutes : public xapi::AdminHandler {
  public:
   explicit AdminRoutes(AdminService& service);
@@ -26,8 +33,8 @@ class AdminRoutes : public xapi::AdminHandler {
   void handle(const auth::Principal& principal, const xapi::HttpRequest& request,
               xapi::Reply reply) override;
 
-  // The response to a request, computed on the calling thread (tests).
-  xapi::HttpResponse respond(const xapi::HttpRequest& request);
+  // The response to a request by `by`, computed on the calling thread (tests).
+  xapi::HttpResponse respond(const xapi::HttpRequest& request, const AuditActor& by = {});
 
  private:
   static constexpr size_t kQueueMax = 64;

@@ -12,8 +12,39 @@ Result<auth::StoreInfo> AdminService::store_named(const std::string& name, const
   return *store;
 }
 
-Result<auth::StoreInfo> AdminService::create_store(const std::string& name) {
-  return stores_.create(name);
+namespace {
+
+json::Object store_subject(const auth::StoreInfo& store) {
+  json::Object o;
+  o.append("name", store.name);
+  o.append("id", int64_t(store.id));
+  return o;
+}
+
+}  // namespace
+
+auth::CredentialStore::Commit AdminService::audited(const char* action, const ActionContext& context,
+                                                    json::Object extra) {
+  return [this, action, &context, extra = std::move(extra)](rocksdb::WriteBatch& batch,
+                                                            const auth::CredentialInfo& c) -> Status {
+    AuditAction what{action, context.reason, {}, {}};
+    what.subject.append("key", c.key);
+    what.subject.append("label", c.label);
+    json::Array scopes;
+    for (const std::string& name : auth::scope_names(c.scopes)) scopes.push_back(name);
+    what.subject.append("scopes", json::Value(std::move(scopes)));
+    for (const auto& [k, v] : extra) what.subject.append(k, v);
+    auto appended = audit_.append(c.store, context.by, what, std::move(batch));
+    return appended ? Status::success() : Status(appended.error());
+  };
+}
+
+Result<auth::StoreInfo> AdminService::create_store(const std::string& name, const ActionContext& context) {
+  auto created = stores_.create(name);
+  if (!created) return created.error();
+  auto appended = audit_.append(created->id, context.by, AuditAction{"store.created", context.reason, store_subject(*created), {}});
+  if (!appended) return appended.error();
+  return created;
 }
 
 std::vector<auth::StoreInfo> AdminService::list_stores() const { return stores_.list(); }
@@ -26,17 +57,29 @@ Result<StoreDetails> AdminService::show_store(const std::string& name) const {
   return StoreDetails{std::move(*store), *stats};
 }
 
-Status AdminService::delete_store(const std::string& name, const std::string* confirm) {
+Status AdminService::delete_store(const std::string& name, const std::string* confirm, const ActionContext& context) {
   auto store = store_named(name, "name");
   if (!store) return store.error();
   if (!confirm || *confirm != name)
     return bad_request("confirm", "deleting a store erases all its data: repeat its name as ?confirm=" + name);
+  auto stats = storage::store_stats(engine_, store->id);
+  if (!stats) return stats.error();
+  AuditAction what{"store.deleted", context.reason, store_subject(*store), {}};
+  what.counts.append("statements", int64_t(stats->statements));
+  what.counts.append("documents", int64_t(stats->documents));
+  what.counts.append("attachment_bytes", int64_t(stats->attachment_bytes));
+  if (auto appended = audit_.append(store->id, context.by, what); !appended) return appended.error();
   rocksdb::WriteBatch batch;
-  if (Status s = credentials_.add_store_deletion(store->id, batch); !s) return s;
-  return stores_.remove(name, batch);
+  Status removed = credentials_.add_store_deletion(store->id, batch);
+  if (removed) removed = stores_.remove(name, batch);
+  if (!removed) {
+    AuditAction failed{"store.deletion_failed", removed.error().message, store_subject(*store), {}};
+    (void)audit_.append(store->id, context.by, failed);  // the first entry stands either way
+  }
+  return removed;
 }
 
-Result<auth::IssuedSecret> AdminService::create_credential(const CredentialRequest& request) {
+Result<auth::IssuedSecret> AdminService::create_credential(const CredentialRequest& request, const AuditActor& by) {
   auto store = store_named(request.store, "store");
   if (!store) return store.error();
   auth::CredentialSpec spec;
@@ -55,7 +98,8 @@ Result<auth::IssuedSecret> AdminService::create_credential(const CredentialReque
     if (Status s = xapi::validate_authority(authority->root(), "authority"); !s) return s.error();
     spec.authority = request.authority;
   }
-  return credentials_.create(spec);
+  const ActionContext context{by, request.reason};
+  return credentials_.create(spec, audited("credential.created", context));
 }
 
 Result<std::vector<auth::CredentialInfo>> AdminService::list_credentials(const std::string* store) const {
@@ -65,17 +109,27 @@ Result<std::vector<auth::CredentialInfo>> AdminService::list_credentials(const s
   return credentials_.list(info->id);
 }
 
-Status AdminService::revoke_credential(const std::string& key) { return credentials_.revoke(key); }
+Status AdminService::revoke_credential(const std::string& key, const ActionContext& context) {
+  return credentials_.revoke(key, audited("credential.revoked", context));
+}
 
-Result<auth::IssuedSecret> AdminService::rotate_credential(const std::string& key,
-                                                          const std::string* valid_until) {
+Result<auth::IssuedSecret> AdminService::rotate_credential(const std::string& key, const std::string* valid_until,
+                                                          const ActionContext& context) {
   std::optional<int64_t> until;
   if (valid_until) {
     auto micros = parse_timestamp(*valid_until, true);
     if (!micros) return bad_request("valid_until", "not an RFC 3339 timestamp: " + micros.error().message);
     until = *micros;
   }
-  return credentials_.rotate(key, until);
+  json::Object extra;
+  if (until) extra.append("previous_valid_until", format_timestamp(*until));
+  return credentials_.rotate(key, until, audited("credential.rotated", context, std::move(extra)));
+}
+
+Result<AuditPage> AdminService::audit_trail(const std::string& store, uint64_t from, size_t limit) {
+  auto info = store_named(store, "name");
+  if (!info) return info.error();
+  return audit_.list(info->id, from, limit);
 }
 
 std::string AdminService::store_name(storage::StoreId id) const {

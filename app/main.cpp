@@ -93,13 +93,14 @@ int serve(int argc, char** argv) {
   auth::Throttle throttle(config->auth.failures_max, config->auth.failure_window_ms,
                           config->auth.throttle_entries_max);
   auth::Authenticator authenticator(*access->credentials, *access->stores, throttle);
-  admin::AdminService admin_service(**engine, *access->stores, *access->credentials);
+  auto signer = app::open_checkpoint_signer(*config, **engine, *access->stores);
+  if (!signer) return fail(signer.error().describe());
+  admin::AuditTrail audit_trail(**engine, **signer);
+  admin::AdminService admin_service(**engine, *access->stores, *access->credentials, audit_trail);
   admin::AdminRoutes admin_routes(admin_service);
 
   auto codec = storage::StatementCodec::open(**engine, app::codec_options(*config));
   if (!codec) return fail(codec.error().describe());
-  auto signer = app::open_checkpoint_signer(*config, **engine, *access->stores);
-  if (!signer) return fail(signer.error().describe());
   storage::CommitPipeline pipeline(**engine, xapi::same_statement,
                                    config->limits.commit_queue_max, codec->get(),
                                    app::own_terms_rule(*access->stores),

@@ -107,7 +107,7 @@ IssuedSecret CredentialStore::issue(CredentialInfo info, int64_t now_us) const {
   return issued;
 }
 
-Result<IssuedSecret> CredentialStore::create(const CredentialSpec& spec) {
+Result<IssuedSecret> CredentialStore::create(const CredentialSpec& spec, const Commit& commit) {
   if (spec.label.size() > kLabelBytesMax)
     return bad_request("label", "longer than " + std::to_string(kLabelBytesMax) + " bytes");
   CredentialInfo info;
@@ -120,7 +120,7 @@ Result<IssuedSecret> CredentialStore::create(const CredentialSpec& spec) {
   std::lock_guard lock(write_mutex_);
   if (info.authority.is_null()) info.authority = default_authority(authority_home_page_, info.key);
   IssuedSecret issued = issue(std::move(info), now_micros());
-  if (Status s = write(issued.credential); !s) return s.error();
+  if (Status s = write(issued.credential, commit); !s) return s.error();
   return issued;
 }
 
@@ -129,10 +129,10 @@ void CredentialStore::set_authority_home_page(std::string home_page) {
   authority_home_page_ = std::move(home_page);
 }
 
-Status CredentialStore::write(const CredentialInfo& info) {
+Status CredentialStore::write(const CredentialInfo& info, const Commit& commit) {
   rocksdb::WriteBatch batch;
   batch.Put(engine_.family(storage::Family::Meta), kKeyPrefix + info.key, encode_credential(info));
-  return engine_.write_durable(batch);
+  return commit ? commit(batch, info) : engine_.write_durable(batch);
 }
 
 Result<std::optional<CredentialInfo>> CredentialStore::read(std::string_view key) const {
@@ -166,18 +166,18 @@ Result<CredentialInfo> CredentialStore::find(const std::string& key) const {
   return std::move(**info);
 }
 
-Status CredentialStore::revoke(const std::string& key) {
+Status CredentialStore::revoke(const std::string& key, const Commit& commit) {
   std::lock_guard lock(write_mutex_);
   auto info = read(key);
   if (!info) return info.error();
   if (!*info) return not_found(key);
   rocksdb::WriteBatch batch;
   batch.Delete(engine_.family(storage::Family::Meta), kKeyPrefix + key);
-  return engine_.write_durable(batch);
+  return commit ? commit(batch, **info) : engine_.write_durable(batch);
 }
 
-Result<IssuedSecret> CredentialStore::rotate(const std::string& key,
-                                            std::optional<int64_t> previous_valid_until_us) {
+Result<IssuedSecret> CredentialStore::rotate(const std::string& key, std::optional<int64_t> previous_valid_until_us,
+                                            const Commit& commit) {
   const int64_t now = now_micros();
   if (previous_valid_until_us && *previous_valid_until_us <= now)
     return bad_request("valid_until", "must be in the future");
@@ -197,7 +197,7 @@ Result<IssuedSecret> CredentialStore::rotate(const std::string& key,
   current.secrets = std::move(kept);
   IssuedSecret issued = issue(std::move(current), now);
   issued.previous_valid_until_us = previous_valid_until_us;
-  if (Status s = write(issued.credential); !s) return s.error();
+  if (Status s = write(issued.credential, commit); !s) return s.error();
   return issued;
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -70,16 +71,21 @@ class CredentialStore {
  public:
   CredentialStore(storage::Engine& engine, std::string pepper, std::string authority_home_page);
 
-  Result<IssuedSecret> create(const CredentialSpec& spec);
+  // Writes a change's batch durably; a caller's own (e.g. one that adds an audit entry to the
+  // same batch, admin/audit_trail.h) replaces the default write.
+  using Commit = std::function<Status(rocksdb::WriteBatch&, const CredentialInfo&)>;
+
+  Result<IssuedSecret> create(const CredentialSpec& spec, const Commit& commit = {});
   // Every credential, or those of one store, by key.
   Result<std::vector<CredentialInfo>> list(std::optional<storage::StoreId> store) const;
   // 404 when there is no such credential.
   Result<CredentialInfo> find(const std::string& key) const;
   // Deletes the credential durably (404 when there is none).
-  Status revoke(const std::string& key);
+  Status revoke(const std::string& key, const Commit& commit = {});
   // Issues a new secret. Previous secrets stay valid until `previous_valid_until_us` (which
   // must be in the future), or die at once without it.
-  Result<IssuedSecret> rotate(const std::string& key, std::optional<int64_t> previous_valid_until_us);
+  Result<IssuedSecret> rotate(const std::string& key, std::optional<int64_t> previous_valid_until_us,
+                              const Commit& commit = {});
   // Adds the deletion of every credential of `store` to `batch`.
   Status add_store_deletion(storage::StoreId store, rocksdb::WriteBatch& batch) const;
   // True when at least one credential exists.
@@ -93,7 +99,7 @@ class CredentialStore {
 
  private:
   Result<std::optional<CredentialInfo>> read(std::string_view key) const;
-  Status write(const CredentialInfo& info);
+  Status write(const CredentialInfo& info, const Commit& commit);
   IssuedSecret issue(CredentialInfo info, int64_t now_us) const;
 
   storage::Engine& engine_;

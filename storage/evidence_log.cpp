@@ -75,7 +75,8 @@ void append_leaf(StoreId store, Seq seq, std::string_view salt, const evidence::
   append_leaf_hash(store, leaf, frontier, entries);
 }
 
-void write_log_runs(const std::vector<LogEntry>& entries, const std::function<void(std::string, std::string)>& write) {
+void write_log_runs(const std::vector<LogEntry>& entries, const std::function<void(std::string, std::string)>& write,
+                    LogKind kind) {
   std::map<std::pair<StoreId, uint8_t>, std::vector<const LogEntry*>> groups;
   for (const LogEntry& e : entries) groups[{e.store, e.level}].push_back(&e);
   for (const auto& [where, list] : groups) {
@@ -99,15 +100,15 @@ void write_log_runs(const std::vector<LogEntry>& entries, const std::function<vo
       } else {
         value.reserve((end - begin) * kHashBytes);
         for (size_t i = begin; i < end; i++) value.append(reinterpret_cast<const char*>(list[i]->bytes.data()), kHashBytes);
-        write(node_key(store, level, list[begin]->index), std::move(value));
+        write(node_key(store, level, list[begin]->index, kind), std::move(value));
       }
       begin = end;
     }
   }
 }
 
-Result<uint64_t> log_size(const Engine& engine, StoreId store) {
-  const std::string prefix = node_prefix(store, 0);
+Result<uint64_t> log_size(const Engine& engine, StoreId store, LogKind kind) {
+  const std::string prefix = node_prefix(store, 0, kind);
   auto last = last_evidence_entry(engine, prefix);
   if (!last) return last.error();
   if (!*last) return uint64_t{0};
@@ -161,7 +162,7 @@ Status for_each_leaf(const Engine& engine, StoreId store, uint64_t first, uint64
   return Status::success();
 }
 
-evidence::NodeReader node_reader(const Engine& engine, StoreId store) {
+evidence::NodeReader node_reader(const Engine& engine, StoreId store, LogKind kind) {
   // The run last read per level: the reads of one proof, and of neighbouring proofs, mostly
   // fall in it.
   struct Run {
@@ -170,12 +171,12 @@ evidence::NodeReader node_reader(const Engine& engine, StoreId store) {
     std::string hashes;
   };
   auto runs = std::make_shared<std::array<Run, 64>>();
-  return [&engine, store, runs](evidence::NodeId id) -> Result<evidence::Hash> {
+  return [&engine, store, kind, runs](evidence::NodeId id) -> Result<evidence::Hash> {
     Run& run = (*runs)[id.level & 63];
     auto covers = [&] { return run.used && id.index >= run.first && (id.index - run.first) < run.hashes.size() / kHashBytes; };
     if (!covers()) {
-      const std::string prefix = node_prefix(store, id.level);
-      auto found = at_or_before(engine, prefix, node_key(store, id.level, id.index));
+      const std::string prefix = node_prefix(store, id.level, kind);
+      auto found = at_or_before(engine, prefix, node_key(store, id.level, id.index, kind));
       if (!found) return found.error();
       run.used = false;
       if (*found && (*found)->first.size() == prefix.size() + 8 && node_run_count((*found)->second) > 0) {
@@ -191,10 +192,10 @@ evidence::NodeReader node_reader(const Engine& engine, StoreId store) {
   };
 }
 
-Result<evidence::Frontier> load_frontier(const Engine& engine, StoreId store) {
-  auto size = log_size(engine, store);
+Result<evidence::Frontier> load_frontier(const Engine& engine, StoreId store, LogKind kind) {
+  auto size = log_size(engine, store, kind);
   if (!size) return size.error();
-  return evidence::Frontier::load(*size, node_reader(engine, store));
+  return evidence::Frontier::load(*size, node_reader(engine, store, kind));
 }
 
 LeafReader::LeafReader(const Engine& engine, StoreId store)

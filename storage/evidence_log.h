@@ -41,6 +41,7 @@ struct TreeHead {
   StoreId store = 0;
   uint64_t size = 0;
   evidence::Hash root{};
+  LogKind kind = LogKind::Statements;
 };
 
 struct LeafEntry {
@@ -64,14 +65,16 @@ struct LogEntry {
 
 // Hands write(key, value) the runs of `entries` (any mix of stores; each store's leaves and
 // each level's nodes consecutive, as appends make them).
-void write_log_runs(const std::vector<LogEntry>& entries, const std::function<void(std::string, std::string)>& write);
+// Nodes go to the `kind` log's keys (leaves are the statement log's).
+void write_log_runs(const std::vector<LogEntry>& entries, const std::function<void(std::string, std::string)>& write,
+                    LogKind kind = LogKind::Statements);
 
 // The last key under `prefix` in the evidence family and its value (nullopt: none).
 Result<std::optional<std::pair<std::string, std::string>>> last_evidence_entry(const Engine& engine,
                                                                                const std::string& prefix);
 
 // The number of leaves whose hashes are in the store's tree (its level-0 nodes).
-Result<uint64_t> log_size(const Engine& engine, StoreId store);
+Result<uint64_t> log_size(const Engine& engine, StoreId store, LogKind kind = LogKind::Statements);
 // The store's newest leaf: how many leaves it has, and the newest seq that has one (0: none).
 struct LastLeaf {
   uint64_t count = 0;
@@ -83,8 +86,8 @@ Status for_each_leaf(const Engine& engine, StoreId store, uint64_t first, uint64
                           const std::function<Status(uint64_t index, Seq seq, std::string_view salt)>& visit);
 // The store's stored perfect subtrees, for proofs and for loading a frontier. A missing node is
 // an error (the log is damaged), never an empty hash.
-evidence::NodeReader node_reader(const Engine& engine, StoreId store);
-Result<evidence::Frontier> load_frontier(const Engine& engine, StoreId store);
+evidence::NodeReader node_reader(const Engine& engine, StoreId store, LogKind kind = LogKind::Statements);
+Result<evidence::Frontier> load_frontier(const Engine& engine, StoreId store, LogKind kind = LogKind::Statements);
 // Leaves by seq for a walk in seq order (exports): the run last read answers the next reads.
 class LeafReader {
  public:

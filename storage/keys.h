@@ -147,9 +147,17 @@ std::string refs_key(StoreId store, const Uuid& target, Seq seq);
 // sha2: lower-case hex as declared by the statement.
 std::string attachment_key(StoreId store, std::string_view sha2);
 
-// The evidence log (storage/evidence_log.h). A leaf's key is its statement's seq, so the log is
-// walked in seq order (which is commit order) and a statement finds its leaf directly.
+// The evidence logs (storage/evidence_log.h): per store, the statement log and the audit trail
+// (admin/audit_trail.h), each a Merkle tree with its checkpoints. A statement leaf's key is its
+// statement's seq, so the log is walked in seq order (which is commit order) and a statement
+// finds its leaf directly; an audit entry's key is its index.
+enum class LogKind : uint8_t { Statements = 0, Audit = 1 };
 inline constexpr char kLeafTag = 'l', kNodeTag = 'n', kCheckpointTag = 'c';
+inline constexpr char kAuditEntryTag = 'a', kAuditNodeTag = 'm', kAuditCheckpointTag = 'k';
+inline constexpr char node_tag(LogKind kind) { return kind == LogKind::Audit ? kAuditNodeTag : kNodeTag; }
+inline constexpr char checkpoint_tag(LogKind kind) {
+  return kind == LogKind::Audit ? kAuditCheckpointTag : kCheckpointTag;
+}
 inline std::string evidence_prefix(StoreId store, char tag) {
   std::string k = store_prefix(store);
   k.push_back(tag);
@@ -160,18 +168,23 @@ inline std::string leaf_key(StoreId store, Seq seq) {
   put_u64(k, seq);
   return k;
 }
-inline std::string node_prefix(StoreId store, uint8_t level) {
-  std::string k = evidence_prefix(store, kNodeTag);
-  k.push_back(char(level));
-  return k;
-}
-inline std::string node_key(StoreId store, uint8_t level, uint64_t index) {
-  std::string k = node_prefix(store, level);
+inline std::string audit_entry_key(StoreId store, uint64_t index) {
+  std::string k = evidence_prefix(store, kAuditEntryTag);
   put_u64(k, index);
   return k;
 }
-inline std::string checkpoint_key(StoreId store, uint64_t size) {
-  std::string k = evidence_prefix(store, kCheckpointTag);
+inline std::string node_prefix(StoreId store, uint8_t level, LogKind kind = LogKind::Statements) {
+  std::string k = evidence_prefix(store, node_tag(kind));
+  k.push_back(char(level));
+  return k;
+}
+inline std::string node_key(StoreId store, uint8_t level, uint64_t index, LogKind kind = LogKind::Statements) {
+  std::string k = node_prefix(store, level, kind);
+  put_u64(k, index);
+  return k;
+}
+inline std::string checkpoint_key(StoreId store, uint64_t size, LogKind kind = LogKind::Statements) {
+  std::string k = evidence_prefix(store, checkpoint_tag(kind));
   put_u64(k, size);
   return k;
 }

@@ -62,7 +62,16 @@ Result<StoreStats> store_stats(const Engine& engine, StoreId store) {
 
 void add_store_deletion(const Engine& engine, StoreId store, rocksdb::WriteBatch& batch) {
   const Range range = store_range(store);
-  for (Family f : kStoreFamilies) batch.DeleteRange(engine.family(f), range.begin, range.end);
+  for (Family f : kStoreFamilies) {
+    if (f != Family::Evidence) {
+      batch.DeleteRange(engine.family(f), range.begin, range.end);
+      continue;
+    }
+    // The statement log goes with the statements; the audit trail, which records the deletion,
+    // stays (admin/audit_trail.h).
+    for (char tag : {kLeafTag, kNodeTag, kCheckpointTag})
+      batch.DeleteRange(engine.family(f), evidence_prefix(store, tag), evidence_prefix(store, char(tag + 1)));
+  }
   // Its compression dictionaries and reindex markers, in the meta family.
   for (const std::string& prefix : {kDictionaryPrefix, kReindexMarkerPrefix})
     batch.DeleteRange(engine.family(Family::Meta), prefix + range.begin, prefix + range.end);

@@ -24,7 +24,8 @@ struct StoreStats {
 // Counts by scanning the store's key ranges (keys only, except attachment sizes).
 Result<StoreStats> store_stats(const Engine& engine, StoreId store);
 
-// Adds to `batch` the deletion of every key of `store` in every store-prefixed family.
+// Adds to `batch` the deletion of every key of `store` in every store-prefixed family, but for
+// its audit trail (kept as the record of the deletion).
 void add_store_deletion(const Engine& engine, StoreId store, rocksdb::WriteBatch& batch);
 
 // Compacts the store's (now deleted) key ranges in every family, so the deleted bytes are

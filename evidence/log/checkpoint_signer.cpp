@@ -13,9 +13,9 @@ namespace {
 
 // The newest stored checkpoint of a store: (size, note), or nullopt.
 Result<std::optional<std::pair<uint64_t, std::string>>> newest_checkpoint(const storage::Engine& engine,
-                                                                        storage::StoreId store) {
+                                                                        storage::StoreId store, storage::LogKind kind) {
   using Found = std::optional<std::pair<uint64_t, std::string>>;
-  const std::string prefix = storage::evidence_prefix(store, storage::kCheckpointTag);
+  const std::string prefix = storage::evidence_prefix(store, storage::checkpoint_tag(kind));
   auto last = storage::last_evidence_entry(engine, prefix);
   if (!last) return last.error();
   if (!*last || (*last)->first.size() != prefix.size() + 8) return Found();
@@ -59,17 +59,17 @@ void CheckpointSigner::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-Result<std::string> CheckpointSigner::origin(storage::StoreId store) const {
+Result<std::string> CheckpointSigner::origin(storage::StoreId store, Kind kind) const {
   auto name = store_name_(store);
   if (!name) return Error{404, "", "no such store"};
-  std::string origin = origin_base_ + "/" + *name;
+  std::string origin = origin_base_ + "/" + *name + (kind == Kind::Audit ? "/audit" : "");
   if (!valid_key_name(origin))
     return Error{500, "", "the evidence origin \"" + origin + "\" is not a valid key name (evidence.origin)"};
   return origin;
 }
 
-Result<std::string> CheckpointSigner::vkey(storage::StoreId store) const {
-  auto name = origin(store);
+Result<std::string> CheckpointSigner::vkey(storage::StoreId store, Kind kind) const {
+  auto name = origin(store, kind);
   if (!name) return name.error();
   return format_vkey(*name, key_.public_key());
 }
@@ -80,7 +80,7 @@ void CheckpointSigner::synced(const std::vector<storage::TreeHead>& heads) {
     std::lock_guard lock(mutex_);
     const auto now = std::chrono::steady_clock::now();
     for (const storage::TreeHead& h : heads) {
-      StoreLog& log = stores_[h.store];
+      StoreLog& log = stores_[LogId{h.store, h.kind}];
       if (h.size >= log.durable.size) log.durable = h;
       log.reported = true;
       // Wake the thread only when this store is due before the thread means to wake anyway
@@ -91,11 +91,11 @@ void CheckpointSigner::synced(const std::vector<storage::TreeHead>& heads) {
   if (due) wake_.notify_one();
 }
 
-Result<CheckpointSigner::StoreLog*> CheckpointSigner::state(storage::StoreId store) {
-  StoreLog& log = stores_[store];
+Result<CheckpointSigner::StoreLog*> CheckpointSigner::state(LogId id) {
+  StoreLog& log = stores_[id];
   if (log.loaded) return &log;
-  if (log.durable.size == 0) log.durable = storage::TreeHead{store, 0, empty_tree_hash()};
-  auto newest = newest_checkpoint(engine_, store);
+  if (log.durable.size == 0) log.durable = storage::TreeHead{id.first, 0, empty_tree_hash(), id.second};
+  auto newest = newest_checkpoint(engine_, id.first, id.second);
   if (!newest) return newest.error();
   if (*newest) {
     log.has_signed = true;
@@ -105,15 +105,17 @@ Result<CheckpointSigner::StoreLog*> CheckpointSigner::state(storage::StoreId sto
   log.loaded = true;
   // The log as the pipeline found it at start must extend what was signed before: a data
   // folder whose log was cut or altered is refused now, not only at the next new statement.
-  if (log.reported) (void)check_extends_signed(store, log);
+  if (log.reported) (void)check_extends_signed(id, log);
   return &log;
 }
 
-Status CheckpointSigner::check_extends_signed(storage::StoreId store, StoreLog& log) {
+Status CheckpointSigner::check_extends_signed(LogId id, StoreLog& log) {
+  const storage::StoreId store = id.first;
   if (log.refused) return *log.refused;
   const storage::TreeHead head = log.durable;
   auto refuse = [&](const std::string& why) -> Status {
-    log.refused = Error{500, "", "the evidence log of store " + std::to_string(store) +
+    log.refused = Error{500, "", std::string(id.second == Kind::Audit ? "the audit trail" : "the evidence log") +
+                                     " of store " + std::to_string(store) +
                                      " is damaged, no checkpoint is signed: " + why};
     std::cerr << "scribe: " << log.refused->message << "\n" << std::flush;
     return *log.refused;
@@ -131,7 +133,7 @@ Status CheckpointSigner::check_extends_signed(storage::StoreId store, StoreLog& 
       return Status::success();
     }
     if (m > 0) {
-      Prover prover(storage::node_reader(engine_, store));
+      Prover prover(storage::node_reader(engine_, store, id.second));
       auto proof = prover.consistency(m, head.size);
       if (!proof) return refuse(proof.error().message);
       if (!verify_consistency(m, head.size, signed_checkpoint->root, head.root, *proof))
@@ -141,15 +143,15 @@ Status CheckpointSigner::check_extends_signed(storage::StoreId store, StoreLog& 
   return Status::success();
 }
 
-Status CheckpointSigner::sign(storage::StoreId store, StoreLog& log) {
-  if (Status s = check_extends_signed(store, log); !s) return s;
+Status CheckpointSigner::sign(LogId id, StoreLog& log) {
+  if (Status s = check_extends_signed(id, log); !s) return s;
   const storage::TreeHead head = log.durable;
   if (log.has_signed && log.signed_size == head.size) return Status::success();  // already signed
-  auto name = origin(store);
+  auto name = origin(id.first, id.second);
   if (!name) return name.error();
   const std::string note = sign_note(key_, *name, format_checkpoint(Checkpoint{*name, head.size, head.root, {}}));
   rocksdb::WriteBatch batch;
-  batch.Put(engine_.family(storage::Family::Evidence), storage::checkpoint_key(store, head.size), note);
+  batch.Put(engine_.family(storage::Family::Evidence), storage::checkpoint_key(id.first, head.size, id.second), note);
   if (Status s = engine_.write_durable(batch); !s) return s;
   log.has_signed = true;
   log.signed_size = head.size;
@@ -158,28 +160,28 @@ Status CheckpointSigner::sign(storage::StoreId store, StoreLog& log) {
   return Status::success();
 }
 
-Result<std::string> CheckpointSigner::latest(storage::StoreId store, bool fresh) {
+Result<std::string> CheckpointSigner::latest(storage::StoreId store, bool fresh, Kind kind) {
   std::lock_guard lock(mutex_);
-  auto log = state(store);
+  auto log = state(LogId{store, kind});
   if (!log) return log.error();
   StoreLog& l = **log;
   if (l.refused) return *l.refused;
   if (!l.has_signed || (fresh && l.durable.size > l.signed_size))
-    if (Status s = sign(store, l); !s) return s.error();
+    if (Status s = sign(LogId{store, kind}, l); !s) return s.error();
   return l.signed_note;
 }
 
-Result<std::optional<std::string>> CheckpointSigner::at_size(storage::StoreId store, uint64_t size) const {
+Result<std::optional<std::string>> CheckpointSigner::at_size(storage::StoreId store, uint64_t size, Kind kind) const {
   std::string note;
-  auto found = engine_.get(storage::Family::Evidence, storage::checkpoint_key(store, size), &note);
+  auto found = engine_.get(storage::Family::Evidence, storage::checkpoint_key(store, size, kind), &note);
   if (!found) return found.error();
   if (!*found) return std::optional<std::string>();
   return std::optional<std::string>(std::move(note));
 }
 
-Result<uint64_t> CheckpointSigner::durable_size(storage::StoreId store) {
+Result<uint64_t> CheckpointSigner::durable_size(storage::StoreId store, Kind kind) {
   std::lock_guard lock(mutex_);
-  auto log = state(store);
+  auto log = state(LogId{store, kind});
   if (!log) return log.error();
   return (*log)->durable.size;
 }
@@ -189,16 +191,16 @@ void CheckpointSigner::run() {
   while (!stopping_) {
     const auto now = std::chrono::steady_clock::now();
     auto next = now + std::chrono::hours(1);
-    for (auto& [store, log] : stores_) {
+    for (auto& [id, log] : stores_) {
       if (log.refused || (log.loaded && log.has_signed && log.durable.size <= log.signed_size)) continue;
       if (!log.loaded) {
-        if (!state(store)) continue;
+        if (!state(id)) continue;
         if (log.has_signed && log.durable.size <= log.signed_size) continue;
       }
       const auto due = log.signed_at + interval_;
       if (due <= now) {
-        if (Status s = sign(store, log); !s && !log.refused)
-          std::cerr << "scribe: signing a checkpoint of store " << store << " failed: "
+        if (Status s = sign(id, log); !s && !log.refused)
+          std::cerr << "scribe: signing a checkpoint of store " << id.first << " failed: "
                     << s.error().describe() << "\n" << std::flush;
         if (!log.refused) next = std::min(next, now + interval_);  // retry a failed write later
       } else {

@@ -3,7 +3,8 @@
 // family) so a proof can be asked for against any of them. A thread signs what the commit
 // pipeline reports as synced, at most once per `interval` per store; latest(fresh=true) signs
 // at once when the newest durable head is not signed yet.
-// Origin (and key name) of a store's log: `origin_base` + "/" + the store's name.
+// Origin (and key name) of a store's log: `origin_base` + "/" + the store's name, and + "/audit"
+// for its audit trail (storage::LogKind: each kind of log has its own tree and checkpoints).
 // Guarantees: only durable tree heads are signed. Before signing size n it checks the newest
 // checkpoint it signed (size m): m == n needs the same root, m < n needs the RFC 9162
 // consistency proof from m to n to verify, m > n is refused; so it never signs two roots for one
@@ -45,14 +46,15 @@ class CheckpointSigner {
   // The commit pipeline's hook, called after each WAL sync (cheap: wakes the thread).
   void synced(const std::vector<storage::TreeHead>& heads);
 
-  Result<std::string> origin(storage::StoreId store) const;
-  Result<std::string> vkey(storage::StoreId store) const;
-  // The newest checkpoint of the store; with `fresh`, one that covers every statement durable now.
-  Result<std::string> latest(storage::StoreId store, bool fresh);
+  using Kind = storage::LogKind;
+  Result<std::string> origin(storage::StoreId store, Kind kind = Kind::Statements) const;
+  Result<std::string> vkey(storage::StoreId store, Kind kind = Kind::Statements) const;
+  // The newest checkpoint of the store's log; with `fresh`, one that covers every leaf durable now.
+  Result<std::string> latest(storage::StoreId store, bool fresh, Kind kind = Kind::Statements);
   // The checkpoint of exactly `size` leaves, when one was signed.
-  Result<std::optional<std::string>> at_size(storage::StoreId store, uint64_t size) const;
-  // The newest durable tree size of the store (what a proof may reach).
-  Result<uint64_t> durable_size(storage::StoreId store);
+  Result<std::optional<std::string>> at_size(storage::StoreId store, uint64_t size, Kind kind = Kind::Statements) const;
+  // The newest durable tree size of the store's log (what a proof may reach).
+  Result<uint64_t> durable_size(storage::StoreId store, Kind kind = Kind::Statements);
 
  private:
   struct StoreLog {
@@ -65,13 +67,14 @@ class CheckpointSigner {
     bool reported = false;  // the pipeline has told its durable head
     std::optional<Error> refused;  // the log does not extend what was signed
   };
-  // Under mutex_: the store's state, loaded from RocksDB the first time.
-  Result<StoreLog*> state(storage::StoreId store);
-  // Under mutex_: whether the store's durable head extends its newest checkpoint (see above);
-  // a failure is kept as the store's refusal.
-  Status check_extends_signed(storage::StoreId store, StoreLog& log);
-  // Under mutex_: signs the store's durable head (checks first; see above).
-  Status sign(storage::StoreId store, StoreLog& log);
+  using LogId = std::pair<storage::StoreId, Kind>;
+  // Under mutex_: the log's state, loaded from RocksDB the first time.
+  Result<StoreLog*> state(LogId id);
+  // Under mutex_: whether the log's durable head extends its newest checkpoint (see above);
+  // a failure is kept as the log's refusal.
+  Status check_extends_signed(LogId id, StoreLog& log);
+  // Under mutex_: signs the log's durable head (checks first; see above).
+  Status sign(LogId id, StoreLog& log);
   void run();
 
   storage::Engine& engine_;
@@ -83,7 +86,7 @@ class CheckpointSigner {
   std::condition_variable wake_;
   // When the sleeping thread wakes by itself (min while it runs); under mutex_.
   std::chrono::steady_clock::time_point planned_wake_ = std::chrono::steady_clock::time_point::max();
-  std::map<storage::StoreId, StoreLog> stores_;
+  std::map<LogId, StoreLog> stores_;
   bool stopping_ = false;
   std::thread thread_;
 };

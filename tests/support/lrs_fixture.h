@@ -60,6 +60,7 @@ struct StatementsStack {
   std::unique_ptr<auth::CredentialStore> credentials;
   std::unique_ptr<auth::Throttle> throttle;
   std::unique_ptr<auth::Authenticator> authenticator;
+  std::unique_ptr<admin::AuditTrail> audit_trail;
   std::unique_ptr<admin::AdminService> admin_service;
   std::unique_ptr<admin::AdminRoutes> admin_routes;
   std::unique_ptr<WorkPool> query_pool;  // as in the server: reads run off the caller's thread
@@ -99,7 +100,8 @@ struct StatementsStack {
                                                 config.auth.failure_window_ms,
                                                 config.auth.throttle_entries_max);
     authenticator = std::make_unique<auth::Authenticator>(*credentials, *stores, *throttle);
-    admin_service = std::make_unique<admin::AdminService>(*engine, *stores, *credentials);
+    audit_trail = std::make_unique<admin::AuditTrail>(*engine, *signer);
+    admin_service = std::make_unique<admin::AdminService>(*engine, *stores, *credentials, *audit_trail);
     admin_routes = std::make_unique<admin::AdminRoutes>(*admin_service);
     query_pool = std::make_unique<WorkPool>("scribe-query", std::max<uint32_t>(config.server.query_threads, 1),
                                             config.limits.query_queue_max);
@@ -140,6 +142,7 @@ struct StatementsStack {
     query_pool.reset();
     admin_routes.reset();
     admin_service.reset();
+    audit_trail.reset();
     authenticator.reset();
     throttle.reset();
     credentials.reset();

@@ -1,0 +1,107 @@
+#include "admin/audit_trail.h"
+
+#include <rocksdb/iterator.h>
+
+#include <memory>
+
+#include "common/timestamp.h"
+#include "evidence/jcs.h"
+#include "evidence/leaf.h"
+#include "storage/evidence_log.h"
+#include "storage/keys.h"
+
+namespace scribe::admin {
+
+namespace {
+
+constexpr storage::LogKind kAudit = storage::LogKind::Audit;
+
+// The entry as JSON, members in a fixed order (JCS sorts them anyway).
+std::string entry_json(uint64_t index, const AuditActor& by, const AuditAction& what) {
+  json::Object o;
+  o.append("index", int64_t(index));
+  o.append("time", format_timestamp(now_micros()));
+  json::Object actor;
+  actor.append("key", by.key);
+  actor.append("label", by.label);
+  o.append("by", json::Value(std::move(actor)));
+  o.append("action", what.action);
+  if (!what.reason.empty()) o.append("reason", what.reason);
+  if (!what.subject.empty()) o.append("subject", json::Value(what.subject));
+  if (!what.counts.empty()) o.append("counts", json::Value(what.counts));
+  return json::serialize(json::Value(std::move(o)));
+}
+
+}  // namespace
+
+Result<uint64_t> AuditTrail::append(storage::StoreId store, const AuditActor& by, const AuditAction& what,
+                                    rocksdb::WriteBatch batch, const BatchWriter& write) {
+  std::lock_guard lock(mutex_);
+  auto it = frontiers_.find(store);
+  if (it == frontiers_.end()) {
+    auto loaded = storage::load_frontier(engine_, store, kAudit);
+    if (!loaded) return loaded.error();
+    it = frontiers_.emplace(store, std::move(*loaded)).first;
+  }
+  evidence::Frontier frontier = it->second;  // committed back only once the batch is written
+  const uint64_t index = frontier.size();
+  auto canonical = evidence::canonicalize(entry_json(index, by, what));
+  if (!canonical) return canonical.error();
+  const std::string salt = evidence::random_salt();
+  batch.Put(engine_.family(storage::Family::Evidence), storage::audit_entry_key(store, index), salt + *canonical);
+  std::vector<storage::LogEntry> nodes;
+  storage::append_leaf_hash(store, evidence::leaf_hash(salt + *canonical), frontier, nodes);
+  storage::write_log_runs(
+      nodes, [&](std::string key, std::string value) { batch.Put(engine_.family(storage::Family::Evidence), key, value); },
+      kAudit);
+  Status written = write ? write(batch) : engine_.write_durable(batch);
+  if (!written) return written.error();
+  it->second = frontier;
+  signer_.synced({storage::TreeHead{store, frontier.size(), frontier.root(), kAudit}});
+  // Signed at once: an action is covered by a checkpoint as soon as it is done. A failure to
+  // sign leaves the entry recorded; the signer retries on its own.
+  (void)signer_.latest(store, true, kAudit);
+  return index;
+}
+
+Result<AuditPage> AuditTrail::list(storage::StoreId store, uint64_t from, size_t limit) {
+  limit = std::min(limit, kPageMax);
+  AuditPage page;
+  auto note = signer_.latest(store, true, kAudit);
+  if (!note) return note.error();
+  page.checkpoint = std::move(*note);
+  auto origin = signer_.origin(store, kAudit);
+  if (!origin) return origin.error();
+  page.origin = std::move(*origin);
+  auto vkey = signer_.vkey(store, kAudit);
+  if (!vkey) return vkey.error();
+  page.vkey = std::move(*vkey);
+  auto size = signer_.durable_size(store, kAudit);
+  if (!size) return size.error();
+  // The checkpoint just returned covers the durable size (signed now when it did not).
+  page.size = *size;
+
+  const std::string prefix = storage::evidence_prefix(store, storage::kAuditEntryTag);
+  evidence::Prover prover(storage::node_reader(engine_, store, kAudit));
+  std::unique_ptr<rocksdb::Iterator> it(
+      engine_.db()->NewIterator(rocksdb::ReadOptions(), engine_.family(storage::Family::Evidence)));
+  for (it->Seek(storage::audit_entry_key(store, from)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const std::string_view key = it->key().ToStringView(), value = it->value().ToStringView();
+    if (key.size() != prefix.size() + 8 || value.size() <= evidence::kSaltBytes)
+      return Error{500, "", "the audit trail of store " + std::to_string(store) + " is damaged"};
+    const uint64_t index = storage::get_u64(key.substr(prefix.size()));
+    if (index >= page.size) break;  // appended after the checkpoint
+    if (page.entries.size() == limit) {
+      page.more = true;
+      break;
+    }
+    auto proof = prover.inclusion(index, page.size);
+    if (!proof) return proof.error();
+    page.entries.push_back(ProvenAuditEntry{index, std::string(value.substr(0, evidence::kSaltBytes)),
+                                            std::move(*proof), std::string(value.substr(evidence::kSaltBytes))});
+  }
+  if (!it->status().ok()) return storage::storage_error(it->status(), "audit trail read failed");
+  return page;
+}
+
+}  // namespace scribe::admin
