@@ -224,6 +224,33 @@ HttpResponse stores_route(AdminService& service, const HttpRequest& request,
     o.append("deleted", true);
     return json_ok(std::move(o));
   }
+  if (path.size() == 3 && path[2] == "erasures" && m == "POST") {
+    if (auto bad = only_params(request, {"dry_run"}); bad.status) return bad;
+    const std::string* dry = request.param("dry_run");
+    if (dry && *dry != "true" && *dry != "false") return error_response(bad_request("dry_run", "must be true or false"));
+    auto body = body_object(request, {"agent", "reason", "record_agent"});
+    if (!body) return error_response(body.error());
+    ErasureRequest er;
+    if (const json::Value* agent = body->get("agent")) er.agent = *agent;
+    auto reason = reason_of(request, &*body);
+    if (!reason) return error_response(reason.error());
+    er.reason = std::move(*reason);
+    if (const json::Value* record = body->get("record_agent")) {
+      if (!record->is_bool()) return error_response(bad_request("record_agent", "must be true or false"));
+      er.record_agent = record->as_bool();
+    }
+    er.dry_run = dry && *dry == "true";
+    auto done = service.erase_agent(path[1], er, by);
+    if (!done) return error_response(done.error());
+    json::Object o;
+    o.append("dry_run", er.dry_run);
+    if (done->audit_index) o.append("audit_index", int64_t(*done->audit_index));
+    o.append("statements", int64_t(done->counts.statements));
+    o.append("state_documents", int64_t(done->counts.state_documents));
+    o.append("agent_profiles", int64_t(done->counts.agent_profiles));
+    o.append("agent_entries", int64_t(done->counts.agent_entries));
+    return json_ok(std::move(o));
+  }
   if (path.size() == 3 && path[2] == "audit" && m == "GET") {
     if (auto bad = only_params(request, {"from", "limit"}); bad.status) return bad;
     auto from = count_param(request, "from", 0);

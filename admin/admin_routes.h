@@ -8,6 +8,9 @@
 //   GET    /admin/credentials[?store=]                                         → {"credentials":[..]}
 //   DELETE /admin/credentials/{key}                                            → {"key","revoked"}
 //   POST   /admin/credentials/{key}/rotate     {"valid_until"?}                → secret once
+//   POST   /admin/stores/{name}/erasures[?dry_run=true]  {"agent","reason","record_agent"?}
+//          → {"dry_run","audit_index"?,"statements","state_documents","agent_profiles",
+//          "agent_entries"}: a learner erased (admin/erasure_service.h), or only counted
 //   GET    /admin/stores/{name}/audit[?from=&limit=]  → {"origin","key","checkpoint","size",
 //          "entries":[{"index","salt","proof":[..],"entry":{..}}],"more"}: the audit trail
 //          (admin/audit_trail.h), each entry with its inclusion proof in `checkpoint`.

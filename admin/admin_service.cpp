@@ -126,6 +126,14 @@ Result<auth::IssuedSecret> AdminService::rotate_credential(const std::string& ke
   return credentials_.rotate(key, until, audited("credential.rotated", context, std::move(extra)));
 }
 
+Result<ErasureResult> AdminService::erase_agent(const std::string& store, const ErasureRequest& request,
+                                               const AuditActor& by) {
+  auto info = store_named(store, "name");
+  if (!info) return info.error();
+  if (!erasures_) return Error{503, "", "erasures are not available yet"};
+  return erasures_->erase_agent(*info, request, by);
+}
+
 Result<AuditPage> AdminService::audit_trail(const std::string& store, uint64_t from, size_t limit) {
   auto info = store_named(store, "name");
   if (!info) return info.error();

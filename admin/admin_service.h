@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "admin/audit_trail.h"
+#include "admin/erasure_service.h"
 #include "auth/credential_store.h"
 #include "auth/store_registry.h"
 #include "common/json.h"
@@ -63,6 +64,11 @@ class AdminService {
   Result<auth::IssuedSecret> rotate_credential(const std::string& key, const std::string* valid_until,
                                                const ActionContext& context);
 
+  // Erases a learner from the named store (admin/erasure_service.h); 503 until
+  // set_erasures() was called (the service needs the commit pipeline).
+  Result<ErasureResult> erase_agent(const std::string& store, const ErasureRequest& request, const AuditActor& by);
+  void set_erasures(ErasureService* erasures) { erasures_ = erasures; }
+
   // The named store's audit trail from entry `from`, at most `limit` entries, with proofs.
   Result<AuditPage> audit_trail(const std::string& store, uint64_t from, size_t limit);
 
@@ -78,6 +84,7 @@ class AdminService {
   auth::StoreRegistry& stores_;
   auth::CredentialStore& credentials_;
   AuditTrail& audit_;
+  ErasureService* erasures_ = nullptr;
 };
 
 }  // namespace scribe::admin

@@ -54,7 +54,7 @@ Result<uint64_t> AuditTrail::append(storage::StoreId store, const AuditActor& by
   storage::write_log_runs(
       nodes, [&](std::string key, std::string value) { batch.Put(engine_.family(storage::Family::Evidence), key, value); },
       kAudit);
-  Status written = write ? write(batch) : engine_.write_durable(batch);
+  Status written = write ? write(batch, index) : engine_.write_durable(batch);
   if (!written) return written.error();
   it->second = frontier;
   signer_.synced({storage::TreeHead{store, frontier.size(), frontier.root(), kAudit}});

@@ -69,7 +69,8 @@ class AuditTrail {
   // Appends `what` by `by` to the store's trail: the entry and its nodes go into `batch`, which
   // `write` then writes durably with the action's own changes (default: the engine, synced).
   // The entry's index, or the error of building or writing the batch (then nothing is kept).
-  using BatchWriter = std::function<Status(rocksdb::WriteBatch&)>;
+  // `write` is given the entry's index too (an erasure's records name it).
+  using BatchWriter = std::function<Status(rocksdb::WriteBatch&, uint64_t index)>;
   Result<uint64_t> append(storage::StoreId store, const AuditActor& by, const AuditAction& what,
                           rocksdb::WriteBatch batch = rocksdb::WriteBatch(), const BatchWriter& write = {});
 

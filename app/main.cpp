@@ -24,6 +24,7 @@
 #include "common/config.h"
 #include "server/http_server.h"
 #include "storage/commit_pipeline.h"
+#include "storage/statement_erasure.h"
 #include "storage/document_store.h"
 #include "storage/engine.h"
 #include "storage/statement_reader.h"
@@ -86,6 +87,9 @@ int serve(int argc, char** argv) {
 
   auto engine = storage::Engine::open(app::engine_options(*config));
   if (!engine) return fail(engine.error().describe());
+  // Erasures a crash interrupted after their batch: their bytes leave the disk now.
+  if (auto resumed = storage::resume_erasures(**engine); !resumed) return fail(resumed.error().describe());
+  else if (*resumed) std::cout << "scribe: finished " << *resumed << " interrupted erasure(s)\n" << std::flush;
   auto access = app::open_access_control(*config, **engine);
   if (!access) return fail(access.error().describe());
   if (Status s = app::bootstrap_credential(*config, *access->credentials); !s)
@@ -97,7 +101,6 @@ int serve(int argc, char** argv) {
   if (!signer) return fail(signer.error().describe());
   admin::AuditTrail audit_trail(**engine, **signer);
   admin::AdminService admin_service(**engine, *access->stores, *access->credentials, audit_trail);
-  admin::AdminRoutes admin_routes(admin_service);
 
   auto codec = storage::StatementCodec::open(**engine, app::codec_options(*config));
   if (!codec) return fail(codec.error().describe());
@@ -106,6 +109,9 @@ int serve(int argc, char** argv) {
                                    app::own_terms_rule(*access->stores),
                                    app::evidence_options(*config, signer->get()));
   storage::StatementReader reader(**engine, &pipeline.recent_postings(), codec->get());
+  admin::ErasureService erasures(**engine, pipeline, reader, audit_trail, config->limits.query_index_wait_ms);
+  admin_service.set_erasures(&erasures);
+  admin::AdminRoutes admin_routes(admin_service);  // after what its queued operations use
   WorkPool query_pool("scribe-query", std::max<uint32_t>(config->server.query_threads, 1),
                       config->limits.query_queue_max);
   xapi::StatementsResource statements(*config, pipeline, reader, &query_pool);

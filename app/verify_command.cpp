@@ -174,8 +174,10 @@ int verify_main(int argc, char** argv, std::istream& in, std::ostream& out, std:
     out << "ok: " << report.rows << " report rows, " << report.proofs << " statements' inclusion proofs verified"
         << " against the checkpoint of " << report.tree_size << " leaves of " << report.origin << "\n";
   else
-    out << "ok: " << report.statements << " statements, every inclusion proof verified against the checkpoint of "
-        << report.tree_size << " leaves of " << report.origin << "\n";
+    out << "ok: " << report.statements << " statements"
+        << (report.erased ? " and " + std::to_string(report.erased) + " erased (their leaf hashes kept)" : "")
+        << ", every inclusion proof verified against the checkpoint of " << report.tree_size << " leaves of "
+        << report.origin << "\n";
   if (report.key_from_export)
     out << "note: checked with the key the export names (pass --key with the log's published key to "
            "prove who signed it)\n";

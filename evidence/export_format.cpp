@@ -51,6 +51,25 @@ void append_export_statement(uint64_t index, std::string_view salt, const std::v
   w.put("}\n");
 }
 
+void append_export_erased(uint64_t index, const Hash& leaf_hash, const std::vector<Hash>& proof,
+                          std::string_view erasure_json, std::string& out) {
+  json::Writer w(out);
+  w.put(R"({"type":"erased","index":)");
+  w.put(std::to_string(index));
+  w.put(R"(,"leaf_hash":")");
+  w.put(hash_base64(leaf_hash));
+  w.put(R"(","proof":[)");
+  for (size_t i = 0; i < proof.size(); i++) {
+    if (i) w.put(',');
+    w.put('"');
+    w.put(hash_base64(proof[i]));
+    w.put('"');
+  }
+  w.put(R"(],"erasure":)");
+  w.put(erasure_json);
+  w.put("}\n");
+}
+
 void append_export_end(uint64_t count, std::string& out) {
   out += R"({"type":"end","count":)" + std::to_string(count) + "}\n";
 }
@@ -70,6 +89,18 @@ Result<uint64_t> count_member(const json::Node& root, std::string_view name) {
   return uint64_t(v->as_int());
 }
 
+Result<std::vector<Hash>> parse_proof(const json::Node& root, const std::string& prefix) {
+  json::Node proof = root.get("proof");
+  if (!proof || !proof->is_array()) return bad_request(prefix + "proof", "missing or not an array");
+  std::vector<Hash> out;
+  for (const auto& h : proof->as_array()) {
+    auto hash = h.is_string() ? parse_hash_base64(h.as_string()) : std::nullopt;
+    if (!hash) return bad_request(prefix + "proof", "holds something other than a base64 SHA-256 hash");
+    out.push_back(*hash);
+  }
+  return out;
+}
+
 // index, salt, proof and statement of a statement line or a report row's first/latest.
 Result<ProvenPart> parse_proven_part(const json::Node& root, const std::string& prefix) {
   if (!root.is_object()) return bad_request(prefix, "not an object");
@@ -82,13 +113,9 @@ Result<ProvenPart> parse_proven_part(const json::Node& root, const std::string& 
   auto salt_bytes = base64_decode(*salt);
   if (!salt_bytes) return bad_request(prefix + "salt", "not base64");
   out.salt = std::move(*salt_bytes);
-  json::Node proof = root.get("proof");
-  if (!proof || !proof->is_array()) return bad_request(prefix + "proof", "missing or not an array");
-  for (const auto& h : proof->as_array()) {
-    auto hash = h.is_string() ? parse_hash_base64(h.as_string()) : std::nullopt;
-    if (!hash) return bad_request(prefix + "proof", "holds something other than a base64 SHA-256 hash");
-    out.proof.push_back(*hash);
-  }
+  auto proof = parse_proof(root, prefix);
+  if (!proof) return proof.error();
+  out.proof = std::move(*proof);
   json::Node statement = root.get("statement");
   if (!statement || !statement->is_object()) return bad_request(prefix + "statement", "missing or not an object");
   out.statement_id = std::string(statement.get_string("id"));
@@ -137,6 +164,24 @@ Result<ExportLine> parse_export_line(std::string_view line) {
       if (!parsed) return parsed.error();
       out.parts.push_back(std::move(*parsed));
     }
+    return out;
+  }
+  if (*type == "erased") {
+    out.type = ExportLine::Type::erased;
+    ProvenPart part;
+    auto index = count_member(root, "index");
+    if (!index) return index.error();
+    part.index = *index;
+    auto leaf = string_member(root, "leaf_hash");
+    if (!leaf) return leaf.error();
+    part.leaf_hash = parse_hash_base64(*leaf);
+    if (!part.leaf_hash) return bad_request("leaf_hash", "not a base64 SHA-256 hash");
+    auto proof = parse_proof(root, "");
+    if (!proof) return proof.error();
+    part.proof = std::move(*proof);
+    json::Node erasure = root.get("erasure");
+    if (!erasure || !erasure->is_object()) return bad_request("erasure", "missing or not an object");
+    out.parts.push_back(std::move(part));
     return out;
   }
   if (*type != "statement") return bad_request("type", "unknown line type " + *type);

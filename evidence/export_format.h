@@ -3,7 +3,10 @@
 //   {"type":"header","origin":…,"checkpoint":"<signed checkpoint>","key":"<vkey>","query":{…}}
 //   {"type":"statement","index":I,"salt":"<base64>","proof":["<base64 hash>",…],"statement":{…}}
 //   …
-//   {"type":"end","count":N}
+//   {"type":"erased","index":I,"leaf_hash":"<base64>","proof":[…],"erasure":{…}}  (an erased
+//   statement in an unfiltered export: its leaf hash stays in the tree, its content is gone)
+//   …
+//   {"type":"end","count":N}  (N: the statement lines)
 // A completion report in NDJSON has the same header and end, and between them rows:
 //   {"type":"row","agent":{…},"status":…,"count":N,"first":{"id":…,"stored":…,"index":I,
 //    "salt":…,"proof":[…],"statement":{…}},"latest":{…}}
@@ -15,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +35,8 @@ void append_export_header(std::string_view origin, std::string_view checkpoint, 
                           const std::vector<std::pair<std::string, std::string>>& query, std::string& out);
 void append_export_statement(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
                              std::string_view statement_json, std::string& out);
+void append_export_erased(uint64_t index, const Hash& leaf_hash, const std::vector<Hash>& proof,
+                          std::string_view erasure_json, std::string& out);
 void append_export_end(uint64_t count, std::string& out);
 // The members that prove a statement, `"index":I,"salt":…,"proof":[…],"statement":{…}`, for a
 // statement line and for a report row's first and latest.
@@ -44,14 +50,15 @@ struct ProvenPart {
   std::vector<Hash> proof;
   std::string statement_id;    // the statement's "id" member ("" when it has none)
   std::string statement_jcs;   // JCS of the statement member
+  std::optional<Hash> leaf_hash;  // an erased line's: given, not recomputed
 };
 
 struct ExportLine {
-  enum class Type { header, statement, row, end } type = Type::header;
+  enum class Type { header, statement, erased, row, end } type = Type::header;
   // header
   std::string origin, checkpoint, key;
   std::vector<std::pair<std::string, std::string>> query;
-  // statement: parts[0]; row: its first and latest, where present
+  // statement, erased: parts[0]; row: its first and latest, where present
   std::vector<ProvenPart> parts;
   // end
   uint64_t count = 0;

@@ -9,6 +9,7 @@ namespace scribe::evidence {
 namespace {
 
 std::string leaf_name(const ProvenPart& l) {
+  if (l.leaf_hash) return "erased leaf " + std::to_string(l.index);
   return "statement " + (l.statement_id.empty() ? std::string("(without id)") : l.statement_id) +
          " (leaf " + std::to_string(l.index) + ")";
 }
@@ -36,6 +37,9 @@ void ExportVerifier::line(std::string_view text) {
     case ExportLine::Type::statement:
       if (report_.rows) return fail("a statement line in a report");
       return statement(*parsed);
+    case ExportLine::Type::erased:
+      if (report_.rows) return fail("an erased line in a report");
+      return erased(*parsed);
     case ExportLine::Type::row:
       if (report_.statements) return fail("a report row in an export of statements");
       return row(*parsed);
@@ -45,9 +49,9 @@ void ExportVerifier::line(std::string_view text) {
         return fail("the end line counts " + std::to_string(parsed->count) + ", the file holds " +
                     std::to_string(report_.statements + report_.rows) +
                     (report_.rows ? " rows: rows were dropped or added" : " statements: statements were dropped or added"));
-      if (unfiltered_ && report_.statements != report_.tree_size)
+      if (unfiltered_ && report_.statements + report_.erased != report_.tree_size)
         return fail("an unfiltered export of a tree of " + std::to_string(report_.tree_size) + " leaves holds " +
-                    std::to_string(report_.statements) + " statements: the last ones were dropped");
+                    std::to_string(report_.statements + report_.erased) + " statements and erasures: the last ones were dropped");
       return;
   }
 }
@@ -76,13 +80,13 @@ bool ExportVerifier::proven(const ProvenPart& l) {
     fail(leaf_name(l) + " is past the checkpoint's " + std::to_string(size) + " leaves");
     return false;
   }
-  if (l.salt.size() != kSaltBytes) {
+  if (!l.leaf_hash && l.salt.size() != kSaltBytes) {
     fail(leaf_name(l) + ": the salt is not 16 bytes");
     return false;
   }
-  std::string data = l.salt;
-  data += l.statement_jcs;
-  if (!verify_inclusion(l.index, size, leaf_hash(data), l.proof, checkpoint_->root)) {
+  // An erased statement's leaf hash is all that is left of it: proven as given.
+  const Hash leaf = l.leaf_hash ? *l.leaf_hash : leaf_hash(l.salt + l.statement_jcs);
+  if (!verify_inclusion(l.index, size, leaf, l.proof, checkpoint_->root)) {
     fail(leaf_name(l) + ": its inclusion proof does not verify against the checkpoint "
          "(the statement, its salt or its proof was changed)");
     return false;
@@ -91,18 +95,31 @@ bool ExportVerifier::proven(const ProvenPart& l) {
   return true;
 }
 
+bool ExportVerifier::in_order(const ProvenPart& l) {
+  if (last_index_ && l.index <= *last_index_) {
+    fail(leaf_name(l) + " comes after leaf " + std::to_string(*last_index_) + ": statements were reordered or repeated");
+    return false;
+  }
+  const uint64_t expected = last_index_ ? *last_index_ + 1 : 0;
+  if (unfiltered_ && l.index != expected) {
+    fail("leaf " + std::to_string(expected) + " is missing before " + leaf_name(l) +
+         ": a statement was dropped from this unfiltered export");
+    return false;
+  }
+  last_index_ = l.index;
+  return true;
+}
+
 void ExportVerifier::statement(const ExportLine& line) {
   const ProvenPart& l = line.parts.front();
-  if (!proven(l)) return;
-  if (last_index_ && l.index <= *last_index_)
-    return fail(leaf_name(l) + " comes after leaf " + std::to_string(*last_index_) +
-                ": statements were reordered or repeated");
-  const uint64_t expected = last_index_ ? *last_index_ + 1 : 0;
-  if (unfiltered_ && l.index != expected)
-    return fail("leaf " + std::to_string(expected) + " is missing before " + leaf_name(l) +
-                ": a statement was dropped from this unfiltered export");
-  last_index_ = l.index;
+  if (!proven(l) || !in_order(l)) return;
   report_.statements++;
+}
+
+void ExportVerifier::erased(const ExportLine& line) {
+  const ProvenPart& l = line.parts.front();
+  if (!proven(l) || !in_order(l)) return;
+  report_.erased++;
 }
 
 void ExportVerifier::row(const ExportLine& line) {

@@ -7,7 +7,8 @@
 // export names, which proves only internal consistency and is reported so); every statement's
 // leaf SHA-256(0x00 ‖ salt ‖ JCS(statement)) is proven in that checkpoint's tree by its
 // inclusion proof; leaves come in strictly increasing order, and in an unfiltered export
-// (empty query) they are exactly 0 … size-1; the end line's count matches; with a previous
+// (empty query) they are exactly 0 … size-1, each a statement or an erased leaf (whose leaf hash
+// is proven as given, and counted apart); the end line's count of statements matches; with a previous
 // checkpoint, that it is signed by the same key and is a prefix of the export's tree. A
 // completion report in NDJSON verifies the same way: each row's first and latest statements
 // against the header's checkpoint, and the end line's count of rows.
@@ -36,6 +37,7 @@ struct VerifyOptions {
 struct VerifyReport {
   uint64_t lines = 0;
   uint64_t statements = 0;  // statement lines verified
+  uint64_t erased = 0;      // erased lines verified (leaf hash proven, content gone)
   uint64_t rows = 0;        // report rows whose statements all verified
   uint64_t proofs = 0;      // inclusion proofs verified
   std::string origin;
@@ -64,7 +66,10 @@ class ExportVerifier {
   void fail(std::string message);
   void header(const struct ExportLine& line);
   void statement(const struct ExportLine& line);
+  void erased(const struct ExportLine& line);
   void row(const struct ExportLine& line);
+  // Checks a statement's or erased leaf's place (increasing; contiguous when unfiltered).
+  bool in_order(const struct ProvenPart& part);
   // Checks one proven statement; false (and the failure kept) when it does not verify.
   bool proven(const struct ProvenPart& part);
 

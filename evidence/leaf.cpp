@@ -115,7 +115,9 @@ Hash PendingLeaf::finish(std::string_view stored) {
   return state_.finish();
 }
 
-std::string random_salt() {
+namespace {
+
+std::string pooled_salt() {
   thread_local std::array<unsigned char, 4096> pool;
   thread_local size_t used = pool.size();
   if (used + kSaltBytes > pool.size()) {
@@ -127,6 +129,19 @@ std::string random_salt() {
   OPENSSL_cleanse(pool.data() + used, kSaltBytes);  // each salt leaves the pool once
   used += kSaltBytes;
   return salt;
+}
+
+}  // namespace
+
+std::string random_salt() {
+  for (;;) {
+    std::string salt = pooled_salt();
+    if (!is_erased_salt(salt)) return salt;  // all zeros marks an erased leaf: drawn again
+  }
+}
+
+bool is_erased_salt(std::string_view salt) {
+  return salt.size() == kSaltBytes && salt.find_first_not_of('\0') == std::string_view::npos;
 }
 
 }  // namespace scribe::evidence

@@ -67,7 +67,10 @@ class LeafTemplate {
 };
 
 // 16 random bytes from OpenSSL's CSPRNG (drawn 4 KiB at a time per thread: one call per salt
-// costs more than the rest of a leaf).
+// costs more than the rest of a leaf), never all zeros: that salt marks an erased leaf, whose
+// salt and statement are deleted while its hash stays in the tree (DESIGN "Evidence log").
 std::string random_salt();
+inline constexpr char kErasedSalt[kSaltBytes] = {};
+bool is_erased_salt(std::string_view salt);
 
 }  // namespace scribe::evidence

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <iterator>
 #include <map>
 #include <iostream>
@@ -181,6 +182,23 @@ bool CommitPipeline::submit(WriteRequest request) {
   return true;
 }
 
+struct CommitPipeline::ExclusiveJob {
+  const std::function<Status()>& job;
+  std::promise<Status> done;
+};
+
+Status CommitPipeline::run_exclusive(const std::function<Status()>& job) {
+  ExclusiveJob entry{job, {}};
+  auto done = entry.done.get_future();
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return Error{503, "", "the server is stopping"};
+    exclusive_.push_back(&entry);
+  }
+  wake_.notify_one();
+  return done.get();
+}
+
 Seq CommitPipeline::next_seq() {
   Seq now = Seq(std::max<int64_t>(wall_micros(), 0));
   last_seq_ = std::max(now, last_seq_ + 1);
@@ -192,7 +210,16 @@ void CommitPipeline::run() {
     std::vector<WriteRequest> group;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty() || !exclusive_.empty(); });
+      if (!exclusive_.empty()) {
+        ExclusiveJob* job = exclusive_.front();
+        exclusive_.pop_front();
+        lock.unlock();
+        Status s = job->job();
+        last_operand_.clear();  // the job may have removed what a cached operand describes
+        job->done.set_value(std::move(s));
+        continue;
+      }
       if (queue_.empty() && stopping_) return;
       size_t statements = 0;
       while (!queue_.empty() && (group.empty() || statements < kGroupStatementsMax)) {

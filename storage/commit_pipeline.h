@@ -112,6 +112,10 @@ class CommitPipeline {
 
   // Returns false (and does not call done) when the queue is full: answer 503.
   bool submit(WriteRequest request);
+  // Runs `job` on the committer thread between two groups and returns its status: it sees every
+  // write committed before it, and no statement is staged meanwhile (an erasure rewrites records
+  // and leaf runs the committer owns). Blocks the caller; 503 once the pipeline is stopping.
+  Status run_exclusive(const std::function<Status()>& job);
   // The newest seq that is durable. Statements with a higher seq may already be in RocksDB
   // but are not yet acknowledged: readers must not return them.
   Seq committed_seq() const { return committed_seq_.load(std::memory_order_acquire); }
@@ -199,6 +203,8 @@ class CommitPipeline {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<WriteRequest> queue_;
+  struct ExclusiveJob;
+  std::deque<ExclusiveJob*> exclusive_;  // under mutex_; run before the next group
   uint64_t queued_statements_ = 0;
   bool stopping_ = false;
   Seq last_seq_ = 0;  // committer thread only

@@ -229,6 +229,88 @@ Result<std::optional<LeafEntry>> LeafReader::get(Seq seq) {
   return std::optional<LeafEntry>();
 }
 
+Status add_leaf_erasures(const Engine& engine, StoreId store, const std::vector<ErasedLeaf>& leaves,
+                         std::string_view record_json, rocksdb::WriteBatch& batch) {
+  const std::string prefix = evidence_prefix(store, kLeafTag);
+  std::map<std::string, std::string> runs;  // key -> value, zeroed in place, written once each
+  for (const ErasedLeaf& leaf : leaves) {
+    auto found = at_or_before(engine, prefix, leaf_key(store, leaf.seq));
+    if (!found) return found.error();
+    if (!*found) return damaged("no leaf run holds seq " + std::to_string(leaf.seq));
+    auto [it, inserted] = runs.try_emplace((*found)->first, std::move((*found)->second));
+    std::string& value = it->second;
+    const size_t count = leaf_run_count(value);
+    if (it->first.size() != prefix.size() + 8 || count == 0) return damaged("a leaf run is malformed");
+    const Seq first_seq = seq_suffix(it->first);
+    size_t at = count;
+    for (size_t i = 0; i < count; i++)
+      if (leaf_seq(value, i, first_seq) == leaf.seq) at = i;
+    if (at == count) return damaged("seq " + std::to_string(leaf.seq) + " has no leaf");
+    const size_t salt_at = at == 0 ? 8 : kLeafHead + (at - 1) * kLeafEntry + 8;
+    if (evidence::is_erased_salt(std::string_view(value).substr(salt_at, evidence::kSaltBytes)))
+      return damaged("the leaf of seq " + std::to_string(leaf.seq) + " is erased already");
+    value.replace(salt_at, evidence::kSaltBytes, evidence::kErasedSalt, evidence::kSaltBytes);
+    const uint64_t index = get_u64(value) + at;
+    std::string record;
+    put_u64(record, leaf.seq);
+    record.append(record_json);
+    batch.Put(engine.family(Family::Evidence), erasure_key(store, index), record);
+    std::string index_bytes;
+    put_u64(index_bytes, index);
+    batch.Put(engine.family(Family::Evidence), erased_id_key(store, leaf.id), index_bytes);
+  }
+  for (const auto& [key, value] : runs) batch.Put(engine.family(Family::Evidence), key, value);
+  return Status::success();
+}
+
+namespace {
+
+Result<Erasure> decode_erasure(std::string_view key, std::string_view value, size_t prefix_size) {
+  if (key.size() != prefix_size + 8 || value.size() < 8) return damaged("an erasure record is malformed");
+  return Erasure{get_u64(key.substr(prefix_size)), get_u64(value), std::string(value.substr(8))};
+}
+
+}  // namespace
+
+Result<std::optional<Erasure>> read_erasure(const Engine& engine, StoreId store, uint64_t index) {
+  std::string value;
+  const std::string key = erasure_key(store, index);
+  auto found = engine.get(Family::Evidence, key, &value);
+  if (!found) return found.error();
+  if (!*found) return std::optional<Erasure>();
+  auto e = decode_erasure(key, value, key.size() - 8);
+  if (!e) return e.error();
+  return std::optional<Erasure>(std::move(*e));
+}
+
+Result<std::optional<uint64_t>> erased_leaf_index(const Engine& engine, StoreId store, const Uuid& id) {
+  std::string value;
+  auto found = engine.get(Family::Evidence, erased_id_key(store, id), &value);
+  if (!found) return found.error();
+  if (!*found) return std::optional<uint64_t>();
+  if (value.size() != 8) return damaged("an erased statement's index is malformed");
+  return std::optional<uint64_t>(get_u64(value));
+}
+
+ErasureWalker::ErasureWalker(const Engine& engine, StoreId store, uint64_t first_index)
+    : prefix_(evidence_prefix(store, kErasureTag)),
+      it_(engine.db()->NewIterator(rocksdb::ReadOptions(), engine.family(Family::Evidence))),
+      first_key_(erasure_key(store, first_index)) {}
+
+Result<std::optional<Erasure>> ErasureWalker::next() {
+  if (!started_) {
+    it_->Seek(first_key_);
+    started_ = true;
+  } else if (it_->Valid()) {
+    it_->Next();
+  }
+  if (!it_->status().ok()) return storage_error(it_->status(), "evidence log read failed");
+  if (!it_->Valid() || !it_->key().starts_with(prefix_)) return std::optional<Erasure>();
+  auto e = decode_erasure(it_->key().ToStringView(), it_->value().ToStringView(), prefix_.size());
+  if (!e) return e.error();
+  return std::optional<Erasure>(std::move(*e));
+}
+
 Result<std::optional<LeafEntry>> read_leaf(const Engine& engine, StoreId store, Seq seq) {
   return LeafReader(engine, store).get(seq);
 }

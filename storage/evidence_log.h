@@ -21,7 +21,11 @@
 
 #include <array>
 #include <functional>
+#include <memory>
 #include <vector>
+
+#include <rocksdb/iterator.h>
+#include <rocksdb/write_batch.h>
 
 #include <cstdint>
 #include <optional>
@@ -46,7 +50,7 @@ struct TreeHead {
 
 struct LeafEntry {
   uint64_t index = 0;
-  std::string salt;  // evidence::kSaltBytes
+  std::string salt;  // evidence::kSaltBytes; all zeros once erased (evidence::is_erased_salt)
 };
 
 // Entries per run at most: a run is read whole for one leaf or node.
@@ -105,6 +109,40 @@ class LeafReader {
 
 // The leaf of the statement stored at `seq`; nullopt when it has none.
 Result<std::optional<LeafEntry>> read_leaf(const Engine& engine, StoreId store, Seq seq);
+
+// Erasure (issue 13, DESIGN "Evidence log"): an erased statement's leaf keeps its index, its seq
+// and its hash (the level-0 node), so every checkpoint and every other proof stays valid; its
+// salt is zeroed in its run, and an erasure record takes its place:
+//   store·'e'·index -> seq(8) ‖ erasure JSON   store·'x'·statement id -> index(8)
+struct ErasedLeaf {
+  Seq seq = 0;
+  Uuid id{};
+};
+struct Erasure {
+  uint64_t index = 0;
+  Seq seq = 0;
+  std::string record_json;
+};
+// Adds to `batch` the erasure of each leaf (which must exist and not be erased yet) with
+// `record_json`. The caller serialises it with appends and other erasures (the committer).
+Status add_leaf_erasures(const Engine& engine, StoreId store, const std::vector<ErasedLeaf>& leaves,
+                         std::string_view record_json, rocksdb::WriteBatch& batch);
+Result<std::optional<Erasure>> read_erasure(const Engine& engine, StoreId store, uint64_t index);
+// The leaf index of an erased statement; nullopt when no statement with that id was erased.
+Result<std::optional<uint64_t>> erased_leaf_index(const Engine& engine, StoreId store, const Uuid& id);
+// The store's erasures in index order, from a given index (exports interleave them).
+class ErasureWalker {
+ public:
+  ErasureWalker(const Engine& engine, StoreId store, uint64_t first_index);
+  // The next erasure, or nullopt after the last.
+  Result<std::optional<Erasure>> next();
+
+ private:
+  std::string prefix_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  bool started_ = false;
+  std::string first_key_;
+};
 
 // A leaf's entry (its index, seq and salt), without its hash.
 LogEntry leaf_entry(StoreId store, uint64_t index, Seq seq, std::string_view salt);

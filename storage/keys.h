@@ -154,6 +154,9 @@ std::string attachment_key(StoreId store, std::string_view sha2);
 enum class LogKind : uint8_t { Statements = 0, Audit = 1 };
 inline constexpr char kLeafTag = 'l', kNodeTag = 'n', kCheckpointTag = 'c';
 inline constexpr char kAuditEntryTag = 'a', kAuditNodeTag = 'm', kAuditCheckpointTag = 'k';
+// An erased statement's trace (storage/evidence_log.h): its erasure record by leaf index, and its
+// id's leaf index.
+inline constexpr char kErasureTag = 'e', kErasedIdTag = 'x';
 inline constexpr char node_tag(LogKind kind) { return kind == LogKind::Audit ? kAuditNodeTag : kNodeTag; }
 inline constexpr char checkpoint_tag(LogKind kind) {
   return kind == LogKind::Audit ? kAuditCheckpointTag : kCheckpointTag;
@@ -166,6 +169,16 @@ inline std::string evidence_prefix(StoreId store, char tag) {
 inline std::string leaf_key(StoreId store, Seq seq) {
   std::string k = evidence_prefix(store, kLeafTag);
   put_u64(k, seq);
+  return k;
+}
+inline std::string erasure_key(StoreId store, uint64_t index) {
+  std::string k = evidence_prefix(store, kErasureTag);
+  put_u64(k, index);
+  return k;
+}
+inline std::string erased_id_key(StoreId store, const Uuid& id) {
+  std::string k = evidence_prefix(store, kErasedIdTag);
+  k.append(reinterpret_cast<const char*>(id.data()), id.size());
   return k;
 }
 inline std::string audit_entry_key(StoreId store, uint64_t index) {

@@ -114,10 +114,14 @@ Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
       for (const Candidate& c : batch) keys.push_back(statement_key(q.store, c.seq));
       std::vector<std::optional<std::string>> records;
       if (Status st = engine_.multi_get(Family::Statements, keys, records); !st) return st.error();
+      // A posting without its record is an erased statement's (admin/erasure_service.h): skipped.
+      size_t kept = 0;
       for (size_t i = 0; i < batch.size(); i++) {
-        if (!records[i]) return Error{500, "", "index points at a missing statement"};
-        batch[i].record = std::move(records[i]);
+        if (!records[i]) continue;
+        batch[kept].seq = batch[i].seq;
+        batch[kept++].record = std::move(records[i]);
       }
+      batch.resize(kept);
     }
     std::vector<StoredStatement> decoded(batch.size());
     std::vector<std::string> voided_keys;

@@ -69,7 +69,7 @@ void add_store_deletion(const Engine& engine, StoreId store, rocksdb::WriteBatch
     }
     // The statement log goes with the statements; the audit trail, which records the deletion,
     // stays (admin/audit_trail.h).
-    for (char tag : {kLeafTag, kNodeTag, kCheckpointTag})
+    for (char tag : {kLeafTag, kNodeTag, kCheckpointTag, kErasureTag, kErasedIdTag})
       batch.DeleteRange(engine.family(f), evidence_prefix(store, tag), evidence_prefix(store, char(tag + 1)));
   }
   // Its compression dictionaries and reindex markers, in the meta family.

@@ -140,7 +140,7 @@ TEST_F(EvidenceExportTest, TamperingFailsTheVerifierNamingWhatIsWrong) {
     auto t = lines;
     t.erase(t.begin() + 11, t.begin() + 13);
     t.back() = R"({"type":"end","count":10})";
-    fails_with(t, "holds 10 statements: the last ones were dropped", with_key());
+    fails_with(t, "holds 10 statements and erasures: the last ones were dropped", with_key());
   }
   {  // the file cut short
     auto t = lines;

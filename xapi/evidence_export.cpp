@@ -2,6 +2,9 @@
 // stored order as NDJSON with inclusion proofs (evidence/export_format.h) or as CSV
 // (xapi/export_csv.h).
 #include <memory>
+#include <optional>
+
+#include "storage/evidence_log.h"
 
 #include "common/json_dom.h"
 #include "evidence/export_format.h"
@@ -18,11 +21,16 @@ namespace scribe::xapi {
 
 namespace {
 
+// Statements in stored order with their proofs; in an unfiltered export (every leaf of a seq
+// range), the erased statements of that range in their places, as their kept leaf hashes.
 class NdjsonExport : public ChunkProducer {
  public:
   NdjsonExport(const storage::Engine& engine, const storage::StatementReader& reader, storage::StatementQuery query,
                std::string header, uint64_t tree_size)
-      : prover_(engine, query.store, tree_size), cursor_(reader, std::move(query)), header_(std::move(header)) {}
+      : prover_(engine, query.store, tree_size), tree_size_(tree_size), seq_min_(query.seq_min),
+        seq_max_(query.seq_max), cursor_(reader, query), header_(std::move(header)) {
+    if (query.required.empty()) erasures_.emplace(engine, query.store, 0);
+  }
 
   Result<bool> produce(std::string& out) override {
     if (!header_.empty()) {
@@ -32,6 +40,9 @@ class NdjsonExport : public ChunkProducer {
     while (out.size() < kPieceBytes) {
       auto next = cursor_.next();
       if (!next) return next.error();
+      // The erasures before this statement (or, at the end, before the range's end).
+      if (Status s = erasures_before(*next ? (**next).seq : seq_max_ + (seq_max_ < UINT64_MAX), out); !s)
+        return s.error();
       if (!*next) {
         evidence::append_export_end(count_, out);
         return false;
@@ -45,10 +56,37 @@ class NdjsonExport : public ChunkProducer {
   }
 
  private:
+  // Writes the erasures with a seq in [seq_min_, until) and a leaf in the tree.
+  Status erasures_before(storage::Seq until, std::string& out) {
+    if (!erasures_) return Status::success();
+    for (;;) {
+      if (!pending_) {
+        auto e = erasures_->next();
+        if (!e) return e.error();
+        if (!*e) {
+          erasures_.reset();
+          return Status::success();
+        }
+        pending_ = std::move(**e);
+      }
+      if (pending_->seq >= until) return Status::success();
+      if (pending_->seq >= seq_min_ && pending_->index < tree_size_) {
+        auto proven = prover_.prove_erased(pending_->index);
+        if (!proven) return proven.error();
+        evidence::append_export_erased(pending_->index, proven->leaf_hash, proven->proof, pending_->record_json, out);
+      }
+      pending_.reset();
+    }
+  }
+
   StatementProver prover_;
+  const uint64_t tree_size_;
+  const storage::Seq seq_min_, seq_max_;
   StatementCursor cursor_;
   std::string header_;
   uint64_t count_ = 0;
+  std::optional<storage::ErasureWalker> erasures_;  // unfiltered exports only
+  std::optional<storage::Erasure> pending_;
 };
 
 class CsvExport : public ChunkProducer {

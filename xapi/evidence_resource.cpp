@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "common/json_writer.h"
 #include "evidence/checkpoint.h"
 #include "evidence/merkle.h"
 #include "evidence/note.h"
@@ -73,8 +74,12 @@ HttpResponse EvidenceResource::proof(const RequestContext& ctx, const HttpReques
   std::string seq_value;
   auto found = engine_.get(storage::Family::StatementIds, storage::statement_id_key(ctx.store(), *id), &seq_value);
   if (!found) return error_response(found.error());
-  if (!*found || seq_value.size() != 8)
+  if (!*found || seq_value.size() != 8) {
+    auto erased = storage::erased_leaf_index(engine_, ctx.store(), *id);
+    if (!erased) return error_response(erased.error());
+    if (*erased) return erased_proof(ctx, *id_text, **erased);
     return error_response(Error{404, "statementId", "no statement " + *id_text + " in this store"});
+  }
   const storage::Seq seq = storage::get_u64(seq_value);
   if (exports_.pipeline)
     if (Status s = wait_logged(*exports_.pipeline, seq, exports_.index_wait_ms); !s) return error_response(s.error());
@@ -111,6 +116,47 @@ HttpResponse EvidenceResource::proof(const RequestContext& ctx, const HttpReques
   auto path = prover.inclusion(index, *size);
   if (!path) return error_response(path.error());
   return text_response(evidence::format_tlog_proof(evidence::TlogProof{(*leaf)->salt, index, std::move(*path), note}));
+}
+
+HttpResponse EvidenceResource::erased_proof(const RequestContext& ctx, const std::string& id, uint64_t index) {
+  auto erasure = storage::read_erasure(engine_, ctx.store(), index);
+  if (!erasure) return error_response(erasure.error());
+  if (!*erasure) return error_response(Error{500, "", "erased statement " + id + " has no erasure record"});
+  auto note = signer_.latest(ctx.store(), false);
+  if (!note) return error_response(note.error());
+  auto size = checkpoint_size(*note);
+  if (!size) return error_response(size.error());
+  if (index >= *size) return error_response(Error{500, "", "erased leaf " + std::to_string(index) + " is past the checkpoint"});
+  auto nodes = storage::node_reader(engine_, ctx.store());
+  auto leaf = nodes(evidence::NodeId{0, index});
+  if (!leaf) return error_response(leaf.error());
+  evidence::Prover prover(nodes);
+  auto path = prover.inclusion(index, *size);
+  if (!path) return error_response(path.error());
+  // 410 Gone: the statement was erased; what proves its place in the log is kept.
+  std::string body;
+  {
+  json::Writer w(body);
+  w.put(R"({"erased":true,"statementId":)");
+  w.quoted(id);
+  w.put(R"(,"index":)");
+  w.put(std::to_string(index));
+  w.put(R"(,"leaf_hash":")");
+  w.put(evidence::hash_base64(*leaf));
+  w.put(R"(","proof":[)");
+  for (size_t i = 0; i < path->size(); i++) {
+    if (i) w.put(',');
+    w.put('"');
+    w.put(evidence::hash_base64((*path)[i]));
+    w.put('"');
+  }
+  w.put(R"(],"checkpoint":)");
+  w.quoted(*note);
+  w.put(R"(,"erasure":)");
+  w.put((*erasure)->record_json);
+  w.put('}');
+  }
+  return json_response(410, std::move(body));
 }
 
 HttpResponse EvidenceResource::consistency(const RequestContext& ctx, const HttpRequest& request) {

@@ -60,6 +60,8 @@ class EvidenceResource {
   HttpResponse completion_report(const RequestContext& ctx, const HttpRequest& request);  // completion_report.cpp
 
  private:
+  // GET /evidence/proof of an erased statement: its kept leaf hash, proof and erasure record.
+  HttpResponse erased_proof(const RequestContext& ctx, const std::string& id, uint64_t index);
   const storage::Engine& engine_;
   evidence::CheckpointSigner& signer_;
   const ExportSources exports_;

@@ -27,7 +27,18 @@ Result<SignedHead> fresh_signed_head(evidence::CheckpointSigner& signer, const s
 StatementProver::StatementProver(const storage::Engine& engine, storage::StoreId store, uint64_t tree_size)
     : tree_size_(tree_size),
       leaves_(engine, store),
-      prover_(storage::node_reader(engine, store)) {}
+      nodes_(storage::node_reader(engine, store)),
+      prover_(nodes_) {}
+
+Result<ProvenErasure> StatementProver::prove_erased(uint64_t index) {
+  if (index >= tree_size_)
+    return Error{500, "", "erased leaf " + std::to_string(index) + " is not in the checkpoint's tree"};
+  auto leaf = nodes_(evidence::NodeId{0, index});
+  if (!leaf) return leaf.error();
+  auto path = prover_.inclusion(index, tree_size_);
+  if (!path) return path.error();
+  return ProvenErasure{*leaf, std::move(*path)};
+}
 
 Result<ProvenStatement> StatementProver::prove(const storage::StoredStatement& st) {
   auto leaf = leaves_.get(st.seq);

@@ -41,15 +41,23 @@ struct ProvenStatement {
   std::string statement_json;  // format=exact
 };
 
+struct ProvenErasure {
+  evidence::Hash leaf_hash{};
+  std::vector<evidence::Hash> proof;
+};
+
 class StatementProver {
  public:
   StatementProver(const storage::Engine& engine, storage::StoreId store, uint64_t tree_size);
   // The statement's proof; proofs of statements in stored order share most reads.
   Result<ProvenStatement> prove(const storage::StoredStatement& statement);
+  // An erased statement's kept leaf hash and its proof.
+  Result<ProvenErasure> prove_erased(uint64_t index);
 
  private:
   const uint64_t tree_size_;
   storage::LeafReader leaves_;
+  evidence::NodeReader nodes_;
   evidence::Prover prover_;
 };
 

@@ -62,6 +62,7 @@ struct StatementsStack {
   std::unique_ptr<auth::Authenticator> authenticator;
   std::unique_ptr<admin::AuditTrail> audit_trail;
   std::unique_ptr<admin::AdminService> admin_service;
+  std::unique_ptr<admin::ErasureService> erasures;
   std::unique_ptr<admin::AdminRoutes> admin_routes;
   std::unique_ptr<WorkPool> query_pool;  // as in the server: reads run off the caller's thread
   std::unique_ptr<xapi::Router> router;
@@ -102,6 +103,9 @@ struct StatementsStack {
     authenticator = std::make_unique<auth::Authenticator>(*credentials, *stores, *throttle);
     audit_trail = std::make_unique<admin::AuditTrail>(*engine, *signer);
     admin_service = std::make_unique<admin::AdminService>(*engine, *stores, *credentials, *audit_trail);
+    erasures = std::make_unique<admin::ErasureService>(*engine, *pipeline, *reader, *audit_trail,
+                                                       config.limits.query_index_wait_ms);
+    admin_service->set_erasures(erasures.get());
     admin_routes = std::make_unique<admin::AdminRoutes>(*admin_service);
     query_pool = std::make_unique<WorkPool>("scribe-query", std::max<uint32_t>(config.server.query_threads, 1),
                                             config.limits.query_queue_max);
@@ -141,6 +145,7 @@ struct StatementsStack {
     router.reset();
     query_pool.reset();
     admin_routes.reset();
+    erasures.reset();
     admin_service.reset();
     audit_trail.reset();
     authenticator.reset();

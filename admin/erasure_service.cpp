@@ -1,0 +1,191 @@
+#include "admin/erasure_service.h"
+
+#include <chrono>
+#include <vector>
+
+#include "common/base64.h"
+#include "common/json_dom.h"
+#include "common/text.h"
+#include "common/timestamp.h"
+#include "evidence/leaf.h"
+#include "evidence/sha256.h"
+#include "storage/document_store.h"
+#include "storage/evidence_log.h"
+#include "storage/statement_erasure.h"
+#include "xapi/resource_params.h"
+#include "xapi/statement_cursor.h"
+#include "xapi/statement_query.h"
+#include "xapi/statement_terms.h"
+
+namespace scribe::admin {
+
+namespace {
+
+constexpr char kSep = '\x1f';
+
+// The agent's identities: its IFI's, and for an mbox also the mbox_sha1sum form of it, which
+// names the same person.
+std::vector<std::string> identities_of(const std::string& identity) {
+  std::vector<std::string> out{identity};
+  const std::string mbox_prefix = std::string("mbox") + kSep;
+  if (identity.starts_with(mbox_prefix)) {
+    const auto sha1 = storage::DocumentStore::sha1(std::string_view(identity).substr(mbox_prefix.size()));
+    out.push_back(std::string("mbox_sha1sum") + kSep +
+                  text::hex_encode(std::string_view(reinterpret_cast<const char*>(sha1.data()), sha1.size())));
+  }
+  return out;
+}
+
+// Whether any object anywhere in `node` (actor, object, members, context, a SubStatement,
+// authority, even an extension) identifies one of `identities`.
+bool names_agent(const json::Node& node, const std::vector<std::string>& identities) {
+  if (node.is_object()) {
+    if (auto id = xapi::agent_identity(node))
+      for (const std::string& i : identities)
+        if (*id == i) return true;
+    for (const auto& member : node.as_object())
+      if (names_agent(member.second, identities)) return true;
+  } else if (node.is_array()) {
+    for (const auto& item : node.as_array())
+      if (names_agent(item, identities)) return true;
+  }
+  return false;
+}
+
+struct Found {
+  std::vector<storage::StatementToErase> statements;
+  std::vector<storage::ErasedLeaf> leaves;
+};
+
+// Every statement acknowledged by `through` that names the agent: the candidates the index
+// gives for each identity as a related agent, kept when the statement itself names it (not a
+// referrer that only inherits its target's terms).
+Result<Found> find_statements(const storage::StatementReader& reader, const auth::StoreInfo& store,
+                              const std::vector<std::string>& identities, storage::Seq through) {
+  Found found;
+  std::vector<storage::Seq> seen;
+  for (const std::string& identity : identities) {
+    xapi::StatementQueryParams params;
+    params.terms.push_back(xapi::agent_term(identity, true));
+    auto query = xapi::to_storage_query(params, store.id, store.term_key, {xapi::kCursorPage, xapi::kCursorPage});
+    query.include_voided = true;
+    query.seq_max = std::min(query.seq_max, through);
+    xapi::StatementCursor cursor(reader, std::move(query));
+    for (;;) {
+      auto next = cursor.next();
+      if (!next) return next.error();
+      if (!*next) break;
+      const storage::StoredStatement& st = **next;
+      if (std::find(seen.begin(), seen.end(), st.seq) != seen.end()) continue;
+      auto doc = json::Document::parse(st.json);
+      if (!doc) return Error{500, "", "a stored statement does not parse"};
+      if (!names_agent(doc->root(), identities)) continue;
+      if (found.statements.size() == ErasureService::kStatementsMax)
+        return Error{413, "agent", "the agent appears in more than " + std::to_string(ErasureService::kStatementsMax) +
+                                       " statements: erase the rest with another request"};
+      seen.push_back(st.seq);
+      storage::StatementToErase e{st.seq, st.id, std::nullopt};
+      if (json::Node object = doc->root().get("object"); object && object->get_string("objectType") == "StatementRef")
+        e.ref_target = storage::parse_uuid(object->get_string("id"));
+      found.statements.push_back(e);
+      found.leaves.push_back(storage::ErasedLeaf{st.seq, st.id});
+    }
+  }
+  return found;
+}
+
+// The documents and Agents entry of the agent, added to `batch` (a dry run discards it).
+Status add_agent_data(const storage::Engine& engine, storage::StoreId store, const std::vector<std::string>& identities,
+                      rocksdb::WriteBatch& batch, ErasureCounts& counts) {
+  for (const std::string& identity : identities) {
+    auto states = storage::add_document_erasures(engine, store, storage::DocumentKind::State,
+                                                 [&](std::string_view scope) {
+                                                   return scope.size() > identity.size() && scope.ends_with(identity) &&
+                                                          scope[scope.size() - identity.size() - 1] == kSep;
+                                                 },
+                                                 batch);
+    if (!states) return states.error();
+    counts.state_documents += *states;
+    auto profiles = storage::add_document_erasures(engine, store, storage::DocumentKind::AgentProfile,
+                                                   [&](std::string_view scope) { return scope == identity; }, batch);
+    if (!profiles) return profiles.error();
+    counts.agent_profiles += *profiles;
+    std::string entry;
+    auto present = engine.get(storage::Family::Agents, storage::agent_key(store, identity), &entry);
+    if (!present) return present.error();
+    if (*present) {
+      batch.Delete(engine.family(storage::Family::Agents), storage::agent_key(store, identity));
+      counts.agent_entries++;
+    }
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+Result<ErasureResult> ErasureService::erase_agent(const auth::StoreInfo& store, const ErasureRequest& request,
+                                                  const AuditActor& by) {
+  if (!request.agent.is_object()) return bad_request("agent", "required: an Agent or identified Group");
+  auto agent = xapi::parse_agent_param(json::serialize(request.agent), xapi::Version::V2_0_0);
+  if (!agent) return agent.error();
+  const std::vector<std::string> identities = identities_of(agent->identity);
+
+  // Everything acknowledged now, found through the index once it has caught up, and every leaf
+  // hashed (an erased leaf keeps its hash, so it must be in the tree).
+  const storage::Seq through = pipeline_.committed_seq();
+  const auto wait = std::chrono::milliseconds(index_wait_ms_);
+  if (!pipeline_.wait_indexed(through, wait) || !pipeline_.wait_logged(through, wait))
+    return Error{503, "", "the index is catching up with recent writes; retry shortly"};
+  auto found = find_statements(reader_, store, identities, through);
+  if (!found) return found.error();
+
+  ErasureResult result;
+  result.counts.statements = found->statements.size();
+  if (request.dry_run) {
+    rocksdb::WriteBatch discarded;
+    if (Status s = add_agent_data(engine_, store.id, identities, discarded, result.counts); !s) return s.error();
+    return result;
+  }
+
+  AuditAction what{"erasure", request.reason, {}, {}};
+  if (request.record_agent) {
+    what.subject.append("agent", request.agent);
+  } else {
+    const std::string salt = evidence::random_salt();
+    const evidence::Hash h = evidence::Sha256().update(salt).update(agent->identity).finish();
+    what.subject.append("agent_sha256", base64_encode(evidence::as_bytes(h)));
+    what.subject.append("agent_salt", base64_encode(salt));
+  }
+  // Under the committer: no statement is staged while records and leaf runs are rewritten.
+  Status erased = pipeline_.run_exclusive([&]() -> Status {
+    rocksdb::WriteBatch batch;
+    storage::add_statement_erasures(engine_, store.id, found->statements, batch);
+    if (Status s = add_agent_data(engine_, store.id, identities, batch, result.counts); !s) return s;
+    what.counts.append("statements", int64_t(result.counts.statements));
+    what.counts.append("state_documents", int64_t(result.counts.state_documents));
+    what.counts.append("agent_profiles", int64_t(result.counts.agent_profiles));
+    what.counts.append("agent_entries", int64_t(result.counts.agent_entries));
+    auto appended = audit_.append(store.id, by, what, std::move(batch),
+                                  [&](rocksdb::WriteBatch& b, uint64_t audit_index) -> Status {
+                                    json::Object record;
+                                    record.append("audit_index", int64_t(audit_index));
+                                    record.append("erased", format_timestamp(now_micros()));
+                                    const std::string record_json = json::serialize(json::Value(std::move(record)));
+                                    if (Status s = storage::add_leaf_erasures(engine_, store.id, found->leaves,
+                                                                              record_json, b);
+                                        !s)
+                                      return s;
+                                    storage::add_erasure_marker(engine_, store.id, audit_index, b);
+                                    return engine_.write_durable(b);
+                                  });
+    if (!appended) return appended.error();
+    result.audit_index = *appended;
+    return Status::success();
+  });
+  if (!erased) return erased.error();
+  // The bytes off the disk: flushed out of the WAL, compacted out of the SSTs.
+  if (Status s = storage::finish_erasure(engine_, store.id, *result.audit_index); !s) return s.error();
+  return result;
+}
+
+}  // namespace scribe::admin

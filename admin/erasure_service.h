@@ -1,0 +1,70 @@
+// Erasing a learner from a store (GDPR Art. 17): POST /admin/stores/{name}/erasures.
+// It removes every statement in which the agent appears anywhere (actor or object, a member of
+// a Group, context instructor, team, contextAgents or contextGroups, inside a SubStatement, the
+// authority; by its IFI, and for an mbox also by its mbox_sha1sum), their index entries' targets
+// (a posting without its record is skipped by readers), the agent's State and Agent Profile
+// documents and its Agents-resource entry. Statements that refer to an erased one by
+// StatementRef are kept: their target no longer resolves.
+// The evidence log keeps each erased statement's leaf hash, so every checkpoint and every other
+// proof stays valid; the proof route and exports show the erased leaves (storage/evidence_log.h).
+// The erasure is one atomic durable batch, run on the committer between two commit groups (so
+// ingest goes on around it), together with its audit-trail entry, which names the agent only by
+// a salted hash unless the operator asks for the IFI. Then every family is flushed and the store
+// compacted, so the bytes leave the disk; a crash before that is completed at the next start.
+// Guarantees: a dry run changes nothing; an erasure erases all it reported or nothing (plus what
+// matched meanwhile: it re-reads under the committer); errors name the property.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "admin/audit_trail.h"
+#include "auth/store_registry.h"
+#include "common/json.h"
+#include "common/result.h"
+#include "storage/commit_pipeline.h"
+#include "storage/engine.h"
+#include "storage/statement_reader.h"
+
+namespace scribe::admin {
+
+struct ErasureRequest {
+  json::Value agent;       // an Agent (or identified Group) with an inverse functional identifier
+  std::string reason;      // recorded in the audit trail
+  bool record_agent = false;  // name the agent's IFI in the audit trail, not only a salted hash
+  bool dry_run = false;
+};
+
+struct ErasureCounts {
+  uint64_t statements = 0;
+  uint64_t state_documents = 0;
+  uint64_t agent_profiles = 0;
+  uint64_t agent_entries = 0;  // 0 or 1: the Agents resource's combined Person
+};
+
+struct ErasureResult {
+  ErasureCounts counts;
+  std::optional<uint64_t> audit_index;  // the audit entry recording it (none for a dry run)
+};
+
+class ErasureService {
+ public:
+  // Statements erased by one request at most: more needs several requests (each one atomic).
+  static constexpr uint64_t kStatementsMax = 1'000'000;
+
+  ErasureService(storage::Engine& engine, storage::CommitPipeline& pipeline, const storage::StatementReader& reader,
+                 AuditTrail& audit, uint32_t index_wait_ms)
+      : engine_(engine), pipeline_(pipeline), reader_(reader), audit_(audit), index_wait_ms_(index_wait_ms) {}
+
+  Result<ErasureResult> erase_agent(const auth::StoreInfo& store, const ErasureRequest& request, const AuditActor& by);
+
+ private:
+  storage::Engine& engine_;
+  storage::CommitPipeline& pipeline_;
+  const storage::StatementReader& reader_;
+  AuditTrail& audit_;
+  const uint32_t index_wait_ms_;
+};
+
+}  // namespace scribe::admin

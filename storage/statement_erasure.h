@@ -1,0 +1,52 @@
+// Erasing data from a store (issue 13: a learner's erasure, retention by age). This file builds
+// the deletions; the caller (admin/erasure_service.h) decides what goes, serialises the batch
+// with the committer and records it in the audit trail. The evidence log keeps each erased
+// statement's leaf hash (storage/evidence_log.h, add_leaf_erasures).
+// Afterwards the bytes must also leave the disk: finish_erasure() flushes every family, so the
+// WAL files that held them are dropped, and compacts the store's ranges, so no SST keeps them.
+// A marker (meta family) is written with the erasure's batch and removed once that is done, so a
+// crash in between is completed at the next start (resume_erasures).
+// Guarantees: the add_* functions only add to the batch (nothing is written until the caller
+// writes it, atomically); finish_erasure() is idempotent.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rocksdb/write_batch.h>
+
+#include "common/result.h"
+#include "storage/engine.h"
+#include "storage/keys.h"
+
+namespace scribe::storage {
+
+struct StatementToErase {
+  Seq seq = 0;
+  Uuid id{};
+  std::optional<Uuid> ref_target;  // its object is a StatementRef to this statement
+};
+
+// The statements' records, id entries, referrer entries (of their targets) and voided markers.
+// Statements that refer to an erased one are kept: their target no longer resolves.
+void add_statement_erasures(const Engine& engine, StoreId store, const std::vector<StatementToErase>& statements,
+                            rocksdb::WriteBatch& batch);
+
+// The documents of `kind` whose scope text `matches`; how many.
+Result<uint64_t> add_document_erasures(const Engine& engine, StoreId store, DocumentKind kind,
+                                       const std::function<bool(std::string_view scope_text)>& matches,
+                                       rocksdb::WriteBatch& batch);
+
+// The marker of an erasure whose bytes may still be on disk, named by its audit entry.
+void add_erasure_marker(const Engine& engine, StoreId store, uint64_t audit_index, rocksdb::WriteBatch& batch);
+// Flushes every family (the WAL files holding the erased bytes become obsolete and are deleted),
+// compacts the store's ranges down to the last level, and removes the marker.
+Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index);
+// At start: finishes every erasure a crash interrupted; how many.
+Result<size_t> resume_erasures(Engine& engine);
+
+}  // namespace scribe::storage

@@ -1,0 +1,282 @@
+// Erasing a learner (admin/erasure_service.h) through the admin API: every placement of the agent
+// (actor, object, Group member, context instructor and team, contextAgents, contextGroups,
+// SubStatement, its mbox_sha1sum form) is erased, with its State and Agent Profile documents;
+// others' statements stay, including one that refers to an erased statement; a dry run only
+// counts; afterwards no query, GET or document route returns the agent; the evidence log stays
+// valid (old checkpoints consistent, other proofs verify, the erased leaves proven by their kept
+// hashes in the proof route and in an export that `scribe verify`'s checker accepts); the audit
+// trail records it by a salted hash only; and the agent's identifiers are gone from every file of
+// the data folder (SST entries decoded, every other file raw), where before they were found.
+#include <gtest/gtest.h>
+
+#include <rocksdb/env.h>
+#include <rocksdb/options.h>
+#include <rocksdb/sst_file_reader.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "evidence/checkpoint.h"
+#include "evidence/export_verifier.h"
+#include "evidence/merkle.h"
+#include "evidence/note.h"
+#include "storage/document_store.h"
+#include "storage/statement_erasure.h"
+#include "tests/support/lrs_requests.h"
+#include "tests/support/lrs_test.h"
+
+namespace scribe {
+namespace {
+
+using test_support::body_json;
+using test_support::Query;
+using test_support::uuid_n;
+using xapi::HttpResponse;
+
+const std::string kMbox = "mailto:erase.me@example.com";
+
+std::string agent(const std::string& mbox = kMbox) { return R"({"objectType":"Agent","mbox":")" + mbox + R"("})"; }
+std::string other() { return agent("mailto:keep@example.com"); }
+std::string statement(int n, const std::string& actor, const std::string& object, const std::string& context = "") {
+  return R"({"id":")" + uuid_n(n) + R"(","actor":)" + actor +
+         R"(,"verb":{"id":"http://adlnet.gov/expapi/verbs/attempted"},"object":)" + object +
+         (context.empty() ? "" : R"(,"context":)" + context) + "}";
+}
+const std::string kActivity = R"({"objectType":"Activity","id":"http://example.com/course"})";
+
+// Every file under `dir` holding `needle`: SST files by their decoded entries, others raw.
+std::vector<std::string> files_holding(const std::string& dir, const std::string& needle) {
+  std::vector<std::string> out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string path = entry.path().string();
+    if (path.ends_with(".sst")) {
+      rocksdb::Options options;
+      rocksdb::SstFileReader reader(options);
+      EXPECT_TRUE(reader.Open(path).ok()) << path;
+      std::unique_ptr<rocksdb::Iterator> it(reader.NewIterator(rocksdb::ReadOptions()));
+      for (it->SeekToFirst(); it->Valid(); it->Next())
+        if (it->key().ToStringView().find(needle) != std::string_view::npos ||
+            it->value().ToStringView().find(needle) != std::string_view::npos) {
+          out.push_back(path);
+          break;
+        }
+      continue;
+    }
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.find(needle) != std::string::npos) out.push_back(path);
+  }
+  return out;
+}
+
+class ErasureTest : public test_support::LrsTest {
+ protected:
+  ErasureTest() : LrsTest("/tmp/scribe-erasure") {
+    config_.storage.compression_dictionary_bytes = 0;  // records as plain JSON: a grep can find them
+  }
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(LrsTest::SetUp());
+    admin_ = stack_.basic_auth("default", auth::scope_bit(auth::Scope::Admin));
+    auth_ = stack_.basic_auth("default", auth::scope_bit(auth::Scope::All));
+  }
+  HttpResponse post(const std::string& s) { return as(auth_, "POST", "/statements", {}, s); }
+  HttpResponse erase(const std::string& body, bool dry_run = false) {
+    return as(admin_, "POST", "/admin/stores/default/erasures", dry_run ? Query{{"dry_run", "true"}} : Query{}, body);
+  }
+  // GET by id (statement 1 is voided by 11: by voidedStatementId).
+  int status_of(int n) {
+    return as(auth_, "GET", "/statements", {{n == 1 ? "voidedStatementId" : "statementId", uuid_n(n)}}).status;
+  }
+  // Statements 1-9 name the agent; 10 and 11 do not (11 voids 1).
+  void post_all() {
+    const std::string sha1 = R"({"objectType":"Agent","mbox_sha1sum":")" + sha1_of_mbox() + R"("})";
+    const std::string group = R"({"objectType":"Group","name":"g","member":[)" + agent() + "," + other() + "]}";
+    ASSERT_EQ(post(statement(1, agent(), kActivity)).status, 200);
+    ASSERT_EQ(post(statement(2, other(), agent())).status, 200);
+    ASSERT_EQ(post(statement(3, group, kActivity)).status, 200);
+    ASSERT_EQ(post(statement(4, other(), kActivity, R"({"instructor":)" + agent() + "}")).status, 200);
+    ASSERT_EQ(post(statement(5, other(), kActivity, R"({"team":)" + group + "}")).status, 200);
+    ASSERT_EQ(post(statement(6, other(), kActivity,
+                             R"({"contextAgents":[{"objectType":"contextAgent","agent":)" + agent() + "}]}")).status,
+              200);
+    ASSERT_EQ(post(statement(7, other(), kActivity,
+                             R"({"contextGroups":[{"objectType":"contextGroup","group":)" + group + "}]}")).status,
+              200);
+    ASSERT_EQ(post(statement(8, other(),
+                             R"({"objectType":"SubStatement","actor":)" + agent() +
+                                 R"(,"verb":{"id":"http://example.com/v"},"object":)" + kActivity + "}"))
+                  .status,
+              200);
+    ASSERT_EQ(post(statement(9, sha1, kActivity)).status, 200);
+    ASSERT_EQ(post(statement(10, other(), kActivity)).status, 200);
+    ASSERT_EQ(post(R"({"id":")" + uuid_n(11) + R"(","actor":)" + other() +
+                   R"(,"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":")" +
+                   uuid_n(1) + R"("}})")
+                  .status,
+              200);
+    // Documents of the agent, and one of another agent.
+    auto put_doc = [&](const std::string& path, Query q, int status) {
+      EXPECT_EQ(as(auth_, "PUT", path, std::move(q), R"({"x":1})").status, status) << path;
+    };
+    put_doc("/activities/state", {{"activityId", "http://example.com/course"}, {"agent", agent()}, {"stateId", "s"}}, 204);
+    put_doc("/activities/state", {{"activityId", "http://example.com/other"}, {"agent", agent()}, {"stateId", "t"}}, 204);
+    put_doc("/activities/state", {{"activityId", "http://example.com/course"}, {"agent", other()}, {"stateId", "s"}}, 204);
+    put_doc("/agents/profile", {{"agent", agent()}, {"profileId", "p"}}, 204);
+  }
+  std::string sha1_of_mbox() {
+    const auto h = storage::DocumentStore::sha1(kMbox);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (uint8_t b : h) out += std::string{hex[b >> 4], hex[b & 15]};
+    return out;
+  }
+  // The checkpoint a proof of statement `n` comes with (one covering it, signed then if need be).
+  evidence::Checkpoint checkpoint(int n) {
+    auto v = evidence::NoteVerifier::from_vkey(as(auth_, "GET", "/evidence/key").body);
+    auto proof = evidence::parse_tlog_proof(as(auth_, "GET", "/evidence/proof", {{"statementId", uuid_n(n)}}).body);
+    EXPECT_TRUE(proof.ok());
+    auto body = v->verify(proof->checkpoint);
+    EXPECT_TRUE(body.ok());
+    return *evidence::parse_checkpoint(*body);
+  }
+
+  std::string admin_, auth_;
+};
+
+TEST_F(ErasureTest, EveryPlacementIsErasedAndTheLogStaysValid) {
+  ASSERT_NO_FATAL_FAILURE(post_all());
+  const evidence::Checkpoint before = checkpoint(11);  // signed over the 11 statements
+  ASSERT_EQ(before.size, 11u);
+
+  HttpResponse dry = erase(R"({"agent":)" + agent() + R"(,"reason":"ticket 42"})", true);
+  ASSERT_EQ(dry.status, 200) << dry.body;
+  EXPECT_EQ(body_json(dry).get("statements")->as_int(), 9);
+  EXPECT_EQ(body_json(dry).get("state_documents")->as_int(), 2);
+  EXPECT_EQ(body_json(dry).get("agent_profiles")->as_int(), 1);
+  EXPECT_FALSE(body_json(dry).get("audit_index"));
+  for (int n = 1; n <= 11; n++) EXPECT_EQ(status_of(n), 200) << n;  // a dry run changes nothing
+
+  HttpResponse done = erase(R"({"agent":)" + agent() + R"(,"reason":"ticket 42"})");
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(body_json(done).get("statements")->as_int(), 9);
+  for (int n = 1; n <= 9; n++) EXPECT_EQ(status_of(n), 404) << n;
+  EXPECT_EQ(status_of(10), 200);
+  EXPECT_EQ(status_of(11), 200);  // refers to an erased statement: kept, its target gone
+  for (const std::string& a : {agent(), R"({"mbox_sha1sum":")" + sha1_of_mbox() + R"("})"}) {
+    HttpResponse q = as(auth_, "GET", "/statements", {{"agent", a}, {"related_agents", "true"}});
+    ASSERT_EQ(q.status, 200);
+    EXPECT_EQ(q.body.find("erase.me"), std::string::npos) << q.body;
+  }
+  HttpResponse all = as(auth_, "GET", "/statements", {{"limit", "100"}});
+  EXPECT_EQ(all.body.find("erase.me"), std::string::npos);
+  EXPECT_EQ(as(auth_, "GET", "/activities/state",
+               {{"activityId", "http://example.com/course"}, {"agent", agent()}, {"stateId", "s"}}).status, 404);
+  EXPECT_EQ(as(auth_, "GET", "/agents/profile", {{"agent", agent()}, {"profileId", "p"}}).status, 404);
+  EXPECT_EQ(as(auth_, "GET", "/activities/state",
+               {{"activityId", "http://example.com/course"}, {"agent", other()}, {"stateId", "s"}}).status, 200);
+
+  // The log: same tree, the old checkpoint consistent with the new one, others' proofs valid.
+  const evidence::Checkpoint after = checkpoint(10);
+  EXPECT_EQ(after.size, 11u);
+  EXPECT_EQ(after.root, before.root);
+  // The erased statement's proof: gone, with its kept leaf hash proven and its erasure record.
+  HttpResponse gone = as(auth_, "GET", "/evidence/proof", {{"statementId", uuid_n(1)}});
+  ASSERT_EQ(gone.status, 410) << gone.body;
+  const json::Value g = body_json(gone);
+  EXPECT_TRUE(g.get("erased")->as_bool());
+  std::vector<evidence::Hash> path;
+  for (const auto& h : g.get("proof")->as_array()) path.push_back(*evidence::parse_hash_base64(h.as_string()));
+  EXPECT_TRUE(evidence::verify_inclusion(uint64_t(g.get("index")->as_int()), after.size,
+                                         *evidence::parse_hash_base64(g.get_string("leaf_hash")), path, after.root));
+  EXPECT_EQ(g.get("erasure")->get("audit_index")->as_int(), body_json(done).get("audit_index")->as_int());
+  EXPECT_EQ(as(auth_, "GET", "/evidence/proof", {{"statementId", uuid_n(10)}}).status, 200);
+
+  // An unfiltered export: 2 statements and 9 erased leaves, all verified, none missing.
+  HttpResponse exported = as(auth_, "GET", "/evidence/export");
+  ASSERT_EQ(exported.status, 200);
+  EXPECT_EQ(exported.body.find("erase.me"), std::string::npos);
+  evidence::VerifyOptions options;
+  options.vkey = as(auth_, "GET", "/evidence/key").body;
+  evidence::ExportVerifier verifier(options);
+  for (size_t at = 0; at < exported.body.size();) {
+    const size_t eol = exported.body.find('\n', at);
+    verifier.line(std::string_view(exported.body).substr(at, eol - at));
+    at = eol + 1;
+  }
+  const evidence::VerifyReport report = verifier.finish();
+  EXPECT_TRUE(report.ok()) << report.failure.value_or("");
+  EXPECT_EQ(report.statements, 2u);
+  EXPECT_EQ(report.erased, 9u);
+  // An erased line whose hash is altered fails.
+  std::string tampered = exported.body;
+  const size_t at = tampered.find(R"("leaf_hash":")") + 13;
+  tampered[at] = tampered[at] == 'A' ? 'B' : 'A';
+  evidence::ExportVerifier tampered_verifier(options);
+  for (size_t i = 0; i < tampered.size();) {
+    const size_t eol = tampered.find('\n', i);
+    tampered_verifier.line(std::string_view(tampered).substr(i, eol - i));
+    i = eol + 1;
+  }
+  EXPECT_FALSE(tampered_verifier.finish().ok());
+
+  // The audit trail: the erasure, its counts and reason, the agent by a salted hash only.
+  HttpResponse trail = as(admin_, "GET", "/admin/stores/default/audit");
+  ASSERT_EQ(trail.status, 200);
+  EXPECT_EQ(trail.body.find("erase.me"), std::string::npos);
+  const json::Value entry = *body_json(trail).get("entries")->as_array().back().get("entry");
+  EXPECT_EQ(entry.get_string("action"), "erasure");
+  EXPECT_EQ(entry.get_string("reason"), "ticket 42");
+  EXPECT_EQ(entry.get("counts")->get("statements")->as_int(), 9);
+  EXPECT_FALSE(std::string(entry.get("subject")->get_string("agent_sha256")).empty());
+
+  // A second erasure finds nothing left.
+  HttpResponse again = erase(R"({"agent":)" + agent() + "}");
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(body_json(again).get("statements")->as_int(), 0);
+}
+
+TEST_F(ErasureTest, TheIdentifiersLeaveEveryFileOfTheDataFolder) {
+  ASSERT_NO_FATAL_FAILURE(post_all());
+  // Before: flushed to SSTs, the identifiers are found (so the check below can fail).
+  ASSERT_TRUE(storage::finish_erasure(*stack_.engine, 1, 999999).ok());  // a flush and compaction, nothing erased
+  EXPECT_FALSE(files_holding(dir_.path(), "erase.me@example.com").empty());
+  EXPECT_FALSE(files_holding(dir_.path(), sha1_of_mbox()).empty());
+  ASSERT_EQ(erase(R"({"agent":)" + agent() + "}").status, 200);
+  stack_.reset();  // the server stops
+  EXPECT_EQ(files_holding(dir_.path(), "erase.me@example.com"), std::vector<std::string>());
+  EXPECT_EQ(files_holding(dir_.path(), sha1_of_mbox()), std::vector<std::string>());
+  EXPECT_FALSE(files_holding(dir_.path(), "keep@example.com").empty());  // the rest stays
+}
+
+TEST_F(ErasureTest, BadRequestsNameTheProperty) {
+  auto path_of = [&](HttpResponse r, int status) {
+    EXPECT_EQ(r.status, status) << r.body;
+    const json::Value* e = body_json(r).get("error");
+    return e ? std::string(e->get_string("path")) : std::string();
+  };
+  EXPECT_EQ(path_of(erase("{}"), 400), "agent");
+  EXPECT_EQ(path_of(erase(R"({"agent":{"name":"no ifi"}})"), 400), "agent");
+  EXPECT_EQ(path_of(erase(R"({"agent":)" + agent() + R"(,"other":1})"), 400), "other");
+  EXPECT_EQ(path_of(erase(R"({"agent":)" + agent() + R"(,"record_agent":"yes"})"), 400), "record_agent");
+  EXPECT_EQ(path_of(as(admin_, "POST", "/admin/stores/default/erasures", {{"dry_run", "maybe"}}, "{}"), 400), "dry_run");
+  EXPECT_EQ(as(admin_, "POST", "/admin/stores/none/erasures", {}, R"({"agent":)" + agent() + "}").status, 404);
+  EXPECT_EQ(as(auth_, "POST", "/admin/stores/default/erasures", {}, R"({"agent":)" + agent() + "}").status, 403);
+}
+
+TEST_F(ErasureTest, AnErasureCutShortIsFinishedAtTheNextStart) {
+  rocksdb::WriteBatch batch;
+  storage::add_erasure_marker(*stack_.engine, 1, 7, batch);
+  ASSERT_TRUE(stack_.engine->write_durable(batch).ok());
+  auto resumed = storage::resume_erasures(*stack_.engine);
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_EQ(*resumed, 1u);
+  EXPECT_EQ(*storage::resume_erasures(*stack_.engine), 0u);  // done: the marker is gone
+}
+
+}  // namespace
+}  // namespace scribe
