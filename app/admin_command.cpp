@@ -37,8 +37,9 @@ Error usage_error(std::string message) { return Error{2, "", std::move(message)}
 struct CommandArgs {
   std::vector<std::string> words;  // positionals: "store", "delete", NAME
   std::vector<std::string> given;  // subcommand options seen, e.g. "--store"
-  std::string confirm, store, label, authority, valid_until;
+  std::string confirm, store, label, authority, valid_until, agent, reason;
   std::vector<std::string> scopes;
+  bool dry_run = false, record_agent = false;
 };
 
 // An option that takes a value. `list` collects repeats; otherwise a repeat is an error.
@@ -58,7 +59,9 @@ std::vector<ValueFlag> value_flags(AdminInvocation& inv, CommandArgs& cmd) {
           {"--label", &cmd.label, nullptr, true},
           {"--scope", nullptr, &cmd.scopes, true},
           {"--authority", &cmd.authority, nullptr, true},
-          {"--valid-until", &cmd.valid_until, nullptr, true}};
+          {"--valid-until", &cmd.valid_until, nullptr, true},
+          {"--agent", &cmd.agent, nullptr, true},
+          {"--reason", &cmd.reason, nullptr, true}};
 }
 
 // Consumes the current argument (and its value) when it is one of `flags`. nullopt: it is not.
@@ -95,6 +98,9 @@ Status walk_args(int argc, char** argv, AdminInvocation& inv, CommandArgs& cmd) 
       options_done = true;
     } else if (a == "--json") {
       inv.json = true;
+    } else if (a == "--dry-run" || a == "--record-agent") {
+      (a == "--dry-run" ? cmd.dry_run : cmd.record_agent) = true;
+      cmd.given.push_back(a);
     } else if (a == "--help" || a == "-h") {
       inv.help = true;
     } else if (auto taken = take_value_flag(walker, flags, cmd)) {
@@ -196,6 +202,20 @@ Status credential_rotate(const CommandArgs& c, AdminInvocation& inv) {
                      std::move(body), AdminOutput::CredentialRecord);
 }
 
+Status erase_agent(const CommandArgs& c, AdminInvocation& inv) {
+  if (c.store.empty()) return usage_error("erase-agent needs --store S");
+  if (c.agent.empty()) return usage_error("erase-agent needs --agent JSON (the learner's Agent)");
+  auto agent = json::parse(c.agent);
+  if (!agent || !agent->is_object()) return usage_error("--agent must be a JSON object (an Agent)");
+  json::Object body;
+  body.append("agent", std::move(*agent));
+  if (!c.reason.empty()) body.append("reason", c.reason);
+  if (c.record_agent) body.append("record_agent", true);
+  return set_request(inv, "POST",
+                     "/admin/stores/" + encode_path_segment(c.store) + "/erasures" + (c.dry_run ? "?dry_run=true" : ""),
+                     std::move(body), AdminOutput::Erasure);
+}
+
 struct Subcommand {
   const char* name;     // "store delete"
   const char* operand;  // "NAME", "KEY", or nullptr for none
@@ -214,16 +234,18 @@ const std::vector<Subcommand>& subcommands() {
       {"credential list", nullptr, {"--store"}, credential_list},
       {"credential revoke", "KEY", {}, credential_revoke},
       {"credential rotate", "KEY", {"--valid-until"}, credential_rotate},
+      {"erase-agent", nullptr, {"--store", "--agent", "--reason", "--dry-run", "--record-agent"}, erase_agent},
   };
   return all;
 }
 
 // The operand count and the subcommand options must fit `sub`.
 Status check_shape(const Subcommand& sub, const CommandArgs& c) {
-  size_t want = sub.operand ? 3 : 2;
+  const size_t name_words = std::string_view(sub.name).find(' ') == std::string_view::npos ? 1 : 2;
+  size_t want = name_words + (sub.operand ? 1 : 0);
   if (c.words.size() < want) return usage_error(std::string(sub.name) + " needs " + sub.operand);
   if (c.words.size() > want) return usage_error("unexpected argument '" + c.words[want] + "'");
-  if (sub.operand && c.words[2].empty())
+  if (sub.operand && c.words[name_words].empty())
     return usage_error(std::string(sub.operand) + " must not be empty");
   for (const auto& g : c.given)
     if (std::find(sub.options.begin(), sub.options.end(), g) == sub.options.end())
@@ -412,12 +434,12 @@ Result<AdminInvocation> parse_admin_args(int argc, char** argv) {
     return inv;
   }
   if (Status s = check_url(inv.url); !s) return s.error();
-  if (cmd.words.empty()) return usage_error("no subcommand (store or credential)");
+  if (cmd.words.empty()) return usage_error("no subcommand (store, credential or erase-agent)");
   const std::string& group = cmd.words[0];
-  if (group != "store" && group != "credential")
-    return usage_error("unknown subcommand '" + group + "' (store or credential)");
-  if (cmd.words.size() < 2) return usage_error(group + " needs an action");
-  std::string name = group + " " + cmd.words[1];
+  if (group != "store" && group != "credential" && group != "erase-agent")
+    return usage_error("unknown subcommand '" + group + "' (store, credential or erase-agent)");
+  if (group != "erase-agent" && cmd.words.size() < 2) return usage_error(group + " needs an action");
+  std::string name = group == "erase-agent" ? group : group + " " + cmd.words[1];
   for (const auto& sub : subcommands()) {
     if (name != sub.name) continue;
     if (Status s = check_shape(sub, cmd); !s) return s.error();
@@ -446,6 +468,15 @@ Result<AdminCredential> client_credential(const Config& config, const std::strin
 
 Result<AdminCredential> admin_credential(const Config& config) { return client_credential(config, "SCRIBE_ADMIN"); }
 
+std::string render_erasure(const json::Value& body) {
+  const bool dry = body.get("dry_run") && body.get("dry_run")->is_bool() && body.get("dry_run")->as_bool();
+  std::string out = dry ? "dry run, nothing erased; an erasure would remove:\n" : "erased:\n";
+  for (const char* what : {"statements", "state_documents", "agent_profiles", "agent_entries"})
+    out += std::string("  ") + what + ": " + cell(body.get(what)) + "\n";
+  if (!dry) out += "recorded as audit entry " + cell(body.get("audit_index")) + "\n";
+  return out;
+}
+
 Result<std::string> render_admin_text(AdminOutput output, const json::Value& body) {
   if (!body.is_object()) return Error{502, "", "the answer is not a JSON object"};
   switch (output) {
@@ -455,6 +486,7 @@ Result<std::string> render_admin_text(AdminOutput output, const json::Value& bod
     case AdminOutput::CredentialRecord: return render_credential_record(body);
     case AdminOutput::CredentialList: return render_credential_list(body);
     case AdminOutput::CredentialRevoked: return "revoked credential " + cell(body.get("key")) + "\n";
+    case AdminOutput::Erasure: return render_erasure(body);
   }
   return Error{500, "", "unknown output kind"};
 }

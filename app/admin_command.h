@@ -1,4 +1,5 @@
-// `scribe admin`: a command-line client of the server's admin API (stores and credentials).
+// `scribe admin`: a command-line client of the server's admin API (stores, credentials, and a
+// learner's erasure).
 // Each invocation sends one HTTP request to {url}/admin/... with HTTP Basic auth and shows the
 // answer, as the server's JSON (--json) or as aligned text.
 //
@@ -32,6 +33,8 @@ inline constexpr const char* kAdminUsage =
     "       scribe admin credential list [--store S]\n"
     "       scribe admin credential revoke KEY\n"
     "       scribe admin credential rotate KEY [--valid-until RFC3339]\n"
+    "       scribe admin erase-agent --store S --agent JSON [--reason R] [--dry-run]\n"
+    "                                [--record-agent]\n"
     "options (anywhere): --config FILE, --url URL (default: the configured public URL),\n"
     "       --ca-file FILE (https trust anchors; default: the system trust store), --json\n"
     "       (print the server's JSON), --section.key=value (configuration overrides)\n"
@@ -46,6 +49,7 @@ enum class AdminOutput {
   CredentialRecord,   // key/value lines, with the once-only secret (create, rotate)
   CredentialList,     // table
   CredentialRevoked,  // one line
+  Erasure,            // counts (erase-agent)
 };
 
 // One parsed `scribe admin` command line: the request to send and how to show the answer.

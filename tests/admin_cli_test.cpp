@@ -170,6 +170,30 @@ TEST(AdminCli, AdminCli_CredentialListRevokeRotate) {
   expect_usage_error({"credential", "revoke"}, "credential revoke needs KEY");
 }
 
+TEST(AdminCli, AdminCli_EraseAgent) {
+  expect_request(parsed({"erase-agent", "--store", "a b", "--agent", R"({"mbox":"mailto:x@example.com"})",
+                         "--reason", "ticket 7", "--dry-run"}),
+                 "POST", "/admin/stores/a%20b/erasures?dry_run=true",
+                 R"({"agent":{"mbox":"mailto:x@example.com"},"reason":"ticket 7"})", AdminOutput::Erasure);
+  expect_request(parsed({"erase-agent", "--record-agent", "--store=s", "--agent", R"({"openid":"http://x.example"})"}),
+                 "POST", "/admin/stores/s/erasures", R"({"agent":{"openid":"http://x.example"},"record_agent":true})",
+                 AdminOutput::Erasure);
+  expect_usage_error({"erase-agent", "--agent", "{}"}, "--store");
+  expect_usage_error({"erase-agent", "--store", "s"}, "--agent");
+  expect_usage_error({"erase-agent", "--store", "s", "--agent", "[1]"}, "JSON object");
+  expect_usage_error({"erase-agent", "extra", "--store", "s", "--agent", "{}"}, "unexpected argument 'extra'");
+  expect_usage_error({"store", "list", "--dry-run"}, "--dry-run does not apply");
+  auto done = render_admin_text(AdminOutput::Erasure, json_of(R"({"dry_run":false,"audit_index":3,"statements":9,
+      "state_documents":2,"agent_profiles":1,"agent_entries":1})"));
+  ASSERT_TRUE(done);
+  EXPECT_EQ(*done, "erased:\n  statements: 9\n  state_documents: 2\n  agent_profiles: 1\n  agent_entries: 1\n"
+                   "recorded as audit entry 3\n");
+  auto dry = render_admin_text(AdminOutput::Erasure, json_of(R"({"dry_run":true,"statements":9,"state_documents":0,
+      "agent_profiles":0,"agent_entries":0})"));
+  ASSERT_TRUE(dry);
+  EXPECT_NE(dry->find("dry run, nothing erased"), std::string::npos);
+}
+
 TEST(AdminCli, AdminCli_GlobalOptionsGoAnywhere) {
   auto inv = parsed({"--json", "store", "--url", "https://lrs.example.com/", "list",
                      "--ca-file=/etc/ca.pem", "--config", "scribe.toml", "--storage.data_dir=/d",
