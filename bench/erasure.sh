@@ -3,12 +3,12 @@
 # store of STATEMENTS, while ingest keeps running. Prints the dry run's and the erasure's time,
 # what ingest did meanwhile (its errors must be 0) and that nothing of the learner is found after.
 # The store is made with `scribe import` of generated statements (learner 1 is mailto:learner1@…).
-# usage: bench/erasure.sh [STATEMENTS (1000000)] [LEARNERS (100)]
+# usage: bench/erasure.sh [STATEMENTS (1000000)] [LEARNERS (120: learner 1 is in ~1% of them, ~10k of 1M)]
 # Loopback only; the server is stopped by its PID; every step is bounded (curl --max-time,
 # scribe-bench --duration).
 set -euo pipefail
 N=${1:-1000000}
-L=${2:-100}
+L=${2:-120}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build}
 S=$(mktemp -d /tmp/scribe-erasure-bench.XXXXXX)
@@ -45,7 +45,7 @@ count() {  # statements naming the learner stored up to $1 (the ingest below nam
   curl -s -u "$KEY:$SECRET" --max-time 120 -H 'X-Experience-API-Version: 2.0.0' -G "$URL/statements" \
     --data-urlencode "agent=$AGENT" --data-urlencode related_agents=true --data-urlencode limit=0 \
     --data-urlencode "until=$1" \
-    | grep -o '"id":"[^"]*","actor"' | wc -l
+    | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["statements"]))'
 }
 echo "statements found by agent=learner1&related_agents=true (first page, limit=0): $(count "$(date -u +%FT%T.%6NZ)")"
 
@@ -56,9 +56,9 @@ echo "statements found by agent=learner1&related_agents=true (first page, limit=
 LOAD=$!
 sleep 8
 erase() {
-  curl -s -u "$KEY:$SECRET" --max-time 300 -o "$S/erase.json" -w '%{http_code} %{time_total}' \
+  curl -s -u "$KEY:$SECRET" --max-time 300 -o "$S/erase.json" -w '%{http_code} %{time_total}\n' \
     -H 'Content-Type: application/json' -d "{\"agent\":$AGENT,\"reason\":\"benchmark\"}" \
-    "$URL/admin/stores/default/erasures$1"
+    "${URL%/xapi}/admin/stores/default/erasures$1"
 }
 read -r code secs < <(erase "?dry_run=true")
 echo "dry run: HTTP $code in $secs s: $(cat "$S/erase.json")"
@@ -68,4 +68,5 @@ echo "erasure: HTTP $code in $secs s: $(cat "$S/erase.json")"
 wait "$LOAD"; LOAD=
 echo "ingest meanwhile (30 s, batch 100, 4 connections):"
 grep -E "^(scenario|ingest)" "$S/ingest.log" | sed 's/^/  /'
+grep "scribe: erasure" "$S/server.log" || true
 echo "statements stored before the erasure found by agent=learner1&related_agents=true after it: $(count "$BEFORE")"

@@ -5,7 +5,6 @@
 #include <memory>
 
 #include "storage/document_store.h"
-#include "storage/store_data.h"
 
 namespace scribe::storage {
 
@@ -57,14 +56,37 @@ void add_erasure_marker(const Engine& engine, StoreId store, uint64_t audit_inde
   batch.Put(engine.family(Family::Meta), marker_key(store, audit_index), "");
 }
 
-Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index) {
+Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index, ErasedSeqs statements) {
+  // Every family the WAL holds writes of (the index is written without it).
   std::vector<rocksdb::ColumnFamilyHandle*> families;
-  for (size_t f = 0; f < size_t(Family::Count); f++) families.push_back(engine.family(Family(f)));
+  for (size_t f = 0; f < size_t(Family::Count); f++)
+    if (Family(f) != Family::Index) families.push_back(engine.family(Family(f)));
   rocksdb::FlushOptions flush;
   flush.wait = true;
   if (rocksdb::Status s = engine.db()->Flush(flush, families); !s.ok())
     return storage_error(s, "flushing after an erasure failed");
-  if (Status s = compact_store_ranges(engine, store); !s) return s;
+  // The families holding what an erasure deletes (statements, documents, Agents entries, leaf
+  // salts), over the store's range; statements only over the erased seqs. Not the families that
+  // hold only ids, seqs and keyed hashes (statement ids, voided and ref markers, the index): their
+  // tombstones hide them at once and their own compactions drop them; an erased statement's id
+  // stays in the log anyway, to answer for it (storage/evidence_log.h).
+  // Not exclusive: the background compactions that ingest needs go on meanwhile.
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  options.exclusive_manual_compaction = false;
+  options.max_subcompactions = 2;
+  const std::string store_begin = store_prefix(store);
+  const std::string store_end = store == UINT32_MAX ? std::string(5, '\xff') : store_prefix(store + 1);
+  for (Family f : {Family::Statements, Family::Documents, Family::Agents, Family::Evidence}) {
+    std::string begin = store_begin, end = store_end;
+    if (f == Family::Statements && statements.first <= statements.last) {
+      begin = statement_key(store, statements.first);
+      end = statement_key(store, statements.last) + '\0';
+    }
+    rocksdb::Slice b(begin), e(end);
+    if (rocksdb::Status s = engine.db()->CompactRange(options, engine.family(f), &b, &e); !s.ok())
+      return storage_error(s, "compaction after an erasure failed");
+  }
   rocksdb::WriteBatch done;
   done.Delete(engine.family(Family::Meta), marker_key(store, audit_index));
   return engine.write_durable(done);
@@ -82,7 +104,7 @@ Result<size_t> resume_erasures(Engine& engine) {
     if (!it->status().ok()) return storage_error(it->status(), "erasure marker scan failed");
   }
   for (const auto& [store, index] : pending)
-    if (Status s = finish_erasure(engine, store, index); !s) return s.error();
+    if (Status s = finish_erasure(engine, store, index, ErasedSeqs{}); !s) return s.error();
   return pending.size();
 }
 

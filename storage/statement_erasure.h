@@ -2,8 +2,8 @@
 // the deletions; the caller (admin/erasure_service.h) decides what goes, serialises the batch
 // with the committer and records it in the audit trail. The evidence log keeps each erased
 // statement's leaf hash (storage/evidence_log.h, add_leaf_erasures).
-// Afterwards the bytes must also leave the disk: finish_erasure() flushes every family, so the
-// WAL files that held them are dropped, and compacts the store's ranges, so no SST keeps them.
+// Afterwards the bytes must also leave the disk: finish_erasure() flushes the memtables, so the
+// WAL files that held them are dropped, and compacts what held them, so no SST keeps them.
 // A marker (meta family) is written with the erasure's batch and removed once that is done, so a
 // crash in between is completed at the next start (resume_erasures).
 // Guarantees: the add_* functions only add to the batch (nothing is written until the caller
@@ -43,9 +43,14 @@ Result<uint64_t> add_document_erasures(const Engine& engine, StoreId store, Docu
 
 // The marker of an erasure whose bytes may still be on disk, named by its audit entry.
 void add_erasure_marker(const Engine& engine, StoreId store, uint64_t audit_index, rocksdb::WriteBatch& batch);
-// Flushes every family (the WAL files holding the erased bytes become obsolete and are deleted),
-// compacts the store's ranges down to the last level, and removes the marker.
-Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index);
+// Flushes every family the WAL serves (the WAL files holding the erased bytes become obsolete
+// and are deleted), compacts the families holding erased content (statements, documents, Agents
+// entries, leaf salts) down to the last level (statements over `statements` only, the whole store
+// range when it is empty: first > last), and removes the marker.
+struct ErasedSeqs {
+  Seq first = 1, last = 0;  // inclusive; empty by default
+};
+Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index, ErasedSeqs statements);
 // At start: finishes every erasure a crash interrupted; how many.
 Result<size_t> resume_erasures(Engine& engine);
 

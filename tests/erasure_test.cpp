@@ -243,7 +243,7 @@ TEST_F(ErasureTest, EveryPlacementIsErasedAndTheLogStaysValid) {
 TEST_F(ErasureTest, TheIdentifiersLeaveEveryFileOfTheDataFolder) {
   ASSERT_NO_FATAL_FAILURE(post_all());
   // Before: flushed to SSTs, the identifiers are found (so the check below can fail).
-  ASSERT_TRUE(storage::finish_erasure(*stack_.engine, 1, 999999).ok());  // a flush and compaction, nothing erased
+  ASSERT_TRUE(storage::finish_erasure(*stack_.engine, 1, 999999, {}).ok());  // a flush and compaction, nothing erased
   EXPECT_FALSE(files_holding(dir_.path(), "erase.me@example.com").empty());
   EXPECT_FALSE(files_holding(dir_.path(), sha1_of_mbox()).empty());
   ASSERT_EQ(erase(R"({"agent":)" + agent() + "}").status, 200);
