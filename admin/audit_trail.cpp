@@ -5,7 +5,9 @@
 #include <memory>
 
 #include "common/timestamp.h"
+#include "evidence/checkpoint.h"
 #include "evidence/jcs.h"
+#include "evidence/note.h"
 #include "evidence/leaf.h"
 #include "storage/evidence_log.h"
 #include "storage/keys.h"
@@ -34,16 +36,25 @@ std::string entry_json(uint64_t index, const AuditActor& by, const AuditAction& 
 
 }  // namespace
 
-Result<uint64_t> AuditTrail::append(storage::StoreId store, const AuditActor& by, const AuditAction& what,
-                                    rocksdb::WriteBatch batch, const BatchWriter& write) {
-  std::lock_guard lock(mutex_);
+Result<evidence::Frontier*> AuditTrail::frontier(storage::StoreId store) {
   auto it = frontiers_.find(store);
   if (it == frontiers_.end()) {
     auto loaded = storage::load_frontier(engine_, store, kAudit);
     if (!loaded) return loaded.error();
     it = frontiers_.emplace(store, std::move(*loaded)).first;
+    // What RocksDB holds is durable: the signer learns the trail's head (after a restart it
+    // knows only its newest checkpoint) and checks it extends that checkpoint.
+    signer_.synced({storage::TreeHead{store, it->second.size(), it->second.root(), kAudit}});
   }
-  evidence::Frontier frontier = it->second;  // committed back only once the batch is written
+  return &it->second;
+}
+
+Result<uint64_t> AuditTrail::append(storage::StoreId store, const AuditActor& by, const AuditAction& what,
+                                    rocksdb::WriteBatch batch, const BatchWriter& write) {
+  std::lock_guard lock(mutex_);
+  auto current = frontier(store);
+  if (!current) return current.error();
+  evidence::Frontier frontier = **current;  // committed back only once the batch is written
   const uint64_t index = frontier.size();
   auto canonical = evidence::canonicalize(entry_json(index, by, what));
   if (!canonical) return canonical.error();
@@ -56,7 +67,7 @@ Result<uint64_t> AuditTrail::append(storage::StoreId store, const AuditActor& by
       kAudit);
   Status written = write ? write(batch, index) : engine_.write_durable(batch);
   if (!written) return written.error();
-  it->second = frontier;
+  **current = frontier;
   signer_.synced({storage::TreeHead{store, frontier.size(), frontier.root(), kAudit}});
   // Signed at once: an action is covered by a checkpoint as soon as it is done. A failure to
   // sign leaves the entry recorded; the signer retries on its own.
@@ -67,19 +78,22 @@ Result<uint64_t> AuditTrail::append(storage::StoreId store, const AuditActor& by
 Result<AuditPage> AuditTrail::list(storage::StoreId store, uint64_t from, size_t limit) {
   limit = std::min(limit, kPageMax);
   AuditPage page;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto loaded = frontier(store); !loaded) return loaded.error();
+  }
   auto note = signer_.latest(store, true, kAudit);
   if (!note) return note.error();
+  auto checkpoint = evidence::parse_checkpoint(evidence::note_text(*note));
+  if (!checkpoint) return Error{500, "", "a stored checkpoint does not parse"};
   page.checkpoint = std::move(*note);
+  page.size = checkpoint->size;  // every proof is against this checkpoint
   auto origin = signer_.origin(store, kAudit);
   if (!origin) return origin.error();
   page.origin = std::move(*origin);
   auto vkey = signer_.vkey(store, kAudit);
   if (!vkey) return vkey.error();
   page.vkey = std::move(*vkey);
-  auto size = signer_.durable_size(store, kAudit);
-  if (!size) return size.error();
-  // The checkpoint just returned covers the durable size (signed now when it did not).
-  page.size = *size;
 
   const std::string prefix = storage::evidence_prefix(store, storage::kAuditEntryTag);
   evidence::Prover prover(storage::node_reader(engine_, store, kAudit));

@@ -56,8 +56,9 @@ def log(msg):
 class Server:
     """One `scribe serve` process, stopped by its PID."""
 
-    def __init__(self, binary, data_dir, work_dir, tag):
+    def __init__(self, binary, data_dir, work_dir, tag, extra_args=()):
         self.binary = binary
+        self.extra_args = list(extra_args)
         self.data_dir = data_dir
         self.port_file = os.path.join(work_dir, "port")
         self.log_path = os.path.join(work_dir, f"server-{tag}.log")
@@ -74,7 +75,7 @@ class Server:
              "--server.host=127.0.0.1",
              "--server.port=0",
              f"--port-file={self.port_file}",
-             f"--xapi.default_version={VERSION}"],
+             f"--xapi.default_version={VERSION}"] + self.extra_args,
             stdout=self.log_file, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
