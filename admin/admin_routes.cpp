@@ -165,6 +165,20 @@ json::Value audit_page_json(const AuditPage& page) {
   return json::Value(std::move(o));
 }
 
+// What an erasure or purge did (or, for a dry run, would do).
+HttpResponse erasure_json(const ErasureResult& done, bool dry_run, bool agent_data) {
+  json::Object o;
+  o.append("dry_run", dry_run);
+  if (done.audit_index) o.append("audit_index", int64_t(*done.audit_index));
+  o.append("statements", int64_t(done.counts.statements));
+  if (agent_data) {
+    o.append("state_documents", int64_t(done.counts.state_documents));
+    o.append("agent_profiles", int64_t(done.counts.agent_profiles));
+    o.append("agent_entries", int64_t(done.counts.agent_entries));
+  }
+  return json_response(200, json::serialize(json::Value(std::move(o))));
+}
+
 HttpResponse not_found(const HttpRequest& request) {
   return error_response(Error{404, "", "no admin resource at " + request.method + " " + request.path});
 }
@@ -242,14 +256,27 @@ HttpResponse stores_route(AdminService& service, const HttpRequest& request,
     er.dry_run = dry && *dry == "true";
     auto done = service.erase_agent(path[1], er, by);
     if (!done) return error_response(done.error());
-    json::Object o;
-    o.append("dry_run", er.dry_run);
-    if (done->audit_index) o.append("audit_index", int64_t(*done->audit_index));
-    o.append("statements", int64_t(done->counts.statements));
-    o.append("state_documents", int64_t(done->counts.state_documents));
-    o.append("agent_profiles", int64_t(done->counts.agent_profiles));
-    o.append("agent_entries", int64_t(done->counts.agent_entries));
-    return json_ok(std::move(o));
+    return erasure_json(*done, er.dry_run, true);
+  }
+  if (path.size() == 3 && path[2] == "purges" && m == "POST") {
+    if (auto bad = only_params(request, {"dry_run"}); bad.status) return bad;
+    const std::string* dry = request.param("dry_run");
+    if (dry && *dry != "true" && *dry != "false") return error_response(bad_request("dry_run", "must be true or false"));
+    auto body = body_object(request, {"stored_before", "reason"});
+    if (!body) return error_response(body.error());
+    auto before = string_member(*body, "stored_before", true);
+    if (!before) return error_response(before.error());
+    auto micros = parse_timestamp(*before, true);
+    if (!micros) return error_response(bad_request("stored_before", "not an RFC 3339 timestamp: " + micros.error().message));
+    PurgeRequest pr;
+    pr.stored_before_us = *micros;
+    auto reason = reason_of(request, &*body);
+    if (!reason) return error_response(reason.error());
+    pr.reason = std::move(*reason);
+    pr.dry_run = dry && *dry == "true";
+    auto done = service.purge(path[1], pr, by);
+    if (!done) return error_response(done.error());
+    return erasure_json(*done, pr.dry_run, false);
   }
   if (path.size() == 3 && path[2] == "audit" && m == "GET") {
     if (auto bad = only_params(request, {"from", "limit"}); bad.status) return bad;

@@ -11,6 +11,9 @@
 //   POST   /admin/stores/{name}/erasures[?dry_run=true]  {"agent","reason","record_agent"?}
 //          → {"dry_run","audit_index"?,"statements","state_documents","agent_profiles",
 //          "agent_entries"}: a learner erased (admin/erasure_service.h), or only counted
+//   POST   /admin/stores/{name}/purges[?dry_run=true]  {"stored_before","reason"?}
+//          → {"dry_run","audit_index"?,"statements"}: every statement stored before the time
+//          erased the same way (at most ErasureService::kStatementsMax a request)
 //   GET    /admin/stores/{name}/audit[?from=&limit=]  → {"origin","key","checkpoint","size",
 //          "entries":[{"index","salt","proof":[..],"entry":{..}}],"more"}: the audit trail
 //          (admin/audit_trail.h), each entry with its inclusion proof in `checkpoint`.

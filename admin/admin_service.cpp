@@ -134,6 +134,13 @@ Result<ErasureResult> AdminService::erase_agent(const std::string& store, const 
   return erasures_->erase_agent(*info, request, by);
 }
 
+Result<ErasureResult> AdminService::purge(const std::string& store, const PurgeRequest& request, const AuditActor& by) {
+  auto info = store_named(store, "name");
+  if (!info) return info.error();
+  if (!erasures_) return Error{503, "", "purges are not available yet"};
+  return erasures_->purge(*info, request, by);
+}
+
 Result<AuditPage> AdminService::audit_trail(const std::string& store, uint64_t from, size_t limit) {
   auto info = store_named(store, "name");
   if (!info) return info.error();

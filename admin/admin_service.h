@@ -67,6 +67,8 @@ class AdminService {
   // Erases a learner from the named store (admin/erasure_service.h); 503 until
   // set_erasures() was called (the service needs the commit pipeline).
   Result<ErasureResult> erase_agent(const std::string& store, const ErasureRequest& request, const AuditActor& by);
+  // Erases every statement of the named store stored before a time (a purge by age).
+  Result<ErasureResult> purge(const std::string& store, const PurgeRequest& request, const AuditActor& by);
   void set_erasures(ErasureService* erasures) { erasures_ = erasures; }
 
   // The named store's audit trail from entry `from`, at most `limit` entries, with proofs.

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <unordered_set>
 #include <vector>
 
 #include "common/base64.h"
@@ -53,18 +54,22 @@ bool names_agent(const json::Node& node, const std::vector<std::string>& identit
   return false;
 }
 
-struct Found {
-  std::vector<storage::StatementToErase> statements;
-  std::vector<storage::ErasedLeaf> leaves;
-};
+// Adds a statement to erase (with the target its StatementRef names, whose referrer entry goes).
+void add_found(ErasureService::Found& found, const storage::StoredStatement& st, const json::Node& root) {
+  storage::StatementToErase e{st.seq, st.id, std::nullopt};
+  if (json::Node object = root.get("object"); object && object->get_string("objectType") == "StatementRef")
+    e.ref_target = storage::parse_uuid(object->get_string("id"));
+  found.statements.push_back(e);
+  found.leaves.push_back(storage::ErasedLeaf{st.seq, st.id});
+}
 
 // Every statement acknowledged by `through` that names the agent: the candidates the index
 // gives for each identity as a related agent, kept when the statement itself names it (not a
 // referrer that only inherits its target's terms).
-Result<Found> find_statements(const storage::StatementReader& reader, const auth::StoreInfo& store,
+Result<ErasureService::Found> find_statements(const storage::StatementReader& reader, const auth::StoreInfo& store,
                               const std::vector<std::string>& identities, storage::Seq through) {
-  Found found;
-  std::vector<storage::Seq> seen;
+  ErasureService::Found found;
+  std::unordered_set<storage::Seq> seen;  // an mbox's statements may name its sha1sum form too
   for (const std::string& identity : identities) {
     xapi::StatementQueryParams params;
     params.terms.push_back(xapi::agent_term(identity, true));
@@ -77,19 +82,15 @@ Result<Found> find_statements(const storage::StatementReader& reader, const auth
       if (!next) return next.error();
       if (!*next) break;
       const storage::StoredStatement& st = **next;
-      if (std::find(seen.begin(), seen.end(), st.seq) != seen.end()) continue;
+      if (seen.contains(st.seq)) continue;
       auto doc = json::Document::parse(st.json);
       if (!doc) return Error{500, "", "a stored statement does not parse"};
       if (!names_agent(doc->root(), identities)) continue;
       if (found.statements.size() == ErasureService::kStatementsMax)
         return Error{413, "agent", "the agent appears in more than " + std::to_string(ErasureService::kStatementsMax) +
                                        " statements: erase the rest with another request"};
-      seen.push_back(st.seq);
-      storage::StatementToErase e{st.seq, st.id, std::nullopt};
-      if (json::Node object = doc->root().get("object"); object && object->get_string("objectType") == "StatementRef")
-        e.ref_target = storage::parse_uuid(object->get_string("id"));
-      found.statements.push_back(e);
-      found.leaves.push_back(storage::ErasedLeaf{st.seq, st.id});
+      seen.insert(st.seq);
+      add_found(found, st, doc->root());
     }
   }
   return found;
@@ -124,6 +125,65 @@ Status add_agent_data(const storage::Engine& engine, storage::StoreId store, con
 
 }  // namespace
 
+Status ErasureService::wait_caught_up(storage::Seq through) const {
+  const auto wait = std::chrono::milliseconds(index_wait_ms_);
+  if (!pipeline_.wait_indexed(through, wait) || !pipeline_.wait_logged(through, wait))
+    return Error{503, "", "the index is catching up with recent writes; retry shortly"};
+  return Status::success();
+}
+
+Result<uint64_t> ErasureService::erase_found(const auth::StoreInfo& store, const Found& found, AuditAction what,
+                                             const AuditActor& by, const ExtraDeletions& extra, ErasureCounts& counts) {
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  std::optional<uint64_t> audit_index;
+  // Under the committer: no statement is staged while records and leaf runs are rewritten.
+  Status erased = pipeline_.run_exclusive([&]() -> Status {
+    rocksdb::WriteBatch batch;
+    storage::add_statement_erasures(engine_, store.id, found.statements, batch);
+    if (extra)
+      if (Status s = extra(batch); !s) return s;
+    what.counts.append("statements", int64_t(counts.statements));
+    if (extra) {
+      what.counts.append("state_documents", int64_t(counts.state_documents));
+      what.counts.append("agent_profiles", int64_t(counts.agent_profiles));
+      what.counts.append("agent_entries", int64_t(counts.agent_entries));
+    }
+    auto appended = audit_.append(store.id, by, what, std::move(batch),
+                                  [&](rocksdb::WriteBatch& b, uint64_t index) -> Status {
+                                    json::Object record;
+                                    record.append("audit_index", int64_t(index));
+                                    record.append("erased", format_timestamp(now_micros()));
+                                    const std::string record_json = json::serialize(json::Value(std::move(record)));
+                                    if (Status s = storage::add_leaf_erasures(engine_, store.id, found.leaves,
+                                                                              record_json, b);
+                                        !s)
+                                      return s;
+                                    storage::add_erasure_marker(engine_, store.id, index, b);
+                                    return engine_.write_durable(b);
+                                  });
+    if (!appended) return appended.error();
+    audit_index = *appended;
+    return Status::success();
+  });
+  if (!erased) return erased.error();
+  // The bytes off the disk: flushed out of the WAL, compacted out of the SSTs.
+  storage::ErasedSeqs range{UINT64_MAX, 0};
+  for (const auto& st : found.statements) {
+    range.first = std::min(range.first, st.seq);
+    range.last = std::max(range.last, st.seq);
+  }
+  if (found.statements.empty()) range = storage::ErasedSeqs{0, 0};  // no statement: an empty seq range
+  const auto t1 = Clock::now();
+  if (Status s = storage::finish_erasure(engine_, store.id, *audit_index, range); !s) return s.error();
+  const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  std::cout << "scribe: " << what.action << " (audit entry " << *audit_index << ") in store " << store.name << ": "
+            << counts.statements << " statements erased in " << ms(t1 - t0) << " ms, flushed and compacted off the disk in "
+            << ms(Clock::now() - t1) << " ms\n"
+            << std::flush;
+  return *audit_index;
+}
+
 Result<ErasureResult> ErasureService::erase_agent(const auth::StoreInfo& store, const ErasureRequest& request,
                                                   const AuditActor& by) {
   if (!request.agent.is_object()) return bad_request("agent", "required: an Agent or identified Group");
@@ -133,12 +193,8 @@ Result<ErasureResult> ErasureService::erase_agent(const auth::StoreInfo& store, 
 
   // Everything acknowledged now, found through the index once it has caught up, and every leaf
   // hashed (an erased leaf keeps its hash, so it must be in the tree).
-  using Clock = std::chrono::steady_clock;
-  const auto t0 = Clock::now();
   const storage::Seq through = pipeline_.committed_seq();
-  const auto wait = std::chrono::milliseconds(index_wait_ms_);
-  if (!pipeline_.wait_indexed(through, wait) || !pipeline_.wait_logged(through, wait))
-    return Error{503, "", "the index is catching up with recent writes; retry shortly"};
+  if (Status s = wait_caught_up(through); !s) return s.error();
   auto found = find_statements(reader_, store, identities, through);
   if (!found) return found.error();
 
@@ -149,7 +205,6 @@ Result<ErasureResult> ErasureService::erase_agent(const auth::StoreInfo& store, 
     if (Status s = add_agent_data(engine_, store.id, identities, discarded, result.counts); !s) return s.error();
     return result;
   }
-
   AuditAction what{"erasure", request.reason, {}, {}};
   if (request.record_agent) {
     what.subject.append("agent", request.agent);
@@ -159,48 +214,47 @@ Result<ErasureResult> ErasureService::erase_agent(const auth::StoreInfo& store, 
     what.subject.append("agent_sha256", base64_encode(evidence::as_bytes(h)));
     what.subject.append("agent_salt", base64_encode(salt));
   }
-  // Under the committer: no statement is staged while records and leaf runs are rewritten.
-  const auto t1 = Clock::now();
-  Status erased = pipeline_.run_exclusive([&]() -> Status {
-    rocksdb::WriteBatch batch;
-    storage::add_statement_erasures(engine_, store.id, found->statements, batch);
-    if (Status s = add_agent_data(engine_, store.id, identities, batch, result.counts); !s) return s;
-    what.counts.append("statements", int64_t(result.counts.statements));
-    what.counts.append("state_documents", int64_t(result.counts.state_documents));
-    what.counts.append("agent_profiles", int64_t(result.counts.agent_profiles));
-    what.counts.append("agent_entries", int64_t(result.counts.agent_entries));
-    auto appended = audit_.append(store.id, by, what, std::move(batch),
-                                  [&](rocksdb::WriteBatch& b, uint64_t audit_index) -> Status {
-                                    json::Object record;
-                                    record.append("audit_index", int64_t(audit_index));
-                                    record.append("erased", format_timestamp(now_micros()));
-                                    const std::string record_json = json::serialize(json::Value(std::move(record)));
-                                    if (Status s = storage::add_leaf_erasures(engine_, store.id, found->leaves,
-                                                                              record_json, b);
-                                        !s)
-                                      return s;
-                                    storage::add_erasure_marker(engine_, store.id, audit_index, b);
-                                    return engine_.write_durable(b);
-                                  });
-    if (!appended) return appended.error();
-    result.audit_index = *appended;
-    return Status::success();
-  });
-  if (!erased) return erased.error();
-  // The bytes off the disk: flushed out of the WAL, compacted out of the SSTs.
-  storage::ErasedSeqs range{UINT64_MAX, 0};
-  for (const auto& st : found->statements) {
-    range.first = std::min(range.first, st.seq);
-    range.last = std::max(range.last, st.seq);
+  auto index = erase_found(store, *found, std::move(what), by,
+                           [&](rocksdb::WriteBatch& batch) {
+                             return add_agent_data(engine_, store.id, identities, batch, result.counts);
+                           },
+                           result.counts);
+  if (!index) return index.error();
+  result.audit_index = *index;
+  return result;
+}
+
+Result<ErasureResult> ErasureService::purge(const auth::StoreInfo& store, const PurgeRequest& request,
+                                            const AuditActor& by) {
+  const storage::Seq through = pipeline_.committed_seq();
+  if (Status s = wait_caught_up(through); !s) return s.error();
+  // Every statement stored before the time (seqs are the stored times in microseconds).
+  storage::StatementQuery query;
+  query.store = store.id;
+  query.include_voided = true;
+  query.seq_max = std::min<storage::Seq>(through, request.stored_before_us > 0 ? storage::Seq(request.stored_before_us - 1) : 0);
+  Found found;
+  if (query.seq_max > 0) {
+    xapi::StatementCursor cursor(reader_, std::move(query));
+    for (;;) {
+      auto next = cursor.next();
+      if (!next) return next.error();
+      if (!*next) break;
+      const storage::StoredStatement& st = **next;
+      if (found.statements.size() == kStatementsMax) break;  // the rest by the next request
+      auto doc = json::Document::parse(st.json);
+      if (!doc) return Error{500, "", "a stored statement does not parse"};
+      add_found(found, st, doc->root());
+    }
   }
-  if (found->statements.empty()) range = storage::ErasedSeqs{0, 0};  // no statement: an empty seq range
-  const auto t2 = Clock::now();
-  if (Status s = storage::finish_erasure(engine_, store.id, *result.audit_index, range); !s) return s.error();
-  const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
-  std::cout << "scribe: erasure (audit entry " << *result.audit_index << ") in store " << store.name << ": "
-            << result.counts.statements << " statements found in " << ms(t1 - t0) << " ms, erased in "
-            << ms(t2 - t1) << " ms, flushed and compacted off the disk in " << ms(Clock::now() - t2) << " ms\n"
-            << std::flush;
+  ErasureResult result;
+  result.counts.statements = found.statements.size();
+  if (request.dry_run) return result;
+  AuditAction what{"purge", request.reason, {}, {}};
+  what.subject.append("stored_before", format_timestamp(request.stored_before_us));
+  auto index = erase_found(store, found, std::move(what), by, {}, result.counts);
+  if (!index) return index.error();
+  result.audit_index = *index;
   return result;
 }
 

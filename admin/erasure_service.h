@@ -16,8 +16,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "admin/audit_trail.h"
 #include "auth/store_registry.h"
@@ -25,6 +27,8 @@
 #include "common/result.h"
 #include "storage/commit_pipeline.h"
 #include "storage/engine.h"
+#include "storage/statement_erasure.h"
+#include "storage/evidence_log.h"
 #include "storage/statement_reader.h"
 
 namespace scribe::admin {
@@ -33,6 +37,14 @@ struct ErasureRequest {
   json::Value agent;       // an Agent (or identified Group) with an inverse functional identifier
   std::string reason;      // recorded in the audit trail
   bool record_agent = false;  // name the agent's IFI in the audit trail, not only a salted hash
+  bool dry_run = false;
+};
+
+// A one-off purge by age (POST /admin/stores/{name}/purges): every statement stored before the
+// time, erased with the same mechanics (leaf hashes stay, bytes go).
+struct PurgeRequest {
+  int64_t stored_before_us = 0;
+  std::string reason;
   bool dry_run = false;
 };
 
@@ -58,8 +70,23 @@ class ErasureService {
       : engine_(engine), pipeline_(pipeline), reader_(reader), audit_(audit), index_wait_ms_(index_wait_ms) {}
 
   Result<ErasureResult> erase_agent(const auth::StoreInfo& store, const ErasureRequest& request, const AuditActor& by);
+  // At most kStatementsMax per request: the counts say how many went, a next request takes more.
+  Result<ErasureResult> purge(const auth::StoreInfo& store, const PurgeRequest& request, const AuditActor& by);
+
+  struct Found {
+    std::vector<storage::StatementToErase> statements;
+    std::vector<storage::ErasedLeaf> leaves;
+  };
 
  private:
+  // Until everything acknowledged by `through` is indexed and in the log's tree (bounded).
+  Status wait_caught_up(storage::Seq through) const;
+  // Erases `found`, with `extra`'s deletions, in one batch on the committer with the audit entry
+  // `what` (counts added), then takes the bytes off the disk. The audit entry's index.
+  using ExtraDeletions = std::function<Status(rocksdb::WriteBatch&)>;
+  Result<uint64_t> erase_found(const auth::StoreInfo& store, const Found& found, AuditAction what,
+                               const AuditActor& by, const ExtraDeletions& extra, ErasureCounts& counts);
+
   storage::Engine& engine_;
   storage::CommitPipeline& pipeline_;
   const storage::StatementReader& reader_;

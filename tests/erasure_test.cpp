@@ -7,19 +7,23 @@
 // hashes in the proof route and in an export that `scribe verify`'s checker accepts); the audit
 // trail records it by a salted hash only; and the agent's identifiers are gone from every file of
 // the data folder (SST entries decoded, every other file raw), where before they were found.
+// A purge erases everything stored before a time the same way.
 #include <gtest/gtest.h>
 
 #include <rocksdb/env.h>
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_reader.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
 
 #include "common/json.h"
+#include "common/timestamp.h"
 #include "evidence/checkpoint.h"
 #include "evidence/export_verifier.h"
 #include "evidence/merkle.h"
@@ -145,6 +149,19 @@ class ErasureTest : public test_support::LrsTest {
     return *evidence::parse_checkpoint(*body);
   }
 
+  // An export checked line by line as `scribe verify` does, with the log's key.
+  evidence::VerifyReport verify_export(const std::string& body) {
+    evidence::VerifyOptions options;
+    options.vkey = as(auth_, "GET", "/evidence/key").body;
+    evidence::ExportVerifier verifier(options);
+    for (size_t at = 0; at < body.size();) {
+      const size_t eol = body.find('\n', at);
+      verifier.line(std::string_view(body).substr(at, eol - at));
+      at = eol + 1;
+    }
+    return verifier.finish();
+  }
+
   std::string admin_, auth_;
 };
 
@@ -200,15 +217,7 @@ TEST_F(ErasureTest, EveryPlacementIsErasedAndTheLogStaysValid) {
   HttpResponse exported = as(auth_, "GET", "/evidence/export");
   ASSERT_EQ(exported.status, 200);
   EXPECT_EQ(exported.body.find("erase.me"), std::string::npos);
-  evidence::VerifyOptions options;
-  options.vkey = as(auth_, "GET", "/evidence/key").body;
-  evidence::ExportVerifier verifier(options);
-  for (size_t at = 0; at < exported.body.size();) {
-    const size_t eol = exported.body.find('\n', at);
-    verifier.line(std::string_view(exported.body).substr(at, eol - at));
-    at = eol + 1;
-  }
-  const evidence::VerifyReport report = verifier.finish();
+  const evidence::VerifyReport report = verify_export(exported.body);
   EXPECT_TRUE(report.ok()) << report.failure.value_or("");
   EXPECT_EQ(report.statements, 2u);
   EXPECT_EQ(report.erased, 9u);
@@ -216,13 +225,7 @@ TEST_F(ErasureTest, EveryPlacementIsErasedAndTheLogStaysValid) {
   std::string tampered = exported.body;
   const size_t at = tampered.find(R"("leaf_hash":")") + 13;
   tampered[at] = tampered[at] == 'A' ? 'B' : 'A';
-  evidence::ExportVerifier tampered_verifier(options);
-  for (size_t i = 0; i < tampered.size();) {
-    const size_t eol = tampered.find('\n', i);
-    tampered_verifier.line(std::string_view(tampered).substr(i, eol - i));
-    i = eol + 1;
-  }
-  EXPECT_FALSE(tampered_verifier.finish().ok());
+  EXPECT_FALSE(verify_export(tampered).ok());
 
   // The audit trail: the erasure, its counts and reason, the agent by a salted hash only.
   HttpResponse trail = as(admin_, "GET", "/admin/stores/default/audit");
@@ -276,6 +279,50 @@ TEST_F(ErasureTest, AnErasureCutShortIsFinishedAtTheNextStart) {
   ASSERT_TRUE(resumed.ok());
   EXPECT_EQ(*resumed, 1u);
   EXPECT_EQ(*storage::resume_erasures(*stack_.engine), 0u);  // done: the marker is gone
+}
+
+TEST_F(ErasureTest, APurgeErasesEverythingStoredBeforeATime) {
+  for (int n = 1; n <= 5; n++) ASSERT_EQ(post(statement(n, other(), kActivity)).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::string cut = format_timestamp(now_micros());
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int n = 6; n <= 8; n++) ASSERT_EQ(post(statement(n, agent(), kActivity)).status, 200);
+  auto purge = [&](const std::string& body, bool dry_run) {
+    return as(admin_, "POST", "/admin/stores/default/purges", dry_run ? Query{{"dry_run", "true"}} : Query{}, body);
+  };
+  const std::string body = R"({"stored_before":")" + cut + R"(","reason":"retention: 3 years"})";
+  HttpResponse dry = purge(body, true);
+  ASSERT_EQ(dry.status, 200) << dry.body;
+  EXPECT_EQ(body_json(dry).get("statements")->as_int(), 5);
+  EXPECT_EQ(status_of(2), 200);
+  HttpResponse done = purge(body, false);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(body_json(done).get("statements")->as_int(), 5);
+  for (int n = 2; n <= 5; n++) EXPECT_EQ(status_of(n), 404) << n;
+  for (int n = 6; n <= 8; n++) EXPECT_EQ(status_of(n), 200) << n;
+  EXPECT_EQ(as(auth_, "GET", "/evidence/proof", {{"statementId", uuid_n(3)}}).status, 410);
+  HttpResponse trail = as(admin_, "GET", "/admin/stores/default/audit");
+  const json::Value entry = *body_json(trail).get("entries")->as_array().back().get("entry");
+  EXPECT_EQ(entry.get_string("action"), "purge");
+  EXPECT_EQ(entry.get_string("reason"), "retention: 3 years");
+  EXPECT_EQ(entry.get("subject")->get_string("stored_before"), cut);
+  EXPECT_EQ(entry.get("counts")->get("statements")->as_int(), 5);
+  // The unfiltered export: the 5 purged leaves in their places, then the 3 statements.
+  HttpResponse exported = as(auth_, "GET", "/evidence/export");
+  const evidence::VerifyReport report = verify_export(exported.body);
+  EXPECT_TRUE(report.ok()) << report.failure.value_or("");
+  EXPECT_EQ(report.erased, 5u);
+  EXPECT_EQ(report.statements, 3u);
+  // Bad requests name the property; a store that does not exist is 404.
+  auto path_of = [&](HttpResponse r) {
+    EXPECT_EQ(r.status, 400) << r.body;
+    const json::Value* e = body_json(r).get("error");
+    return e ? std::string(e->get_string("path")) : std::string();
+  };
+  EXPECT_EQ(path_of(purge("{}", false)), "stored_before");
+  EXPECT_EQ(path_of(purge(R"({"stored_before":"yesterday"})", false)), "stored_before");
+  EXPECT_EQ(path_of(purge(R"({"stored_before":")" + cut + R"(","x":1})", false)), "x");
+  EXPECT_EQ(as(admin_, "POST", "/admin/stores/none/purges", {}, body).status, 404);
 }
 
 }  // namespace

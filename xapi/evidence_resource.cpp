@@ -100,11 +100,7 @@ HttpResponse EvidenceResource::proof(const RequestContext& ctx, const HttpReques
     if (!*at) return error_response(Error{404, "size", "no checkpoint of size " + std::to_string(*size) + " was signed"});
     note = std::move(**at);
   } else {
-    auto latest = signer_.latest(ctx.store(), false);
-    if (!latest) return error_response(latest.error());
-    auto size = checkpoint_size(*latest);
-    if (!size) return error_response(size.error());
-    if (index >= *size) latest = signer_.latest(ctx.store(), true);  // sign one that covers it
+    auto latest = checkpoint_covering(ctx.store(), index);
     if (!latest) return error_response(latest.error());
     note = std::move(*latest);
   }
@@ -118,15 +114,24 @@ HttpResponse EvidenceResource::proof(const RequestContext& ctx, const HttpReques
   return text_response(evidence::format_tlog_proof(evidence::TlogProof{(*leaf)->salt, index, std::move(*path), note}));
 }
 
+Result<std::string> EvidenceResource::checkpoint_covering(storage::StoreId store, uint64_t index) {
+  auto latest = signer_.latest(store, false);
+  if (!latest) return latest.error();
+  auto size = checkpoint_size(*latest);
+  if (!size) return size.error();
+  if (index < *size) return latest;
+  return signer_.latest(store, true);  // sign one that covers it
+}
+
 HttpResponse EvidenceResource::erased_proof(const RequestContext& ctx, const std::string& id, uint64_t index) {
   auto erasure = storage::read_erasure(engine_, ctx.store(), index);
   if (!erasure) return error_response(erasure.error());
   if (!*erasure) return error_response(Error{500, "", "erased statement " + id + " has no erasure record"});
-  auto note = signer_.latest(ctx.store(), false);
+  auto note = checkpoint_covering(ctx.store(), index);
   if (!note) return error_response(note.error());
   auto size = checkpoint_size(*note);
   if (!size) return error_response(size.error());
-  if (index >= *size) return error_response(Error{500, "", "erased leaf " + std::to_string(index) + " is past the checkpoint"});
+  if (index >= *size) return error_response(Error{500, "", "erased leaf " + std::to_string(index) + " is past the log"});
   auto nodes = storage::node_reader(engine_, ctx.store());
   auto leaf = nodes(evidence::NodeId{0, index});
   if (!leaf) return error_response(leaf.error());

@@ -60,6 +60,9 @@ class EvidenceResource {
   HttpResponse completion_report(const RequestContext& ctx, const HttpRequest& request);  // completion_report.cpp
 
  private:
+  // The newest checkpoint when it covers leaf `index`, else one signed now (which covers it when
+  // the leaf is durable).
+  Result<std::string> checkpoint_covering(storage::StoreId store, uint64_t index);
   // GET /evidence/proof of an erased statement: its kept leaf hash, proof and erasure record.
   HttpResponse erased_proof(const RequestContext& ctx, const std::string& id, uint64_t index);
   const storage::Engine& engine_;
