@@ -278,6 +278,38 @@ HttpResponse stores_route(AdminService& service, const HttpRequest& request,
     if (!done) return error_response(done.error());
     return erasure_json(*done, pr.dry_run, false);
   }
+  if (path.size() == 3 && path[2] == "retention" && (m == "PUT" || m == "GET")) {
+    if (m == "PUT") {
+      if (auto bad = only_params(request, {}); bad.status) return bad;
+      auto body = body_object(request, {"retention_days", "reason"});
+      if (!body) return error_response(body.error());
+      const json::Value* days = body->get("retention_days");
+      if (!days) return error_response(bad_request("retention_days", "required: a number of days, or null"));
+      std::optional<uint32_t> value;
+      if (!days->is_null()) {
+        if (!days->is_int() || days->as_int() < 1 || days->as_int() > Retention::kDaysMax)
+          return error_response(bad_request("retention_days", "must be 1 to " + std::to_string(Retention::kDaysMax) +
+                                                                  ", or null to keep everything"));
+        value = uint32_t(days->as_int());
+      }
+      auto reason = reason_of(request, &*body);
+      if (!reason) return error_response(reason.error());
+      if (Status s = service.set_retention(path[1], value, ActionContext{by, *reason}); !s)
+        return error_response(s.error());
+    } else if (auto bad = only_params(request, {}); bad.status) {
+      return bad;
+    }
+    auto state = service.retention(path[1]);
+    if (!state) return error_response(state.error());
+    json::Object o;
+    o.append("retention_days", state->days ? json::Value(int64_t(*state->days)) : json::Value(nullptr));
+    o.append("last_run", state->last_run_us ? json::Value(format_timestamp(*state->last_run_us)) : json::Value(nullptr));
+    o.append("last_erased", int64_t(state->last_erased));
+    o.append("erased_total", int64_t(state->erased_total));
+    o.append("more", state->more);
+    if (!state->last_error.empty()) o.append("last_error", state->last_error);
+    return json_ok(std::move(o));
+  }
   if (path.size() == 3 && path[2] == "audit" && m == "GET") {
     if (auto bad = only_params(request, {"from", "limit"}); bad.status) return bad;
     auto from = count_param(request, "from", 0);

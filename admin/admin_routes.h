@@ -14,6 +14,9 @@
 //   POST   /admin/stores/{name}/purges[?dry_run=true]  {"stored_before","reason"?}
 //          → {"dry_run","audit_index"?,"statements"}: every statement stored before the time
 //          erased the same way (at most ErasureService::kStatementsMax a request)
+//   PUT    /admin/stores/{name}/retention  {"retention_days": N | null, "reason"?}
+//   GET    /admin/stores/{name}/retention  → {"retention_days","last_run","last_erased",
+//          "erased_total","more","last_error"?}: purges by age on a schedule (admin/retention.h)
 //   GET    /admin/stores/{name}/audit[?from=&limit=]  → {"origin","key","checkpoint","size",
 //          "entries":[{"index","salt","proof":[..],"entry":{..}}],"more"}: the audit trail
 //          (admin/audit_trail.h), each entry with its inclusion proof in `checkpoint`.

@@ -141,6 +141,21 @@ Result<ErasureResult> AdminService::purge(const std::string& store, const PurgeR
   return erasures_->purge(*info, request, by);
 }
 
+Status AdminService::set_retention(const std::string& store, std::optional<uint32_t> days,
+                                   const ActionContext& context) {
+  auto info = store_named(store, "name");
+  if (!info) return info.error();
+  if (!retention_) return Error{503, "", "retention is not available yet"};
+  return retention_->set(*info, days, context.by, context.reason);
+}
+
+Result<RetentionState> AdminService::retention(const std::string& store) {
+  auto info = store_named(store, "name");
+  if (!info) return info.error();
+  if (!retention_) return Error{503, "", "retention is not available yet"};
+  return retention_->state(*info);
+}
+
 Result<AuditPage> AdminService::audit_trail(const std::string& store, uint64_t from, size_t limit) {
   auto info = store_named(store, "name");
   if (!info) return info.error();

@@ -15,6 +15,7 @@
 
 #include "admin/audit_trail.h"
 #include "admin/erasure_service.h"
+#include "admin/retention.h"
 #include "auth/credential_store.h"
 #include "auth/store_registry.h"
 #include "common/json.h"
@@ -71,6 +72,11 @@ class AdminService {
   Result<ErasureResult> purge(const std::string& store, const PurgeRequest& request, const AuditActor& by);
   void set_erasures(ErasureService* erasures) { erasures_ = erasures; }
 
+  // The named store's retention by age (admin/retention.h): set or cleared (nullopt), and shown.
+  Status set_retention(const std::string& store, std::optional<uint32_t> days, const ActionContext& context);
+  Result<RetentionState> retention(const std::string& store);
+  void set_retention_service(Retention* retention) { retention_ = retention; }
+
   // The named store's audit trail from entry `from`, at most `limit` entries, with proofs.
   Result<AuditPage> audit_trail(const std::string& store, uint64_t from, size_t limit);
 
@@ -87,6 +93,7 @@ class AdminService {
   auth::CredentialStore& credentials_;
   AuditTrail& audit_;
   ErasureService* erasures_ = nullptr;
+  Retention* retention_ = nullptr;
 };
 
 }  // namespace scribe::admin

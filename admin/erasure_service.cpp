@@ -241,7 +241,7 @@ Result<ErasureResult> ErasureService::purge(const auth::StoreInfo& store, const 
       if (!next) return next.error();
       if (!*next) break;
       const storage::StoredStatement& st = **next;
-      if (found.statements.size() == kStatementsMax) break;  // the rest by the next request
+      if (found.statements.size() == std::min(request.statements_max, kStatementsMax)) break;  // the rest later
       auto doc = json::Document::parse(st.json);
       if (!doc) return Error{500, "", "a stored statement does not parse"};
       add_found(found, st, doc->root());
@@ -249,7 +249,7 @@ Result<ErasureResult> ErasureService::purge(const auth::StoreInfo& store, const 
   }
   ErasureResult result;
   result.counts.statements = found.statements.size();
-  if (request.dry_run) return result;
+  if (request.dry_run || (found.statements.empty() && !request.record_if_none)) return result;
   AuditAction what{"purge", request.reason, {}, {}};
   what.subject.append("stored_before", format_timestamp(request.stored_before_us));
   auto index = erase_found(store, found, std::move(what), by, {}, result.counts);

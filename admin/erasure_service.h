@@ -46,6 +46,8 @@ struct PurgeRequest {
   int64_t stored_before_us = 0;
   std::string reason;
   bool dry_run = false;
+  uint64_t statements_max = 1'000'000;  // at most ErasureService::kStatementsMax
+  bool record_if_none = true;  // false (scheduled retention): nothing to erase, nothing recorded
 };
 
 struct ErasureCounts {

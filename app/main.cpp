@@ -111,6 +111,10 @@ int serve(int argc, char** argv) {
   storage::StatementReader reader(**engine, &pipeline.recent_postings(), codec->get());
   admin::ErasureService erasures(**engine, pipeline, reader, audit_trail, config->limits.query_index_wait_ms);
   admin_service.set_erasures(&erasures);
+  admin::Retention retention(**engine, *access->stores, erasures, audit_trail,
+                             std::chrono::milliseconds(config->retention.interval_ms),
+                             config->retention.statements_per_run);
+  admin_service.set_retention_service(&retention);
   admin::AdminRoutes admin_routes(admin_service);  // after what its queued operations use
   WorkPool query_pool("scribe-query", std::max<uint32_t>(config->server.query_threads, 1),
                       config->limits.query_queue_max);
@@ -133,6 +137,7 @@ int serve(int argc, char** argv) {
     (*signer)->set_origin_base(evidence::origin_base(config->evidence.origin, public_url(bound)));
   }
   (*signer)->start();
+  retention.start();
 
   std::cout << "Scribe listening on " << (http.tls() ? "https://" : "http://") << config->server.host
             << ":" << http.port()
@@ -156,6 +161,7 @@ int serve(int argc, char** argv) {
   std::cout << "scribe: stopping (" << strsignal(received) << ")\n" << std::flush;
   http.stop();
   query_pool.stop();  // its queued jobs use the router and resources, which outlive it
+  retention.stop();   // a run in progress erases through the pipeline
   pipeline.stop();
   (*signer)->stop();
   return 0;

@@ -197,6 +197,10 @@ const std::vector<Key>& keys() {
           "evidence", "origin", "log name before /<store>; empty: server.public_url without its scheme"),
       key<&C::evidence, &C::Evidence::key_file>(
           "evidence", "key_file", "Ed25519 signing key (PEM), relative to storage.data_dir; made at first start"),
+      key<&C::retention, &C::Retention::interval_ms>(
+          "retention", "interval_ms", "stores with retention_days are purged of older statements this often"),
+      key<&C::retention, &C::Retention::statements_per_run>(
+          "retention", "statements_per_run", "statements one scheduled run erases per store at most"),
   };
   return table;
 }

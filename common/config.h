@@ -80,6 +80,13 @@ struct Config {
     // The Ed25519 signing key, PKCS#8 PEM, relative to storage.data_dir; made at first start.
     std::string key_file = "evidence-key.pem";
   } evidence;
+
+  struct Retention {
+    // How often stores with a retention_days setting are purged of older statements.
+    uint32_t interval_ms = 3600000;
+    // Statements one scheduled run erases per store at most; the rest go in the next runs.
+    uint32_t statements_per_run = 100000;
+  } retention;
 };
 
 // Reads `path` (TOML); a missing file is an error only when `required`.

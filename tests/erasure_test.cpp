@@ -7,7 +7,8 @@
 // hashes in the proof route and in an export that `scribe verify`'s checker accepts); the audit
 // trail records it by a salted hash only; and the agent's identifiers are gone from every file of
 // the data folder (SST entries decoded, every other file raw), where before they were found.
-// A purge erases everything stored before a time the same way.
+// A purge erases everything stored before a time the same way, and a store's retention_days
+// does it on a schedule, in bounded runs whose progress the admin API shows.
 #include <gtest/gtest.h>
 
 #include <rocksdb/env.h>
@@ -323,6 +324,63 @@ TEST_F(ErasureTest, APurgeErasesEverythingStoredBeforeATime) {
   EXPECT_EQ(path_of(purge(R"({"stored_before":"yesterday"})", false)), "stored_before");
   EXPECT_EQ(path_of(purge(R"({"stored_before":")" + cut + R"(","x":1})", false)), "x");
   EXPECT_EQ(as(admin_, "POST", "/admin/stores/none/purges", {}, body).status, 404);
+}
+
+TEST_F(ErasureTest, RetentionPurgesByAgeInBoundedRunsAndShowsItsProgress) {
+  for (int n = 1; n <= 5; n++) ASSERT_EQ(post(statement(n, other(), kActivity)).status, 200);
+  auto get = [&](int n) { return as(auth_, "GET", "/statements", {{"statementId", uuid_n(n)}}).status; };
+  auto retention = [&](const std::string& method, const std::string& body = "") {
+    return as(admin_, method, "/admin/stores/default/retention", {}, body);
+  };
+  HttpResponse none = retention("GET");
+  ASSERT_EQ(none.status, 200) << none.body;
+  EXPECT_TRUE(body_json(none).get("retention_days")->is_null());
+  HttpResponse set = retention("PUT", R"({"retention_days":1,"reason":"policy 7"})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(body_json(set).get("retention_days")->as_int(), 1);
+  // Today's statements are younger than a day: a run keeps them and records nothing.
+  stack_.retention->run_once();
+  for (int n = 1; n <= 5; n++) EXPECT_EQ(get(n), 200) << n;
+  // Two days on, runs of at most 2 statements purge them all, oldest first, each run recorded.
+  admin::Retention later(*stack_.engine, *stack_.stores, *stack_.erasures, *stack_.audit_trail,
+                         std::chrono::milliseconds(1000), 2, [] { return now_micros() + 2 * 86400LL * 1000000; });
+  stack_.admin_service->set_retention_service(&later);
+  later.run_once();
+  EXPECT_EQ(get(1), 404);
+  EXPECT_EQ(get(2), 404);
+  EXPECT_EQ(get(3), 200);
+  HttpResponse progress = retention("GET");
+  EXPECT_EQ(body_json(progress).get("last_erased")->as_int(), 2);
+  EXPECT_TRUE(body_json(progress).get("more")->as_bool());
+  later.run_once();
+  later.run_once();
+  for (int n = 1; n <= 5; n++) EXPECT_EQ(get(n), 404) << n;
+  progress = retention("GET");
+  EXPECT_EQ(body_json(progress).get("erased_total")->as_int(), 5);
+  EXPECT_FALSE(body_json(progress).get("more")->as_bool());
+  EXPECT_FALSE(body_json(progress).get("last_run")->is_null());
+  stack_.admin_service->set_retention_service(stack_.retention.get());
+  // The trail: the setting, then three purges by the retention schedule.
+  const json::Value trail = body_json(as(admin_, "GET", "/admin/stores/default/audit"));
+  std::vector<std::string> actions;
+  for (const auto& e : trail.get("entries")->as_array()) actions.emplace_back(e.get("entry")->get_string("action"));
+  EXPECT_EQ(actions, (std::vector<std::string>{"retention.changed", "purge", "purge", "purge"}));
+  const json::Value& first_purge = *trail.get("entries")->as_array()[1].get("entry");
+  EXPECT_EQ(first_purge.get("by")->get_string("label"), "retention");
+  EXPECT_EQ(first_purge.get_string("reason"), "retention_days = 1");
+  // Bad settings name the property; null clears it.
+  auto path_of = [&](HttpResponse r) {
+    EXPECT_EQ(r.status, 400) << r.body;
+    const json::Value* e = body_json(r).get("error");
+    return e ? std::string(e->get_string("path")) : std::string();
+  };
+  EXPECT_EQ(path_of(retention("PUT", R"({"retention_days":0})")), "retention_days");
+  EXPECT_EQ(path_of(retention("PUT", R"({"retention_days":"x"})")), "retention_days");
+  EXPECT_EQ(path_of(retention("PUT", "{}")), "retention_days");
+  EXPECT_EQ(path_of(retention("PUT", R"({"retention_days":1,"x":1})")), "x");
+  HttpResponse cleared = retention("PUT", R"({"retention_days":null})");
+  ASSERT_EQ(cleared.status, 200);
+  EXPECT_TRUE(body_json(cleared).get("retention_days")->is_null());
 }
 
 }  // namespace

@@ -63,6 +63,7 @@ struct StatementsStack {
   std::unique_ptr<admin::AuditTrail> audit_trail;
   std::unique_ptr<admin::AdminService> admin_service;
   std::unique_ptr<admin::ErasureService> erasures;
+  std::unique_ptr<admin::Retention> retention;  // not started: tests call run_once()
   std::unique_ptr<admin::AdminRoutes> admin_routes;
   std::unique_ptr<WorkPool> query_pool;  // as in the server: reads run off the caller's thread
   std::unique_ptr<xapi::Router> router;
@@ -106,6 +107,10 @@ struct StatementsStack {
     erasures = std::make_unique<admin::ErasureService>(*engine, *pipeline, *reader, *audit_trail,
                                                        config.limits.query_index_wait_ms);
     admin_service->set_erasures(erasures.get());
+    retention = std::make_unique<admin::Retention>(*engine, *stores, *erasures, *audit_trail,
+                                                   std::chrono::milliseconds(config.retention.interval_ms),
+                                                   config.retention.statements_per_run);
+    admin_service->set_retention_service(retention.get());
     admin_routes = std::make_unique<admin::AdminRoutes>(*admin_service);
     query_pool = std::make_unique<WorkPool>("scribe-query", std::max<uint32_t>(config.server.query_threads, 1),
                                             config.limits.query_queue_max);
@@ -145,6 +150,7 @@ struct StatementsStack {
     router.reset();
     query_pool.reset();
     admin_routes.reset();
+    retention.reset();
     erasures.reset();
     admin_service.reset();
     audit_trail.reset();
