@@ -62,6 +62,8 @@ Status AdminService::delete_store(const std::string& name, const std::string* co
   if (!store) return store.error();
   if (!confirm || *confirm != name)
     return bad_request("confirm", "deleting a store erases all its data: repeat its name as ?confirm=" + name);
+  if (erasures_)
+    if (Status s = erasures_->settle(); !s) return s;
   auto stats = storage::store_stats(engine_, store->id);
   if (!stats) return stats.error();
   AuditAction what{"store.deleted", context.reason, store_subject(*store), {}};

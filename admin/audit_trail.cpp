@@ -95,26 +95,19 @@ Result<AuditPage> AuditTrail::list(storage::StoreId store, uint64_t from, size_t
   if (!vkey) return vkey.error();
   page.vkey = std::move(*vkey);
 
-  const std::string prefix = storage::evidence_prefix(store, storage::kAuditEntryTag);
   evidence::Prover prover(storage::node_reader(engine_, store, kAudit));
-  std::unique_ptr<rocksdb::Iterator> it(
-      engine_.db()->NewIterator(rocksdb::ReadOptions(), engine_.family(storage::Family::Evidence)));
-  for (it->Seek(storage::audit_entry_key(store, from)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    const std::string_view key = it->key().ToStringView(), value = it->value().ToStringView();
-    if (key.size() != prefix.size() + 8 || value.size() <= evidence::kSaltBytes)
-      return Error{500, "", "the audit trail of store " + std::to_string(store) + " is damaged"};
-    const uint64_t index = storage::get_u64(key.substr(prefix.size()));
-    if (index >= page.size) break;  // appended after the checkpoint
-    if (page.entries.size() == limit) {
-      page.more = true;
-      break;
-    }
-    auto proof = prover.inclusion(index, page.size);
-    if (!proof) return proof.error();
-    page.entries.push_back(ProvenAuditEntry{index, std::string(value.substr(0, evidence::kSaltBytes)),
-                                            std::move(*proof), std::string(value.substr(evidence::kSaltBytes))});
-  }
-  if (!it->status().ok()) return storage::storage_error(it->status(), "audit trail read failed");
+  Status read = storage::for_each_audit_entry(
+      engine_, store, from, page.size, [&](uint64_t index, std::string_view salt, std::string_view entry) -> Status {
+        if (page.entries.size() == limit) {
+          page.more = true;
+          return Error{0, "", "page full"};  // ends the walk; not an error of the listing
+        }
+        auto proof = prover.inclusion(index, page.size);
+        if (!proof) return proof.error();
+        page.entries.push_back(ProvenAuditEntry{index, std::string(salt), std::move(*proof), std::string(entry)});
+        return Status::success();
+      });
+  if (!read && !page.more) return read.error();
   return page;
 }
 

@@ -75,6 +75,10 @@ class ErasureService {
   // At most kStatementsMax per request: the counts say how many went, a next request takes more.
   Result<ErasureResult> purge(const auth::StoreInfo& store, const PurgeRequest& request, const AuditActor& by);
 
+  // Until every statement acknowledged now is indexed and hashed into its store's tree (bounded):
+  // a store's deletion waits for it, so no node is written for a store after it is gone.
+  Status settle() const { return wait_caught_up(pipeline_.committed_seq()); }
+
   struct Found {
     std::vector<storage::StatementToErase> statements;
     std::vector<storage::ErasedLeaf> leaves;

@@ -60,10 +60,13 @@ class ExportSink {
     for (char c : piece) {
       if (c != '\n') {
         if (lines_ == 0 && first_line_.size() < (1u << 20)) first_line_ += c;
+        if (line_start_.size() < kStatementLine.size()) line_start_ += c;
         continue;
       }
       if (lines_ == 0 && !csv_) read_header();
       lines_++;
+      if (csv_ ? lines_ > 1 : line_start_ == kStatementLine) statements_++;
+      line_start_.clear();
     }
     if (progress_ && Clock::now() - drawn_ > std::chrono::milliseconds(200)) draw(false);
     return Status::success();
@@ -72,11 +75,8 @@ class ExportSink {
   void done() {
     if (progress_) draw(true);
   }
-  // NDJSON: a header and an end line around the statements; CSV: a header row.
-  uint64_t statements() const {
-    const uint64_t framing = csv_ ? 1 : 2;
-    return lines_ > framing ? lines_ - framing : 0;
-  }
+  // NDJSON: the statement lines (not the header, erased, audit or end lines); CSV: the rows.
+  uint64_t statements() const { return statements_; }
   uint64_t bytes() const { return bytes_; }
 
  private:
@@ -90,11 +90,11 @@ class ExportSink {
   void draw(bool last) {
     drawn_ = Clock::now();
     const double seconds = std::chrono::duration<double>(drawn_ - start_).count();
-    const uint64_t n = lines_ > 0 ? lines_ - 1 : 0;
+    const uint64_t n = statements_;
     const double rate = seconds > 0 ? double(n) / seconds : 0;
     char line[160];
     int len = std::snprintf(line, sizeof line, "\r%llu statements  %s  %.0f statements/s",
-                            static_cast<unsigned long long>(last ? statements() : n), human_bytes(double(bytes_)).c_str(), rate);
+                            static_cast<unsigned long long>(n), human_bytes(double(bytes_)).c_str(), rate);
     std::string text(line, size_t(len));
     if (total_ && !last && rate > 0 && n <= *total_) {
       const uint64_t eta = uint64_t(double(*total_ - n) / rate);
@@ -111,7 +111,9 @@ class ExportSink {
   const bool progress_, unfiltered_, csv_;
   const Clock::time_point start_;
   Clock::time_point drawn_{};
-  uint64_t bytes_ = 0, lines_ = 0;
+  static constexpr std::string_view kStatementLine = R"({"type":"statement")";
+  uint64_t bytes_ = 0, lines_ = 0, statements_ = 0;
+  std::string line_start_;  // the current line's first bytes
   std::string first_line_;
   std::optional<uint64_t> total_;
 };

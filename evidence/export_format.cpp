@@ -70,6 +70,37 @@ void append_export_erased(uint64_t index, const Hash& leaf_hash, const std::vect
   w.put("}\n");
 }
 
+void append_export_audit_header(std::string_view origin, std::string_view checkpoint, std::string_view vkey,
+                                std::string& out) {
+  json::Writer w(out);
+  w.put(R"({"type":"audit_header","origin":)");
+  w.quoted(origin);
+  w.put(R"(,"checkpoint":)");
+  w.quoted(checkpoint);
+  w.put(R"(,"key":)");
+  w.quoted(vkey);
+  w.put("}\n");
+}
+
+void append_export_audit_entry(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
+                               std::string_view entry_json, std::string& out) {
+  json::Writer w(out);
+  w.put(R"({"type":"audit","index":)");
+  w.put(std::to_string(index));
+  w.put(R"(,"salt":")");
+  w.put(base64_encode(salt));
+  w.put(R"(","proof":[)");
+  for (size_t i = 0; i < proof.size(); i++) {
+    if (i) w.put(',');
+    w.put('"');
+    w.put(hash_base64(proof[i]));
+    w.put('"');
+  }
+  w.put(R"(],"entry":)");
+  w.put(entry_json);
+  w.put("}\n");
+}
+
 void append_export_end(uint64_t count, std::string& out) {
   out += R"({"type":"end","count":)" + std::to_string(count) + "}\n";
 }
@@ -133,13 +164,14 @@ Result<ExportLine> parse_export_line(std::string_view line) {
   auto type = string_member(root, "type");
   if (!type) return type.error();
   ExportLine out;
-  if (*type == "header") {
-    out.type = ExportLine::Type::header;
+  if (*type == "header" || *type == "audit_header") {
+    out.type = *type == "header" ? ExportLine::Type::header : ExportLine::Type::audit_header;
     for (auto [name, field] : {std::pair{"origin", &out.origin}, {"checkpoint", &out.checkpoint}, {"key", &out.key}}) {
       auto v = string_member(root, name);
       if (!v) return v.error();
       *field = std::move(*v);
     }
+    if (out.type == ExportLine::Type::audit_header) return out;
     json::Node query = root.get("query");
     if (!query || !query->is_object()) return bad_request("query", "missing or not an object");
     for (const auto& [name, value] : query->as_object()) {
@@ -181,6 +213,27 @@ Result<ExportLine> parse_export_line(std::string_view line) {
     part.proof = std::move(*proof);
     json::Node erasure = root.get("erasure");
     if (!erasure || !erasure->is_object()) return bad_request("erasure", "missing or not an object");
+    out.parts.push_back(std::move(part));
+    return out;
+  }
+  if (*type == "audit") {
+    out.type = ExportLine::Type::audit;
+    ProvenPart part;
+    auto index = count_member(root, "index");
+    if (!index) return index.error();
+    part.index = *index;
+    auto salt = string_member(root, "salt");
+    if (!salt) return salt.error();
+    auto salt_bytes = base64_decode(*salt);
+    if (!salt_bytes) return bad_request("salt", "not base64");
+    part.salt = std::move(*salt_bytes);
+    auto proof = parse_proof(root, "");
+    if (!proof) return proof.error();
+    part.proof = std::move(*proof);
+    json::Node entry = root.get("entry");
+    if (!entry || !entry->is_object()) return bad_request("entry", "missing or not an object");
+    part.statement_id = std::string(entry.get_string("action"));
+    canonicalize_to(entry, part.statement_jcs);
     out.parts.push_back(std::move(part));
     return out;
   }

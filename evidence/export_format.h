@@ -6,6 +6,11 @@
 //   {"type":"erased","index":I,"leaf_hash":"<base64>","proof":[…],"erasure":{…}}  (an erased
 //   statement in an unfiltered export: its leaf hash stays in the tree, its content is gone)
 //   …
+//   {"type":"audit_header","origin":…,"checkpoint":"<signed checkpoint>","key":"<vkey>"}
+//   {"type":"audit","index":I,"salt":"<base64>","proof":[…],"entry":{…}}  (the store's whole
+//   audit trail, admin/audit_trail.h: every admin action, erasures included, each proven in the
+//   trail's own checkpoint, signed by the same key under the origin "<log origin>/audit")
+//   …
 //   {"type":"end","count":N}  (N: the statement lines)
 // A completion report in NDJSON has the same header and end, and between them rows:
 //   {"type":"row","agent":{…},"status":…,"count":N,"first":{"id":…,"stored":…,"index":I,
@@ -37,6 +42,10 @@ void append_export_statement(uint64_t index, std::string_view salt, const std::v
                              std::string_view statement_json, std::string& out);
 void append_export_erased(uint64_t index, const Hash& leaf_hash, const std::vector<Hash>& proof,
                           std::string_view erasure_json, std::string& out);
+void append_export_audit_header(std::string_view origin, std::string_view checkpoint, std::string_view vkey,
+                                std::string& out);
+void append_export_audit_entry(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
+                               std::string_view entry_json, std::string& out);
 void append_export_end(uint64_t count, std::string& out);
 // The members that prove a statement, `"index":I,"salt":…,"proof":[…],"statement":{…}`, for a
 // statement line and for a report row's first and latest.
@@ -54,11 +63,12 @@ struct ProvenPart {
 };
 
 struct ExportLine {
-  enum class Type { header, statement, erased, row, end } type = Type::header;
+  enum class Type { header, statement, erased, row, audit_header, audit, end } type = Type::header;
   // header
   std::string origin, checkpoint, key;
   std::vector<std::pair<std::string, std::string>> query;
-  // statement, erased: parts[0]; row: its first and latest, where present
+  // header, audit_header: origin, checkpoint, key
+  // statement, erased, audit (statement_jcs: the entry's JCS): parts[0]; row: first and latest
   std::vector<ProvenPart> parts;
   // end
   uint64_t count = 0;

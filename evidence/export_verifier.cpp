@@ -40,11 +40,20 @@ void ExportVerifier::line(std::string_view text) {
     case ExportLine::Type::erased:
       if (report_.rows) return fail("an erased line in a report");
       return erased(*parsed);
+    case ExportLine::Type::audit_header:
+      if (audit_checkpoint_) return fail("a second audit_header line");
+      return audit_header(*parsed);
+    case ExportLine::Type::audit:
+      if (!audit_checkpoint_) return fail("an audit line before the audit_header line");
+      return audit(*parsed);
     case ExportLine::Type::row:
       if (report_.statements) return fail("a report row in an export of statements");
       return row(*parsed);
     case ExportLine::Type::end:
       ended_ = true;
+      if (audit_checkpoint_ && report_.audit_entries != audit_checkpoint_->size)
+        return fail("the audit trail's checkpoint covers " + std::to_string(audit_checkpoint_->size) +
+                    " entries, the file holds " + std::to_string(report_.audit_entries) + ": entries were dropped");
       if (parsed->count != report_.statements + report_.rows)
         return fail("the end line counts " + std::to_string(parsed->count) + ", the file holds " +
                     std::to_string(report_.statements + report_.rows) +
@@ -72,6 +81,34 @@ void ExportVerifier::header(const ExportLine& line) {
   report_.origin = checkpoint_->origin;
   report_.tree_size = checkpoint_->size;
   unfiltered_ = line.query.empty();
+}
+
+void ExportVerifier::audit_header(const ExportLine& line) {
+  // The trail is signed by the log's own key, under its own name.
+  auto verifier = NoteVerifier::from_vkey(line.key);
+  if (!verifier) return fail("the audit trail's key: " + verifier.error().message);
+  if (verifier->public_key() != verifier_->public_key()) return fail("the audit trail's key is not the log's key");
+  auto text = verifier->verify(line.checkpoint);
+  if (!text) return fail("the audit trail's checkpoint: " + text.error().message);
+  auto checkpoint = parse_checkpoint(*text);
+  if (!checkpoint) return fail("the audit trail's checkpoint: " + checkpoint.error().describe());
+  if (checkpoint->origin != line.origin || checkpoint->origin != checkpoint_->origin + "/audit")
+    return fail("the audit trail's origin " + checkpoint->origin + " is not " + checkpoint_->origin + "/audit");
+  audit_checkpoint_ = std::move(*checkpoint);
+}
+
+void ExportVerifier::audit(const ExportLine& line) {
+  const ProvenPart& e = line.parts.front();
+  const std::string name = "audit entry " + std::to_string(e.index) + " (" + e.statement_id + ")";
+  if (e.index != report_.audit_entries)
+    return fail(name + " is not entry " + std::to_string(report_.audit_entries) + ": the trail was cut or reordered");
+  if (e.index >= audit_checkpoint_->size || e.salt.size() != kSaltBytes ||
+      !verify_inclusion(e.index, audit_checkpoint_->size, leaf_hash(e.salt + e.statement_jcs), e.proof,
+                        audit_checkpoint_->root))
+    return fail(name + ": its inclusion proof does not verify against the audit trail's checkpoint (the entry, "
+                "its salt or its proof was changed)");
+  report_.audit_entries++;
+  if (e.statement_id == "erasure" || e.statement_id == "purge") report_.audit_erasures++;
 }
 
 bool ExportVerifier::proven(const ProvenPart& l) {

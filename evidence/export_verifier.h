@@ -8,7 +8,9 @@
 // leaf SHA-256(0x00 ‖ salt ‖ JCS(statement)) is proven in that checkpoint's tree by its
 // inclusion proof; leaves come in strictly increasing order, and in an unfiltered export
 // (empty query) they are exactly 0 … size-1, each a statement or an erased leaf (whose leaf hash
-// is proven as given, and counted apart); the end line's count of statements matches; with a previous
+// is proven as given, and counted apart); the end line's count of statements matches; the
+// store's audit trail, when the export carries it, is signed by the same key under
+// "<origin>/audit", and holds every entry its checkpoint covers, each proven in it; with a previous
 // checkpoint, that it is signed by the same key and is a prefix of the export's tree. A
 // completion report in NDJSON verifies the same way: each row's first and latest statements
 // against the header's checkpoint, and the end line's count of rows.
@@ -38,6 +40,8 @@ struct VerifyReport {
   uint64_t lines = 0;
   uint64_t statements = 0;  // statement lines verified
   uint64_t erased = 0;      // erased lines verified (leaf hash proven, content gone)
+  uint64_t audit_entries = 0;   // audit-trail entries verified (0: the export has no trail)
+  uint64_t audit_erasures = 0;  // of those, erasures and purges
   uint64_t rows = 0;        // report rows whose statements all verified
   uint64_t proofs = 0;      // inclusion proofs verified
   std::string origin;
@@ -67,6 +71,8 @@ class ExportVerifier {
   void header(const struct ExportLine& line);
   void statement(const struct ExportLine& line);
   void erased(const struct ExportLine& line);
+  void audit_header(const struct ExportLine& line);
+  void audit(const struct ExportLine& line);
   void row(const struct ExportLine& line);
   // Checks a statement's or erased leaf's place (increasing; contiguous when unfiltered).
   bool in_order(const struct ProvenPart& part);
@@ -77,6 +83,7 @@ class ExportVerifier {
   VerifyReport report_;
   std::optional<NoteVerifier> verifier_;
   std::optional<Checkpoint> checkpoint_;
+  std::optional<Checkpoint> audit_checkpoint_;  // the audit_header's
   bool unfiltered_ = false;
   bool ended_ = false;
   std::optional<uint64_t> last_index_;

@@ -311,6 +311,22 @@ Result<std::optional<Erasure>> ErasureWalker::next() {
   return std::optional<Erasure>(std::move(*e));
 }
 
+Status for_each_audit_entry(const Engine& engine, StoreId store, uint64_t first, uint64_t end,
+                            const std::function<Status(uint64_t index, std::string_view salt, std::string_view entry)>& visit) {
+  const std::string prefix = evidence_prefix(store, kAuditEntryTag);
+  std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(rocksdb::ReadOptions(), engine.family(Family::Evidence)));
+  for (it->Seek(audit_entry_key(store, first)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const std::string_view key = it->key().ToStringView(), value = it->value().ToStringView();
+    if (key.size() != prefix.size() + 8 || value.size() <= evidence::kSaltBytes)
+      return damaged("an audit-trail entry of store " + std::to_string(store) + " is malformed");
+    const uint64_t index = get_u64(key.substr(prefix.size()));
+    if (index >= end) break;
+    if (Status s = visit(index, value.substr(0, evidence::kSaltBytes), value.substr(evidence::kSaltBytes)); !s) return s;
+  }
+  if (!it->status().ok()) return storage_error(it->status(), "audit trail read failed");
+  return Status::success();
+}
+
 Result<std::optional<LeafEntry>> read_leaf(const Engine& engine, StoreId store, Seq seq) {
   return LeafReader(engine, store).get(seq);
 }

@@ -144,6 +144,11 @@ class ErasureWalker {
   std::string first_key_;
 };
 
+// The store's audit-trail entries (admin/audit_trail.h: store·'a'·index -> salt ‖ JCS(entry))
+// of indices [first, end), in order.
+Status for_each_audit_entry(const Engine& engine, StoreId store, uint64_t first, uint64_t end,
+                            const std::function<Status(uint64_t index, std::string_view salt, std::string_view entry)>& visit);
+
 // A leaf's entry (its index, seq and salt), without its hash.
 LogEntry leaf_entry(StoreId store, uint64_t index, Seq seq, std::string_view salt);
 // Adds a leaf's hash to `frontier` and the nodes it completes to `entries`.

@@ -222,6 +222,20 @@ TEST_F(ErasureTest, EveryPlacementIsErasedAndTheLogStaysValid) {
   EXPECT_TRUE(report.ok()) << report.failure.value_or("");
   EXPECT_EQ(report.statements, 2u);
   EXPECT_EQ(report.erased, 9u);
+  EXPECT_EQ(report.audit_entries, 1u);  // the store's audit trail rides along: the erasure
+  EXPECT_EQ(report.audit_erasures, 1u);
+  {  // the erasure's audit entry dropped from the export: the trail's checkpoint says so
+    std::string cut;
+    for (size_t i = 0; i < exported.body.size();) {
+      const size_t eol = exported.body.find('\n', i);
+      const std::string_view line = std::string_view(exported.body).substr(i, eol + 1 - i);
+      if (!line.starts_with(R"({"type":"audit",)")) cut += line;
+      i = eol + 1;
+    }
+    const evidence::VerifyReport cut_report = verify_export(cut);
+    ASSERT_FALSE(cut_report.ok());
+    EXPECT_NE(cut_report.failure->find("entries were dropped"), std::string::npos) << *cut_report.failure;
+  }
   // An erased line whose hash is altered fails.
   std::string tampered = exported.body;
   const size_t at = tampered.find(R"("leaf_hash":")") + 13;

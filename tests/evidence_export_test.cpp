@@ -77,7 +77,7 @@ TEST_F(EvidenceExportTest, AnUnfilteredExportVerifiesWithEveryStatementInStoredO
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(*test_support::find_header(r, "content-type"), "application/x-ndjson");
   const auto lines = lines_of(r.body);
-  ASSERT_EQ(lines.size(), 14u);
+  ASSERT_EQ(lines.size(), 15u);  // header, 12 statements, the audit trail's header (no entries), end
   auto header = json::parse(lines[0]);
   ASSERT_TRUE(header.ok());
   EXPECT_EQ(header->get_string("type"), "header");
@@ -91,7 +91,8 @@ TEST_F(EvidenceExportTest, AnUnfilteredExportVerifiesWithEveryStatementInStoredO
     EXPECT_EQ(json::serialize(*line->get("statement")),
               json::serialize(*json::parse(text("/statements", {{"statementId", uuid_n(n)}, {"format", "exact"}}))));
   }
-  EXPECT_EQ(lines[13], R"({"type":"end","count":12})");
+  EXPECT_EQ(json::parse(lines[13])->get_string("type"), "audit_header");
+  EXPECT_EQ(lines[14], R"({"type":"end","count":12})");
 
   auto report = verify(r.body, with_key());
   EXPECT_TRUE(report.ok()) << *report.failure;
@@ -132,7 +133,7 @@ TEST_F(EvidenceExportTest, TamperingFailsTheVerifierNamingWhatIsWrong) {
   }
   {  // and in a filtered one it comes out of order
     auto t = lines_of(text("/evidence/export", {{"agent", R"({"mbox":"mailto:a1@example.com"})"}}));
-    ASSERT_EQ(t.size(), 6u);
+    ASSERT_EQ(t.size(), 7u);
     std::swap(t[2], t[3]);
     fails_with(t, "line 4: statement " + uuid_n(4) + " (leaf 3) comes after leaf 6", with_key());
   }
@@ -226,7 +227,8 @@ TEST_F(EvidenceExportTest, FiltersNarrowTheExportAndVoidedStatementsStayInIt) {
   auto lines = lines_of(body);
   // a1 is the actor of statements 1, 4, 7, 10 (4 voided, still there) and of the voiding one.
   std::vector<std::string> ids;
-  for (size_t i = 1; i + 1 < lines.size(); i++) ids.emplace_back(json::parse(lines[i])->get("statement")->get_string("id"));
+  for (size_t i = 1; i + 2 < lines.size(); i++)  // past the header, before the audit trail and end
+    ids.emplace_back(json::parse(lines[i])->get("statement")->get_string("id"));
   EXPECT_EQ(ids, (std::vector<std::string>{uuid_n(1), uuid_n(4), uuid_n(7), uuid_n(10), uuid_n(40)}));
   auto header = json::parse(lines[0]);
   EXPECT_EQ(header->get("query")->get_string("agent"), agent);

@@ -7,7 +7,9 @@
 #include "storage/evidence_log.h"
 
 #include "common/json_dom.h"
+#include "evidence/checkpoint.h"
 #include "evidence/export_format.h"
+#include "evidence/note.h"
 #include "xapi/evidence_resource.h"
 #include "xapi/export_csv.h"
 #include "xapi/responses.h"
@@ -25,10 +27,11 @@ namespace {
 // range), the erased statements of that range in their places, as their kept leaf hashes.
 class NdjsonExport : public ChunkProducer {
  public:
-  NdjsonExport(const storage::Engine& engine, const storage::StatementReader& reader, storage::StatementQuery query,
-               std::string header, uint64_t tree_size)
-      : prover_(engine, query.store, tree_size), tree_size_(tree_size), seq_min_(query.seq_min),
-        seq_max_(query.seq_max), cursor_(reader, query), header_(std::move(header)) {
+  NdjsonExport(const storage::Engine& engine, evidence::CheckpointSigner& signer, const storage::StatementReader& reader,
+               storage::StatementQuery query, std::string header, uint64_t tree_size)
+      : engine_(engine), signer_(signer), store_(query.store), prover_(engine, query.store, tree_size),
+        tree_size_(tree_size), seq_min_(query.seq_min), seq_max_(query.seq_max), cursor_(reader, query),
+        header_(std::move(header)) {
     if (query.required.empty()) erasures_.emplace(engine, query.store, 0);
   }
 
@@ -38,14 +41,20 @@ class NdjsonExport : public ChunkProducer {
       header_.clear();
     }
     while (out.size() < kPieceBytes) {
+      if (audit_) {
+        if (Status s = audit_entries(out); !s) return s.error();
+        if (audit_->next < audit_->size) continue;
+        evidence::append_export_end(count_, out);
+        return false;
+      }
       auto next = cursor_.next();
       if (!next) return next.error();
       // The erasures before this statement (or, at the end, before the range's end).
       if (Status s = erasures_before(*next ? (**next).seq : seq_max_ + (seq_max_ < UINT64_MAX), out); !s)
         return s.error();
-      if (!*next) {
-        evidence::append_export_end(count_, out);
-        return false;
+      if (!*next) {  // then the store's audit trail, with its own checkpoint
+        if (Status s = audit_header(out); !s) return s.error();
+        continue;
       }
       auto proven = prover_.prove(**next);
       if (!proven) return proven.error();
@@ -79,6 +88,43 @@ class NdjsonExport : public ChunkProducer {
     }
   }
 
+  Status audit_header(std::string& out) {
+    constexpr auto kAudit = storage::LogKind::Audit;
+    auto note = signer_.latest(store_, true, kAudit);
+    if (!note) return note.error();
+    auto checkpoint = evidence::parse_checkpoint(evidence::note_text(*note));
+    if (!checkpoint) return Error{500, "", "a stored checkpoint does not parse"};
+    auto vkey = signer_.vkey(store_, kAudit);
+    if (!vkey) return vkey.error();
+    evidence::append_export_audit_header(checkpoint->origin, *note, *vkey, out);
+    audit_.emplace(Audit{evidence::Prover(storage::node_reader(engine_, store_, kAudit)), 0, checkpoint->size});
+    return Status::success();
+  }
+  // The next audit entries, a bounded batch of them.
+  Status audit_entries(std::string& out) {
+    const uint64_t end = std::min(audit_->size, audit_->next + 256);
+    Status read = storage::for_each_audit_entry(
+        engine_, store_, audit_->next, end, [&](uint64_t index, std::string_view salt, std::string_view entry) -> Status {
+          if (index != audit_->next) return Error{500, "", "the audit trail skips entry " + std::to_string(audit_->next)};
+          auto proof = audit_->prover.inclusion(index, audit_->size);
+          if (!proof) return proof.error();
+          evidence::append_export_audit_entry(index, salt, *proof, entry, out);
+          audit_->next++;
+          return Status::success();
+        });
+    if (read && audit_->next < end)  // never loop on a trail shorter than its checkpoint
+      return Error{500, "", "the audit trail has no entry " + std::to_string(audit_->next)};
+    return read;
+  }
+
+  const storage::Engine& engine_;
+  evidence::CheckpointSigner& signer_;
+  const storage::StoreId store_;
+  struct Audit {
+    evidence::Prover prover;
+    uint64_t next = 0, size = 0;
+  };
+  std::optional<Audit> audit_;  // once the statements are done
   StatementProver prover_;
   const uint64_t tree_size_;
   const storage::Seq seq_min_, seq_max_;
@@ -170,7 +216,7 @@ HttpResponse EvidenceResource::export_statements(const RequestContext& ctx, cons
     std::string header;
     evidence::append_export_header(head->origin, head->note, head->vkey, filters, header);
     r.set_header("Content-Type", "application/x-ndjson");
-    producer = std::make_unique<NdjsonExport>(engine_, *exports_.reader, std::move(query), std::move(header),
+    producer = std::make_unique<NdjsonExport>(engine_, signer_, *exports_.reader, std::move(query), std::move(header),
                                               head->size);
   }
   r.stream = pooled_stream(std::move(producer), exports_.pool, "GET /evidence/export");

@@ -103,6 +103,14 @@ Result<CheckpointSigner::StoreLog*> CheckpointSigner::state(LogId id) {
     log.signed_note = std::move((*newest)->second);
   }
   log.loaded = true;
+  // An audit trail is written durably with its nodes (admin/audit_trail.h): what RocksDB holds
+  // is its durable head, until its writer reports a newer one.
+  if (id.second == Kind::Audit && !log.reported) {
+    auto frontier = storage::load_frontier(engine_, id.first, Kind::Audit);
+    if (!frontier) return frontier.error();
+    log.durable = storage::TreeHead{id.first, frontier->size(), frontier->root(), Kind::Audit};
+    log.reported = true;
+  }
   // The log as the pipeline found it at start must extend what was signed before: a data
   // folder whose log was cut or altered is refused now, not only at the next new statement.
   if (log.reported) (void)check_extends_signed(id, log);
