@@ -26,20 +26,28 @@ void append_export_header(std::string_view origin, std::string_view checkpoint, 
   w.put("}}\n");
 }
 
+void append_hash_array(const std::vector<Hash>& hashes, json::Writer& w) {
+  w.put('[');
+  for (size_t i = 0; i < hashes.size(); i++) {
+    if (i) w.put(',');
+    w.put('"');
+    w.put(hash_base64(hashes[i]));
+    w.put('"');
+  }
+  w.put(']');
+}
+
 void append_proven_members(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
-                           std::string_view statement_json, json::Writer& w) {
+                           std::string_view statement_json, json::Writer& w, std::string_view member) {
   w.put(R"("index":)");
   w.put(std::to_string(index));
   w.put(R"(,"salt":")");
   w.put(base64_encode(salt));
-  w.put(R"(","proof":[)");
-  for (size_t i = 0; i < proof.size(); i++) {
-    if (i) w.put(',');
-    w.put('"');
-    w.put(hash_base64(proof[i]));
-    w.put('"');
-  }
-  w.put(R"(],"statement":)");
+  w.put(R"(","proof":)");
+  append_hash_array(proof, w);
+  w.put(",\"");
+  w.put(member);
+  w.put("\":");
   w.put(statement_json);
 }
 
@@ -58,14 +66,9 @@ void append_export_erased(uint64_t index, const Hash& leaf_hash, const std::vect
   w.put(std::to_string(index));
   w.put(R"(,"leaf_hash":")");
   w.put(hash_base64(leaf_hash));
-  w.put(R"(","proof":[)");
-  for (size_t i = 0; i < proof.size(); i++) {
-    if (i) w.put(',');
-    w.put('"');
-    w.put(hash_base64(proof[i]));
-    w.put('"');
-  }
-  w.put(R"(],"erasure":)");
+  w.put(R"(","proof":)");
+  append_hash_array(proof, w);
+  w.put(R"(,"erasure":)");
   w.put(erasure_json);
   w.put("}\n");
 }
@@ -85,19 +88,8 @@ void append_export_audit_header(std::string_view origin, std::string_view checkp
 void append_export_audit_entry(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
                                std::string_view entry_json, std::string& out) {
   json::Writer w(out);
-  w.put(R"({"type":"audit","index":)");
-  w.put(std::to_string(index));
-  w.put(R"(,"salt":")");
-  w.put(base64_encode(salt));
-  w.put(R"(","proof":[)");
-  for (size_t i = 0; i < proof.size(); i++) {
-    if (i) w.put(',');
-    w.put('"');
-    w.put(hash_base64(proof[i]));
-    w.put('"');
-  }
-  w.put(R"(],"entry":)");
-  w.put(entry_json);
+  w.put(R"({"type":"audit",)");
+  append_proven_members(index, salt, proof, entry_json, w, "entry");
   w.put("}\n");
 }
 

@@ -49,8 +49,11 @@ void append_export_audit_entry(uint64_t index, std::string_view salt, const std:
 void append_export_end(uint64_t count, std::string& out);
 // The members that prove a statement, `"index":I,"salt":…,"proof":[…],"statement":{…}`, for a
 // statement line and for a report row's first and latest.
+// (`member` names the last one: "statement", or "entry" for an audit line.)
 void append_proven_members(uint64_t index, std::string_view salt, const std::vector<Hash>& proof,
-                           std::string_view statement_json, json::Writer& w);
+                           std::string_view statement_json, json::Writer& w, std::string_view member = "statement");
+// A JSON array of base64 hashes (a proof).
+void append_hash_array(const std::vector<Hash>& hashes, json::Writer& w);
 
 // A statement with what proves it: a statement line's content, or a report row's first/latest.
 struct ProvenPart {

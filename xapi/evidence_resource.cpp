@@ -4,6 +4,7 @@
 
 #include "common/json_writer.h"
 #include "evidence/checkpoint.h"
+#include "evidence/export_format.h"
 #include "evidence/merkle.h"
 #include "evidence/note.h"
 #include "storage/evidence_log.h"
@@ -148,14 +149,9 @@ HttpResponse EvidenceResource::erased_proof(const RequestContext& ctx, const std
   w.put(std::to_string(index));
   w.put(R"(,"leaf_hash":")");
   w.put(evidence::hash_base64(*leaf));
-  w.put(R"(","proof":[)");
-  for (size_t i = 0; i < path->size(); i++) {
-    if (i) w.put(',');
-    w.put('"');
-    w.put(evidence::hash_base64((*path)[i]));
-    w.put('"');
-  }
-  w.put(R"(],"checkpoint":)");
+  w.put(R"(","proof":)");
+  evidence::append_hash_array(*path, w);
+  w.put(R"(,"checkpoint":)");
   w.quoted(*note);
   w.put(R"(,"erasure":)");
   w.put((*erasure)->record_json);
