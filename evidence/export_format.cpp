@@ -124,8 +124,10 @@ Result<std::vector<Hash>> parse_proof(const json::Node& root, const std::string&
   return out;
 }
 
-// index, salt, proof and statement of a statement line or a report row's first/latest.
-Result<ProvenPart> parse_proven_part(const json::Node& root, const std::string& prefix) {
+// index, salt, proof and statement of a statement line or a report row's first/latest (or the
+// entry of an audit line: `member` "entry", named by its "action").
+Result<ProvenPart> parse_proven_part(const json::Node& root, const std::string& prefix,
+                                     const char* member = "statement", const char* name = "id") {
   if (!root.is_object()) return bad_request(prefix, "not an object");
   ProvenPart out;
   auto index = count_member(root, "index");
@@ -139,9 +141,9 @@ Result<ProvenPart> parse_proven_part(const json::Node& root, const std::string& 
   auto proof = parse_proof(root, prefix);
   if (!proof) return proof.error();
   out.proof = std::move(*proof);
-  json::Node statement = root.get("statement");
-  if (!statement || !statement->is_object()) return bad_request(prefix + "statement", "missing or not an object");
-  out.statement_id = std::string(statement.get_string("id"));
+  json::Node statement = root.get(member);
+  if (!statement || !statement->is_object()) return bad_request(prefix + member, "missing or not an object");
+  out.statement_id = std::string(statement.get_string(name));
   canonicalize_to(statement, out.statement_jcs);
   return out;
 }
@@ -210,23 +212,9 @@ Result<ExportLine> parse_export_line(std::string_view line) {
   }
   if (*type == "audit") {
     out.type = ExportLine::Type::audit;
-    ProvenPart part;
-    auto index = count_member(root, "index");
-    if (!index) return index.error();
-    part.index = *index;
-    auto salt = string_member(root, "salt");
-    if (!salt) return salt.error();
-    auto salt_bytes = base64_decode(*salt);
-    if (!salt_bytes) return bad_request("salt", "not base64");
-    part.salt = std::move(*salt_bytes);
-    auto proof = parse_proof(root, "");
-    if (!proof) return proof.error();
-    part.proof = std::move(*proof);
-    json::Node entry = root.get("entry");
-    if (!entry || !entry->is_object()) return bad_request("entry", "missing or not an object");
-    part.statement_id = std::string(entry.get_string("action"));
-    canonicalize_to(entry, part.statement_jcs);
-    out.parts.push_back(std::move(part));
+    auto part = parse_proven_part(root, "", "entry", "action");
+    if (!part) return part.error();
+    out.parts.push_back(std::move(*part));
     return out;
   }
   if (*type != "statement") return bad_request("type", "unknown line type " + *type);

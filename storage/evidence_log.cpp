@@ -43,8 +43,10 @@ size_t node_run_count(std::string_view value) { return value.size() % kHashBytes
 Seq leaf_seq(std::string_view value, size_t i, Seq first_seq) {
   return i == 0 ? first_seq : get_u64(value.substr(kLeafHead + (i - 1) * kLeafEntry));
 }
+// Where a leaf run's entry i keeps its salt.
+size_t leaf_salt_offset(size_t i) { return i == 0 ? 8 : kLeafHead + (i - 1) * kLeafEntry + 8; }
 std::string leaf_salt(std::string_view value, size_t i) {
-  return std::string(value.substr(i == 0 ? 8 : kLeafHead + (i - 1) * kLeafEntry + 8, evidence::kSaltBytes));
+  return std::string(value.substr(leaf_salt_offset(i), evidence::kSaltBytes));
 }
 
 }  // namespace
@@ -246,7 +248,7 @@ Status add_leaf_erasures(const Engine& engine, StoreId store, const std::vector<
     for (size_t i = 0; i < count; i++)
       if (leaf_seq(value, i, first_seq) == leaf.seq) at = i;
     if (at == count) return damaged("seq " + std::to_string(leaf.seq) + " has no leaf");
-    const size_t salt_at = at == 0 ? 8 : kLeafHead + (at - 1) * kLeafEntry + 8;
+    const size_t salt_at = leaf_salt_offset(at);
     if (evidence::is_erased_salt(std::string_view(value).substr(salt_at, evidence::kSaltBytes)))
       return damaged("the leaf of seq " + std::to_string(leaf.seq) + " is erased already");
     value.replace(salt_at, evidence::kSaltBytes, evidence::kErasedSalt, evidence::kSaltBytes);
