@@ -41,10 +41,7 @@ Result<evidence::Frontier*> AuditTrail::frontier(storage::StoreId store) {
   if (it == frontiers_.end()) {
     auto loaded = storage::load_frontier(engine_, store, kAudit);
     if (!loaded) return loaded.error();
-    it = frontiers_.emplace(store, std::move(*loaded)).first;
-    // What RocksDB holds is durable: the signer learns the trail's head (after a restart it
-    // knows only its newest checkpoint) and checks it extends that checkpoint.
-    signer_.synced({storage::TreeHead{store, it->second.size(), it->second.root(), kAudit}});
+    it = frontiers_.emplace(store, std::move(*loaded)).first;  // the signer reads the same head itself
   }
   return &it->second;
 }
@@ -78,10 +75,6 @@ Result<uint64_t> AuditTrail::append(storage::StoreId store, const AuditActor& by
 Result<AuditPage> AuditTrail::list(storage::StoreId store, uint64_t from, size_t limit) {
   limit = std::min(limit, kPageMax);
   AuditPage page;
-  {
-    std::lock_guard lock(mutex_);
-    if (auto loaded = frontier(store); !loaded) return loaded.error();
-  }
   auto note = signer_.latest(store, true, kAudit);
   if (!note) return note.error();
   auto checkpoint = evidence::parse_checkpoint(evidence::note_text(*note));
@@ -95,19 +88,18 @@ Result<AuditPage> AuditTrail::list(storage::StoreId store, uint64_t from, size_t
   if (!vkey) return vkey.error();
   page.vkey = std::move(*vkey);
 
+  // Entries are numbered without gaps: the page is [from, from + limit) of the checkpoint's tree.
+  const uint64_t end = from < page.size && limit < page.size - from ? from + limit : page.size;
+  page.more = end < page.size;
   evidence::Prover prover(storage::node_reader(engine_, store, kAudit));
   Status read = storage::for_each_audit_entry(
-      engine_, store, from, page.size, [&](uint64_t index, std::string_view salt, std::string_view entry) -> Status {
-        if (page.entries.size() == limit) {
-          page.more = true;
-          return Error{0, "", "page full"};  // ends the walk; not an error of the listing
-        }
+      engine_, store, from, end, [&](uint64_t index, std::string_view salt, std::string_view entry) -> Status {
         auto proof = prover.inclusion(index, page.size);
         if (!proof) return proof.error();
         page.entries.push_back(ProvenAuditEntry{index, std::string(salt), std::move(*proof), std::string(entry)});
         return Status::success();
       });
-  if (!read && !page.more) return read.error();
+  if (!read) return read.error();
   return page;
 }
 

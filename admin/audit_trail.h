@@ -79,7 +79,7 @@ class AuditTrail {
   Result<AuditPage> list(storage::StoreId store, uint64_t from, size_t limit);
 
  private:
-  // Under mutex_: the store's trail, loaded (and its head reported to the signer) the first time.
+  // Under mutex_: the store's trail, loaded from RocksDB the first time.
   Result<evidence::Frontier*> frontier(storage::StoreId store);
 
   storage::Engine& engine_;
