@@ -137,10 +137,14 @@ Result<uint64_t> ErasureService::erase_found(const auth::StoreInfo& store, const
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   std::optional<uint64_t> audit_index;
+  std::vector<storage::PostingChange> index_changes;
   // Under the committer: no statement is staged while records and leaf runs are rewritten.
   Status erased = pipeline_.run_exclusive([&]() -> Status {
     rocksdb::WriteBatch batch;
-    storage::add_statement_erasures(engine_, store.id, found.statements, batch);
+    auto changes = storage::add_statement_erasures(engine_, store.id, found.statements, pipeline_.codec(),
+                                                   pipeline_.own_terms(), batch);
+    if (!changes) return changes.error();
+    index_changes = std::move(*changes);
     if (extra)
       if (Status s = extra(batch); !s) return s;
     what.counts.append("statements", int64_t(counts.statements));
@@ -159,7 +163,7 @@ Result<uint64_t> ErasureService::erase_found(const auth::StoreInfo& store, const
                                                                               record_json, b);
                                         !s)
                                       return s;
-                                    storage::add_erasure_marker(engine_, store.id, index, b);
+                                    storage::add_erasure_marker(engine_, store.id, index, index_changes, b);
                                     return engine_.write_durable(b);
                                   });
     if (!appended) return appended.error();
@@ -167,6 +171,10 @@ Result<uint64_t> ErasureService::erase_found(const auth::StoreInfo& store, const
     return Status::success();
   });
   if (!erased) return erased.error();
+  // The index without the erased statements' postings, nor their referrers' inherited terms;
+  // past the committed groups queued before (a referrer's back-fill among them).
+  const size_t changed_postings = index_changes.size();
+  if (Status s = pipeline_.apply_index_changes(std::move(index_changes)); !s) return s.error();
   // The bytes off the disk: flushed out of the WAL, compacted out of the SSTs.
   storage::ErasedSeqs range{UINT64_MAX, 0};
   for (const auto& st : found.statements) {
@@ -178,7 +186,8 @@ Result<uint64_t> ErasureService::erase_found(const auth::StoreInfo& store, const
   if (Status s = storage::finish_erasure(engine_, store.id, *audit_index, range); !s) return s.error();
   const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
   std::cout << "scribe: " << what.action << " (audit entry " << *audit_index << ") in store " << store.name << ": "
-            << counts.statements << " statements erased in " << ms(t1 - t0) << " ms, flushed and compacted off the disk in "
+            << counts.statements << " statements erased (" << changed_postings
+            << " index postings changed) in " << ms(t1 - t0) << " ms, flushed and compacted off the disk in "
             << ms(Clock::now() - t1) << " ms\n"
             << std::flush;
   return *audit_index;

@@ -128,6 +128,12 @@ class CommitPipeline {
     return indexer_->wait_for(seq, timeout);
   }
   Seq indexed_seq() const { return indexer_->indexed_seq(); }
+  // An erasure's index changes (storage/index_removal.h), applied after everything queued for
+  // the index before them. Blocks until they are in RocksDB's memtables (WAL off).
+  Status apply_index_changes(std::vector<PostingChange> changes) { return indexer_->apply(std::move(changes)); }
+  // How records' terms are read (storage/record_terms.h).
+  const StatementCodec* codec() const { return codec_; }
+  const OwnTerms& own_terms() const { return own_terms_; }
   // Whether every statement up to `seq` is in its store's tree head as reported to the signer
   // (always, with the log off), waiting at most `timeout`: proofs and exports wait for it.
   bool wait_logged(Seq seq, std::chrono::milliseconds timeout) const;

@@ -224,4 +224,17 @@ Result<bool> Engine::get(Family f, const std::string& key, std::string* value) c
   return true;
 }
 
+std::unique_ptr<rocksdb::Iterator> seq_key_iterator(const Engine& engine, Family family, const std::string& prefix,
+                                                    SeqKeyBounds& bounds) {
+  bounds.lower = prefix;
+  bounds.upper = prefix;
+  bounds.upper.append(9, '\xff');  // past every prefix · seq(8) key
+  bounds.lower_slice = rocksdb::Slice(bounds.lower);
+  bounds.upper_slice = rocksdb::Slice(bounds.upper);
+  rocksdb::ReadOptions o;
+  o.iterate_lower_bound = &bounds.lower_slice;
+  o.iterate_upper_bound = &bounds.upper_slice;
+  return std::unique_ptr<rocksdb::Iterator>(engine.db()->NewIterator(o, engine.family(family)));
+}
+
 }  // namespace scribe::storage

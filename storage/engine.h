@@ -76,4 +76,13 @@ class Engine {
 
 Error storage_error(const rocksdb::Status& s, const char* what);
 
+// The bounds of an iterator over the keys `prefix` · seq(8) of a family; they must outlive it
+// (RocksDB keeps pointers to them).
+struct SeqKeyBounds {
+  std::string lower, upper;
+  rocksdb::Slice lower_slice, upper_slice;
+};
+std::unique_ptr<rocksdb::Iterator> seq_key_iterator(const Engine& engine, Family family, const std::string& prefix,
+                                                    SeqKeyBounds& bounds);
+
 }  // namespace scribe::storage

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "common/thread_name.h"
+#include "storage/index_removal.h"
 #include "storage/index_terms.h"
 #include "storage/posting_list.h"
 
@@ -60,12 +61,17 @@ Indexer::Indexer(Engine& engine, Seq committed_through, const StatementCodec* co
       if (rebuilt) break;
       set_failure(rebuilt.error());
       std::unique_lock lock(mutex_);
-      if (wake_.wait_for(lock, kRetryDelay, [this] { return stopping_.load(); })) return;
+      if (wake_.wait_for(lock, kRetryDelay, [this] { return stopping_.load(); })) {
+        lock.unlock();
+        fail_waiting_changes();
+        return;
+      }
     }
     set_failure(std::nullopt);
     recent_.flushed_through(committed_through);
     publish(committed_through);
     run();
+    fail_waiting_changes();
   });
 }
 
@@ -143,7 +149,7 @@ void Indexer::submit(std::vector<IndexEntry> entries, Seq through) {
     return stopping_.load() || queue_.empty() || queued_entries_ + entries.size() <= kQueueEntriesMax;
   });
   queued_entries_ += entries.size();
-  queue_.push_back(Submission{std::move(entries), through});
+  queue_.push_back(Submission{std::move(entries), through, {}, nullptr});
   wake_.notify_one();
 }
 
@@ -176,6 +182,8 @@ void Indexer::run() {
     std::vector<IndexEntry> entries;
     Seq through = 0;
     bool stopping = false;
+    std::vector<PostingChange> changes;
+    std::promise<Status>* applied = nullptr;
     {
       std::unique_lock lock(mutex_);
       const bool have_recent = recent_.postings() > 0;
@@ -183,9 +191,19 @@ void Indexer::run() {
       if (have_recent) wake_.wait_until(lock, recent_since_ + kRecentAgeMax, ready);
       else wake_.wait(lock, ready);
       stopping = stopping_;
+      bool gathered = false;
       while (!queue_.empty() &&
              (entries.empty() || entries.size() + queue_.front().entries.size() <= kPassEntriesMax)) {
         Submission& s = queue_.front();
+        if (s.applied) {  // changes: alone, after what came before them is indexed
+          if (!gathered) {
+            changes = std::move(s.changes);
+            applied = s.applied;
+            queue_.pop_front();
+          }
+          break;
+        }
+        gathered = true;
         queued_entries_ -= s.entries.size();
         if (entries.empty()) entries = std::move(s.entries);
         else entries.insert(entries.end(), s.entries.begin(), s.entries.end());
@@ -194,6 +212,10 @@ void Indexer::run() {
       }
     }
     space_.notify_all();
+    if (applied) {
+      applied->set_value(apply_changes(changes));
+      continue;
+    }
     const bool idle = through == 0;
     auto retrying = [this](const Status& s) {
       if (s) return false;
@@ -221,6 +243,30 @@ void Indexer::run() {
 }
 
 bool Indexer::stopping_now() { return stopping_.load(); }
+
+Status Indexer::apply(std::vector<PostingChange> changes) {
+  std::promise<Status> applied;
+  auto done = applied.get_future();
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return Error{503, "", "the index is stopping"};
+    queue_.push_back(Submission{{}, 0, std::move(changes), &applied});
+  }
+  wake_.notify_one();
+  return done.get();
+}
+
+Status Indexer::apply_changes(std::vector<PostingChange>& changes) {
+  if (!flush_all()) return Error{503, "", "the index is stopping before its recent postings are written"};
+  return apply_posting_changes(engine_, std::move(changes));
+}
+
+void Indexer::fail_waiting_changes() {
+  std::lock_guard lock(mutex_);
+  for (Submission& s : queue_)
+    if (s.applied) s.applied->set_value(Error{503, "", "the index stopped"});
+  std::erase_if(queue_, [](const Submission& s) { return s.applied != nullptr; });
+}
 
 Status Indexer::index_pass(std::vector<IndexEntry>& entries, [[maybe_unused]] Seq through) {
   const Seq indexed = indexed_seq();
@@ -287,14 +333,8 @@ Status Indexer::append_lists(std::vector<IndexEntry>& entries, [[maybe_unused]] 
 }
 
 Status Indexer::merge_into_lists(const IndexEntry& e) {
-  const std::string prefix = index_prefix(e.store, e.term);
-  std::string upper = prefix;
-  upper.append(9, '\xff');
-  rocksdb::Slice lower_slice(prefix), upper_slice(upper);
-  rocksdb::ReadOptions options;
-  options.iterate_lower_bound = &lower_slice;
-  options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(engine_.db()->NewIterator(options, engine_.family(Family::Index)));
+  SeqKeyBounds bounds;
+  auto it = seq_key_iterator(engine_, Family::Index, index_prefix(e.store, e.term), bounds);
   it->SeekForPrev(index_key(e.store, e.term, e.seq));
   if (!it->status().ok()) return storage_error(it->status(), "index read failed");
   std::vector<Posting> list{Posting{e.seq, e.term.flags}};

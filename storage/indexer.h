@@ -20,6 +20,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -37,6 +38,12 @@ struct IndexEntry {
   StoreId store = 0;
   Term term;  // flags: what the entry records (kTermDirect)
   Seq seq = 0;
+};
+
+// A posting taken out of the index, or given fewer flags (storage/index_removal.h).
+struct PostingChange {
+  IndexEntry entry;  // entry.term.flags: the posting's flags afterwards (when kept)
+  bool remove = true;
 };
 
 class Indexer {
@@ -61,6 +68,10 @@ class Indexer {
   Seq indexed_seq() const { return indexed_.load(std::memory_order_acquire); }
   // Waits until indexed_seq() reaches `seq`; false when `timeout` passes first.
   bool wait_for(Seq seq, std::chrono::milliseconds timeout) const;
+  // Applies `changes` (an erasure's, storage/index_removal.h) once everything submitted before
+  // is indexed and written to RocksDB; their postings must not be in a later submission.
+  // Blocks until done; the changes are in RocksDB's memtables then (WAL off).
+  Status apply(std::vector<PostingChange> changes);
   // What queries read besides RocksDB's lists.
   const RecentPostings& recent() const { return recent_; }
   // The failure that keeps the index from advancing right now (it retries), if any.
@@ -71,7 +82,14 @@ class Indexer {
   struct Submission {
     std::vector<IndexEntry> entries;
     Seq through;
+    // Instead of entries: changes to apply, and who waits for that.
+    std::vector<PostingChange> changes;
+    std::promise<Status>* applied = nullptr;
   };
+  // Indexer thread: the changes, after every recent posting is written.
+  Status apply_changes(std::vector<PostingChange>& changes);
+  // When the thread ends: every apply() still queued fails.
+  void fail_waiting_changes();
   void run();
   Status rebuild(Seq committed_through);
   Status replay_records(Seq after, Seq through);

@@ -7,17 +7,25 @@ namespace scribe::storage {
 Result<std::vector<Term>> record_terms(StoreId store, const StatementRecord& record,
                                        const StatementCodec* codec, const OwnTerms& own_terms) {
   if (!own_terms) return record.terms;
-  std::string scratch;
-  auto json = decode_payload(codec, store, record.json, record.flags, scratch);
-  if (!json) return json.error();
-  auto own = own_terms(store, *json);
-  if (!own) return Error{500, "", "corrupt statement record: its JSON is not a statement"};
+  auto own = own_record_terms(store, record, codec, own_terms);
+  if (!own) return own.error();
   // Kept terms are inherited ones (older records keep all: the union is the same).
   for (const Term& kept : record.terms) {
     auto have = std::find_if(own->begin(), own->end(), [&](const Term& t) { return t.same_term(kept); });
     if (have == own->end()) own->push_back(kept);
     else have->flags |= kept.flags;
   }
+  return std::move(*own);
+}
+
+Result<std::vector<Term>> own_record_terms(StoreId store, const StatementRecord& record,
+                                           const StatementCodec* codec, const OwnTerms& own_terms) {
+  if (!own_terms) return Error{500, "", "no rule recomputes a record's own terms"};
+  std::string scratch;
+  auto json = decode_payload(codec, store, record.json, record.flags, scratch);
+  if (!json) return json.error();
+  auto own = own_terms(store, *json);
+  if (!own) return Error{500, "", "corrupt statement record: its JSON is not a statement"};
   return std::move(*own);
 }
 

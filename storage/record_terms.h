@@ -21,5 +21,8 @@ using OwnTerms = std::function<std::optional<std::vector<Term>>(StoreId store, s
 // Every term of a stored record: its own (recomputed when there is a rule) and the ones it keeps.
 Result<std::vector<Term>> record_terms(StoreId store, const StatementRecord& record,
                                        const StatementCodec* codec, const OwnTerms& own_terms);
+// Only its own terms (not those it inherits); needs a rule (`own_terms` set).
+Result<std::vector<Term>> own_record_terms(StoreId store, const StatementRecord& record,
+                                           const StatementCodec* codec, const OwnTerms& own_terms);
 
 }  // namespace scribe::storage

@@ -4,22 +4,9 @@
 
 namespace scribe::storage {
 
-std::unique_ptr<rocksdb::Iterator> SeqCursor::bounded_iterator(const Engine& engine, Family family,
-                                                               const std::string& prefix) {
-  lower_ = prefix;
-  upper_ = prefix;
-  upper_.append(9, '\xff');  // past every prefix · seq(8) key
-  lower_slice_ = rocksdb::Slice(lower_);
-  upper_slice_ = rocksdb::Slice(upper_);
-  rocksdb::ReadOptions o;
-  o.iterate_lower_bound = &lower_slice_;
-  o.iterate_upper_bound = &upper_slice_;
-  return std::unique_ptr<rocksdb::Iterator>(engine.db()->NewIterator(o, engine.family(family)));
-}
-
 RecordCursor::RecordCursor(const Engine& engine, StoreId store, const SeqRange& range)
     : SeqCursor(range), prefix_(store_prefix(store)) {
-  it_ = bounded_iterator(engine, Family::Statements, prefix_);
+  it_ = seq_key_iterator(engine, Family::Statements, prefix_, bounds_);
 }
 
 bool RecordCursor::seek(Seq seq) {
@@ -49,7 +36,7 @@ Status RecordCursor::status() const {
 PostingCursor::PostingCursor(const Engine& engine, StoreId store, const Term& term,
                              const SeqRange& range)
     : SeqCursor(range), store_(store), term_(term) {
-  it_ = bounded_iterator(engine, Family::Index, index_prefix(store, term));
+  it_ = seq_key_iterator(engine, Family::Index, index_prefix(store, term), bounds_);
 }
 
 bool PostingCursor::load() {

@@ -37,14 +37,8 @@ class SeqCursor {
 
  protected:
   explicit SeqCursor(const SeqRange& range) : range_(range) {}
-  // A RocksDB iterator bounded to the keys that start with `prefix`.
-  std::unique_ptr<rocksdb::Iterator> bounded_iterator(const Engine& engine, Family family,
-                                                      const std::string& prefix);
   const SeqRange range_;
-
- private:
-  std::string lower_, upper_;
-  rocksdb::Slice lower_slice_, upper_slice_;
+  SeqKeyBounds bounds_;  // of the cursor's iterator (seq_key_iterator)
 };
 
 // The statement records of one store: seq() and record() of each in turn.

@@ -2,9 +2,13 @@
 
 #include <rocksdb/iterator.h>
 
+#include <algorithm>
 #include <memory>
+#include <unordered_set>
 
 #include "storage/document_store.h"
+#include "storage/index_removal.h"
+#include "storage/index_terms.h"
 
 namespace scribe::storage {
 
@@ -21,8 +25,68 @@ std::string marker_key(StoreId store, uint64_t audit_index) {
 
 }  // namespace
 
-void add_statement_erasures(const Engine& engine, StoreId store, const std::vector<StatementToErase>& statements,
-                            rocksdb::WriteBatch& batch) {
+namespace {
+
+// A statement's index terms with their pairs, one per term (flags OR-ed).
+std::vector<Term> expanded_terms(const std::vector<Term>& terms) {
+  std::vector<Term> out;
+  for_each_index_term(terms, [&](const Term& t) {
+    auto have = std::find_if(out.begin(), out.end(), [&](const Term& h) { return h.same_term(t); });
+    if (have == out.end()) out.push_back(t);
+    else have->flags |= t.flags;
+  });
+  return out;
+}
+
+// The changes that take a statement at `seq` from the index terms `before` to `after`.
+void add_term_changes(StoreId store, Seq seq, const std::vector<Term>& before, const std::vector<Term>& after,
+                      std::vector<PostingChange>& out) {
+  const std::vector<Term> had = expanded_terms(before), has = expanded_terms(after);
+  for (const Term& t : had) {
+    auto now = std::find_if(has.begin(), has.end(), [&](const Term& h) { return h.same_term(t); });
+    if (now == has.end()) out.push_back(PostingChange{IndexEntry{store, t, seq}, true});
+    else if (now->flags != t.flags) out.push_back(PostingChange{IndexEntry{store, *now, seq}, false});
+  }
+}
+
+Result<std::optional<StatementRecord>> read_record(const Engine& engine, StoreId store, Seq seq) {
+  std::string bytes;
+  auto found = engine.get(Family::Statements, statement_key(store, seq), &bytes);
+  if (!found) return found.error();
+  if (!*found) return std::optional<StatementRecord>();
+  auto record = decode_record(bytes);
+  if (!record) return Error{500, "", "corrupt statement record"};
+  return std::optional<StatementRecord>(std::move(*record));
+}
+
+// The referrers of `target` (refs family), in seq order.
+Result<std::vector<Seq>> referrers_of(const Engine& engine, StoreId store, const Uuid& target) {
+  const std::string prefix = refs_prefix(store, target);
+  std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(rocksdb::ReadOptions(), engine.family(Family::Refs)));
+  std::vector<Seq> out;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+    if (it->key().size() == prefix.size() + 8) out.push_back(seq_suffix(it->key().ToStringView()));
+  if (!it->status().ok()) return storage_error(it->status(), "referrer scan failed");
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<PostingChange>> add_statement_erasures(const Engine& engine, StoreId store,
+                                                          const std::vector<StatementToErase>& statements,
+                                                          const StatementCodec* codec, const OwnTerms& own_terms,
+                                                          rocksdb::WriteBatch& batch) {
+  std::unordered_set<Seq> erased;
+  for (const StatementToErase& s : statements) erased.insert(s.seq);
+  std::vector<PostingChange> changes;
+  // Referrers to revisit: a target (erased, or a referrer whose terms shrank) and the terms it
+  // has now, which its referrers inherit.
+  struct Target {
+    Uuid id;
+    std::vector<Term> terms;
+    bool erased = false;
+  };
+  std::vector<Target> targets;
   for (const StatementToErase& s : statements) {
     batch.Delete(engine.family(Family::Statements), statement_key(store, s.seq));
     batch.Delete(engine.family(Family::StatementIds), statement_id_key(store, s.id));
@@ -30,7 +94,47 @@ void add_statement_erasures(const Engine& engine, StoreId store, const std::vect
     // recorded on the target, and the target is not the erased person's to undo).
     batch.Delete(engine.family(Family::Voided), voided_key(store, s.id));
     if (s.ref_target) batch.Delete(engine.family(Family::Refs), refs_key(store, *s.ref_target, s.seq));
+    auto record = read_record(engine, store, s.seq);
+    if (!record) return record.error();
+    if (!*record) continue;  // gone already (an erasure resumed)
+    auto terms = record_terms(store, **record, codec, own_terms);
+    if (!terms) return terms.error();
+    add_term_changes(store, s.seq, *terms, {}, changes);
+    if (own_terms) targets.push_back(Target{s.id, {}, true});
   }
+  size_t rewritten = 0;
+  while (!targets.empty()) {
+    const Target target = std::move(targets.back());
+    targets.pop_back();
+    auto referrers = referrers_of(engine, store, target.id);
+    if (!referrers) return referrers.error();
+    bool waits = false;
+    for (Seq seq : *referrers) {
+      if (erased.contains(seq)) continue;
+      auto record = read_record(engine, store, seq);
+      if (!record) return record.error();
+      if (!*record) continue;
+      waits = true;
+      if (++rewritten > kReferrersMax)
+        return Error{413, "", "more than " + std::to_string(kReferrersMax) +
+                                  " statements refer to the erased ones: erase fewer at once"};
+      auto before = record_terms(store, **record, codec, own_terms);
+      if (!before) return before.error();
+      auto after = own_record_terms(store, **record, codec, own_terms);
+      if (!after) return after.error();
+      // What it inherits from its target as it is now, kept as the commit keeps it.
+      std::vector<Term> inherited = inherit_terms(*after, target.terms);
+      add_term_changes(store, seq, *before, *after, changes);
+      if ((*record)->terms != inherited) {
+        (*record)->terms = std::move(inherited);
+        batch.Put(engine.family(Family::Statements), statement_key(store, seq), encode_record(**record));
+      }
+      targets.push_back(Target{(*record)->id, std::move(*after), false});
+    }
+    // A statement with referrers that arrives again (the same id re-sent) gives them its terms.
+    if (waits && target.erased) batch.Put(engine.family(Family::Refs), refs_prefix(store, target.id), "");
+  }
+  return changes;
 }
 
 Result<uint64_t> add_document_erasures(const Engine& engine, StoreId store, DocumentKind kind,
@@ -52,15 +156,17 @@ Result<uint64_t> add_document_erasures(const Engine& engine, StoreId store, Docu
   return count;
 }
 
-void add_erasure_marker(const Engine& engine, StoreId store, uint64_t audit_index, rocksdb::WriteBatch& batch) {
-  batch.Put(engine.family(Family::Meta), marker_key(store, audit_index), "");
+void add_erasure_marker(const Engine& engine, StoreId store, uint64_t audit_index,
+                        const std::vector<PostingChange>& index_changes, rocksdb::WriteBatch& batch) {
+  std::string value;
+  append_posting_changes(value, index_changes);
+  batch.Put(engine.family(Family::Meta), marker_key(store, audit_index), value);
 }
 
 Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index, ErasedSeqs statements) {
-  // Every family the WAL holds writes of (the index is written without it).
+  // Every family the WAL holds writes of, and the index (its changes, written without the WAL).
   std::vector<rocksdb::ColumnFamilyHandle*> families;
-  for (size_t f = 0; f < size_t(Family::Count); f++)
-    if (Family(f) != Family::Index) families.push_back(engine.family(Family(f)));
+  for (size_t f = 0; f < size_t(Family::Count); f++) families.push_back(engine.family(Family(f)));
   rocksdb::FlushOptions flush;
   flush.wait = true;
   if (rocksdb::Status s = engine.db()->Flush(flush, families); !s.ok())
@@ -93,18 +199,28 @@ Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index, Erase
 }
 
 Result<size_t> resume_erasures(Engine& engine) {
-  std::vector<std::pair<StoreId, uint64_t>> pending;
+  struct Pending {
+    StoreId store;
+    uint64_t audit_index;
+    std::vector<PostingChange> index_changes;
+  };
+  std::vector<Pending> pending;
   {
     std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(rocksdb::ReadOptions(), engine.family(Family::Meta)));
     for (it->Seek(kMarkerPrefix); it->Valid() && it->key().starts_with(kMarkerPrefix); it->Next()) {
       const std::string_view rest = it->key().ToStringView().substr(kMarkerPrefix.size());
       if (rest.size() != 12) return Error{500, "", "an erasure marker is malformed"};
-      pending.emplace_back(get_u32(rest), get_u64(rest.substr(4)));
+      const StoreId store = get_u32(rest);
+      auto changes = decode_posting_changes(store, it->value().ToStringView());
+      if (!changes) return Error{500, "", "an erasure marker's index changes are malformed"};
+      pending.push_back(Pending{store, get_u64(rest.substr(4)), std::move(*changes)});
     }
     if (!it->status().ok()) return storage_error(it->status(), "erasure marker scan failed");
   }
-  for (const auto& [store, index] : pending)
-    if (Status s = finish_erasure(engine, store, index, ErasedSeqs{}); !s) return s.error();
+  for (Pending& p : pending) {
+    if (Status s = apply_posting_changes(engine, std::move(p.index_changes)); !s) return s.error();
+    if (Status s = finish_erasure(engine, p.store, p.audit_index, ErasedSeqs{}); !s) return s.error();
+  }
   return pending.size();
 }
 

@@ -21,7 +21,9 @@
 
 #include "common/result.h"
 #include "storage/engine.h"
+#include "storage/indexer.h"
 #include "storage/keys.h"
+#include "storage/record_terms.h"
 
 namespace scribe::storage {
 
@@ -32,26 +34,36 @@ struct StatementToErase {
 };
 
 // The statements' records, id entries, referrer entries (of their targets) and voided markers.
-// Statements that refer to an erased one are kept: their target no longer resolves.
-void add_statement_erasures(const Engine& engine, StoreId store, const std::vector<StatementToErase>& statements,
-                            rocksdb::WriteBatch& batch);
+// Statements that refer to an erased one are kept: their target no longer resolves, so they
+// lose the terms they inherited from it (their records are rewritten here, and so are those of
+// the statements referring to them, transitively, at most kReferrersMax). Returns the index
+// changes that follow: every posting of an erased statement, and the referrers' lost terms.
+// Without an `own_terms` rule (records keeping all their terms) referrers are left as they are.
+inline constexpr size_t kReferrersMax = 100000;  // referrers rewritten per erasure
+Result<std::vector<PostingChange>> add_statement_erasures(const Engine& engine, StoreId store,
+                                                          const std::vector<StatementToErase>& statements,
+                                                          const StatementCodec* codec, const OwnTerms& own_terms,
+                                                          rocksdb::WriteBatch& batch);
 
 // The documents of `kind` whose scope text `matches`; how many.
 Result<uint64_t> add_document_erasures(const Engine& engine, StoreId store, DocumentKind kind,
                                        const std::function<bool(std::string_view scope_text)>& matches,
                                        rocksdb::WriteBatch& batch);
 
-// The marker of an erasure whose bytes may still be on disk, named by its audit entry.
-void add_erasure_marker(const Engine& engine, StoreId store, uint64_t audit_index, rocksdb::WriteBatch& batch);
-// Flushes every family the WAL serves (the WAL files holding the erased bytes become obsolete
-// and are deleted), compacts the families holding erased content (statements, documents, Agents
+// The marker of an erasure whose bytes may still be on disk, named by its audit entry, with the
+// index changes still to apply (storage/index_removal.h).
+void add_erasure_marker(const Engine& engine, StoreId store, uint64_t audit_index,
+                        const std::vector<PostingChange>& index_changes, rocksdb::WriteBatch& batch);
+// Once the index changes are applied: flushes every family (the WAL files holding the erased
+// bytes become obsolete and are deleted; the index's changes become durable), compacts the families holding erased content (statements, documents, Agents
 // entries, leaf salts) down to the last level (statements over `statements` only, the whole store
 // range when it is empty: first > last), and removes the marker.
 struct ErasedSeqs {
   Seq first = 1, last = 0;  // inclusive; empty by default
 };
 Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index, ErasedSeqs statements);
-// At start: finishes every erasure a crash interrupted; how many.
+// At start, before the indexer runs: finishes every erasure a crash interrupted (its index
+// changes, then finish_erasure); how many.
 Result<size_t> resume_erasures(Engine& engine);
 
 }  // namespace scribe::storage

@@ -30,6 +30,7 @@
 #include "evidence/merkle.h"
 #include "evidence/note.h"
 #include "storage/document_store.h"
+#include "storage/posting_list.h"
 #include "storage/statement_erasure.h"
 #include "tests/support/lrs_requests.h"
 #include "tests/support/lrs_test.h"
@@ -258,6 +259,67 @@ TEST_F(ErasureTest, EveryPlacementIsErasedAndTheLogStaysValid) {
   EXPECT_EQ(body_json(again).get("statements")->as_int(), 0);
 }
 
+// The ids a query returns, in its order.
+std::vector<std::string> ids_of(const HttpResponse& r) {
+  std::vector<std::string> out;
+  EXPECT_EQ(r.status, 200) << r.body;
+  if (r.status != 200) return out;
+  const json::Value body = body_json(r);
+  for (const auto& st : body.get("statements")->as_array()) out.push_back(std::string(st.get_string("id")));
+  return out;
+}
+
+TEST_F(ErasureTest, ReferrersLoseWhatTheyInheritedAndTheIndexKeepsNoPostingOfAnErasedStatement) {
+  const std::string cites = R"({"id":"http://example.com/cites"})";
+  auto ref = [&](int n, int target) {
+    return R"({"id":")" + uuid_n(n) + R"(","actor":)" + other() + R"(,"verb":)" + cites +
+           R"(,"object":{"objectType":"StatementRef","id":")" + uuid_n(target) + R"("}})";
+  };
+  ASSERT_EQ(post(statement(1, agent(), kActivity)).status, 200);
+  ASSERT_EQ(post(ref(2, 1)).status, 200);  // refers to 1
+  ASSERT_EQ(post(ref(3, 2)).status, 200);  // refers to 2, so to 1 through it
+  ASSERT_EQ(post(ref(4, 9)).status, 200);  // refers to 9, which arrives after it
+  ASSERT_EQ(post(statement(9, agent(), kActivity)).status, 200);
+  ASSERT_EQ(post(statement(10, other(), R"({"objectType":"Activity","id":"http://example.com/kept"})")).status, 200);
+  auto query = [&](Query q) { return ids_of(as(auth_, "GET", "/statements", std::move(q))); };
+  const std::vector<std::string> through_refs{uuid_n(9), uuid_n(4), uuid_n(3), uuid_n(2), uuid_n(1)};
+  ASSERT_EQ(query({{"agent", agent()}}), through_refs);  // the filters match through references
+  ASSERT_EQ(query({{"activity", "http://example.com/course"}}), through_refs);
+  const std::vector<std::string> attempted{uuid_n(10), uuid_n(9), uuid_n(4), uuid_n(3), uuid_n(2), uuid_n(1)};
+  ASSERT_EQ(query({{"verb", "http://adlnet.gov/expapi/verbs/attempted"}}), attempted);
+
+  ASSERT_EQ(erase(R"({"agent":)" + agent() + "}").status, 200);
+  for (const Query& q : {Query{{"agent", agent()}}, Query{{"agent", agent()}, {"related_agents", "true"}},
+                         Query{{"activity", "http://example.com/course"}},
+                         Query{{"activity", "http://example.com/course"}, {"related_activities", "true"}},
+                         Query{{"agent", agent()}, {"verb", "http://adlnet.gov/expapi/verbs/attempted"}}})
+    EXPECT_EQ(query(q), std::vector<std::string>{}) << q.front().second;
+  EXPECT_EQ(query({{"verb", "http://adlnet.gov/expapi/verbs/attempted"}}), std::vector<std::string>{uuid_n(10)});
+  // What the referrers have themselves stays.
+  EXPECT_EQ(query({{"verb", "http://example.com/cites"}}), (std::vector<std::string>{uuid_n(4), uuid_n(3), uuid_n(2)}));
+  EXPECT_EQ(query({{"agent", other()}, {"verb", "http://example.com/cites"}}),
+            (std::vector<std::string>{uuid_n(4), uuid_n(3), uuid_n(2)}));
+
+  // No posting in RocksDB's lists names a seq without a statement.
+  auto& engine = *stack_.engine;
+  std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(rocksdb::ReadOptions(), engine.family(storage::Family::Index)));
+  size_t postings = 0;
+  for (it->Seek(storage::store_prefix(1)); it->Valid() && it->key().starts_with(storage::store_prefix(1)); it->Next()) {
+    auto list = storage::decode_postings(storage::seq_suffix(it->key().ToStringView()), it->value().ToStringView());
+    ASSERT_TRUE(list.has_value());
+    for (const storage::Posting& p : *list) {
+      std::string record;
+      EXPECT_TRUE(*engine.get(storage::Family::Statements, storage::statement_key(1, p.seq), &record)) << p.seq;
+      postings++;
+    }
+  }
+  EXPECT_GT(postings, 0u);
+
+  // The erased statement sent again: its referrers inherit from it again, as on its first arrival.
+  ASSERT_EQ(post(statement(1, agent(), kActivity)).status, 200);
+  EXPECT_EQ(query({{"agent", agent()}}), (std::vector<std::string>{uuid_n(1), uuid_n(3), uuid_n(2)}));
+}
+
 TEST_F(ErasureTest, TheIdentifiersLeaveEveryFileOfTheDataFolder) {
   ASSERT_NO_FATAL_FAILURE(post_all());
   // Before: flushed to SSTs, the identifiers are found (so the check below can fail).
@@ -287,13 +349,22 @@ TEST_F(ErasureTest, BadRequestsNameTheProperty) {
 }
 
 TEST_F(ErasureTest, AnErasureCutShortIsFinishedAtTheNextStart) {
+  // A list of two postings, and a marker whose index changes take one of them out.
+  auto& engine = *stack_.engine;
+  const storage::Term term{storage::IndexKind::Verb, storage::TermHash{9}, 0};
   rocksdb::WriteBatch batch;
-  storage::add_erasure_marker(*stack_.engine, 1, 7, batch);
-  ASSERT_TRUE(stack_.engine->write_durable(batch).ok());
-  auto resumed = storage::resume_erasures(*stack_.engine);
+  batch.Put(engine.family(storage::Family::Index), storage::index_key(1, term, 5),
+            storage::encode_postings({{5, 0}, {6, 0}}));
+  storage::add_erasure_marker(engine, 1, 7, {storage::PostingChange{{1, term, 5}, true}}, batch);
+  ASSERT_TRUE(engine.write_durable(batch).ok());
+  auto resumed = storage::resume_erasures(engine);
   ASSERT_TRUE(resumed.ok());
   EXPECT_EQ(*resumed, 1u);
-  EXPECT_EQ(*storage::resume_erasures(*stack_.engine), 0u);  // done: the marker is gone
+  EXPECT_EQ(*storage::resume_erasures(engine), 0u);  // done: the marker is gone
+  std::string list;
+  EXPECT_FALSE(*engine.get(storage::Family::Index, storage::index_key(1, term, 5), &list));
+  ASSERT_TRUE(*engine.get(storage::Family::Index, storage::index_key(1, term, 6), &list));
+  EXPECT_EQ(storage::decode_postings(6, list), (std::vector<storage::Posting>{{6, 0}}));
 }
 
 TEST_F(ErasureTest, APurgeErasesEverythingStoredBeforeATime) {

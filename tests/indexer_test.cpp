@@ -1,7 +1,8 @@
 // The indexer: postings found at once through the recent postings, then written as one posting
 // list per term, bounded lists, back-fills merged into the list that spans them, progress
 // persisted with the lists, and a rebuild after a crash from the statement records and reindex
-// markers that finds exactly what an uninterrupted index finds.
+// markers that finds exactly what an uninterrupted index finds; an erasure's changes (postings
+// removed or given fewer flags) applied after what was queued, in RocksDB and recent postings.
 #include "storage/indexer.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <thread>
 
+#include "storage/index_removal.h"
 #include "storage/posting_list.h"
 #include "storage/seq_cursors.h"
 #include "tests/support/temp_dir.h"
@@ -245,6 +247,53 @@ TEST_F(IndexerTest, NothingIsRebuiltWhenTheProgressCoversEveryRecord) {
   indexer_ = std::make_unique<Indexer>(*engine_, 10);
   ASSERT_TRUE(indexer_->wait_for(10, 10s));
   EXPECT_EQ(lists(1, kVerb), (std::vector<std::pair<Seq, size_t>>{{10, 1}}));
+}
+
+TEST_F(IndexerTest, ChangesTakePostingsOutOfListsAndRecentPostings) {
+  indexer_ = std::make_unique<Indexer>(*engine_, 0);
+  std::vector<IndexEntry> group;
+  for (Seq s = 10; s <= 1100; s++) group.push_back({1, kVerb, s});
+  group.push_back({1, kAgent, 11});
+  indexer_->submit(std::move(group), 1100);
+  ASSERT_TRUE(indexer_->wait_for(1100, 10s));
+  stop_indexer();
+  ASSERT_EQ(lists(1, kVerb), (std::vector<std::pair<Seq, size_t>>{{10, 512}, {522, 512}, {1034, 67}}));
+  indexer_ = std::make_unique<Indexer>(*engine_, 1100);
+  indexer_->submit({{1, kVerb, 1200}}, 1200);  // recent only, until the changes need it written
+
+  Term plain_agent = kAgent;
+  plain_agent.flags = 0;
+  std::vector<PostingChange> changes{
+      {{1, kVerb, 10}, true},          // a list's first posting: the list moves to 11
+      {{1, kVerb, 600}, true},         // one in the middle of a list
+      {{1, kVerb, 600}, true},         // twice: once is enough
+      {{1, kVerb, 1200}, true},        // a recent posting
+      {{1, kVerb, 5000}, true},        // none: past every list
+      {{1, plain_agent, 11}, false},   // kept, without kTermDirect
+      {{1, kOther, 11}, true},         // a term without lists
+  };
+  for (Seq s = 1034; s <= 1100; s++) changes.push_back({{1, kVerb, s}, true});  // a whole list
+  std::string encoded;
+  append_posting_changes(encoded, changes);
+  auto decoded = decode_posting_changes(1, encoded);
+  ASSERT_TRUE(decoded.has_value());
+  ASSERT_EQ(decoded->size(), changes.size());
+  EXPECT_EQ((*decoded)[5].entry.term, plain_agent);
+  EXPECT_FALSE((*decoded)[5].remove);
+  EXPECT_FALSE(decode_posting_changes(1, encoded.substr(1)).has_value());
+  ASSERT_TRUE(indexer_->apply(std::move(*decoded)).ok());
+
+  EXPECT_EQ(lists(1, kVerb), (std::vector<std::pair<Seq, size_t>>{{11, 511}, {522, 511}}));
+  const std::vector<Seq> verb = query(1, kVerb);
+  EXPECT_EQ(verb.size(), 1022u);
+  EXPECT_EQ(verb.front(), 1033u);
+  EXPECT_EQ(verb.back(), 11u);
+  EXPECT_EQ(std::count(verb.begin(), verb.end(), 600), 0);
+  EXPECT_EQ(query(1, kAgent), std::vector<Seq>{});         // no longer direct
+  EXPECT_EQ(query(1, plain_agent), std::vector<Seq>{11});  // still related
+  // Applied again (an erasure resumed after a crash): nothing changes.
+  ASSERT_TRUE(apply_posting_changes(*engine_, changes).ok());
+  EXPECT_EQ(lists(1, kVerb), (std::vector<std::pair<Seq, size_t>>{{11, 511}, {522, 511}}));
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ Standard library only; it reuses crash_test.py's server and client. All traffic 
 import argparse
 import http.client
 import json
+import urllib.parse
 import os
 import random
 import shutil
@@ -100,6 +101,9 @@ def run_round(round_no, rng, binary, work_dir, args, outcomes):
         for _ in range(100):
             n += 1
             s = statement(rng, VICTIM if rng.random() < 0.3 else f"mailto:keep-{n % 7}@example.com", n)
+            if victim_ids and s["actor"]["mbox"] != VICTIM and rng.random() < 0.1:
+                # Another's statement that refers to one of the learner's: it inherits its terms.
+                s["object"] = {"objectType": "StatementRef", "id": rng.choice(victim_ids)}
             (victim_ids if s["actor"]["mbox"] == VICTIM else other_ids).append(s["id"])
             batch.append(s)
         status, body = client.request("POST", "/statements", batch)
@@ -140,6 +144,11 @@ def run_round(round_no, rng, binary, work_dir, args, outcomes):
             failures.append(f"{victims} of {len(victim_ids)} of the learner's statements are there: a part was erased")
         if victims == 0:
             outcome = "resumed" if resumed else "done"
+            # Nothing is found by the learner any more, not even through the referrers.
+            agent = urllib.parse.quote(json.dumps({"mbox": VICTIM}))
+            status, body = client.request("GET", f"/statements?agent={agent}&related_agents=true")
+            if status != 200 or json.loads(body)["statements"]:
+                failures.append(f"a query by the erased learner answered {status} with statements")
             if trail != 1:
                 failures.append(f"the erasure is done but the audit trail records {trail} erasures")
             status, body = client.request("GET", f"/evidence/proof?statementId={victim_ids[0]}")
