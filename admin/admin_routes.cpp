@@ -171,6 +171,7 @@ HttpResponse erasure_json(const ErasureResult& done, bool dry_run, bool agent_da
   o.append("dry_run", dry_run);
   if (done.audit_index) o.append("audit_index", int64_t(*done.audit_index));
   o.append("statements", int64_t(done.counts.statements));
+  o.append("attachments", int64_t(done.counts.attachments));
   if (agent_data) {
     o.append("state_documents", int64_t(done.counts.state_documents));
     o.append("agent_profiles", int64_t(done.counts.agent_profiles));

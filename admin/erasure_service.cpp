@@ -14,6 +14,7 @@
 #include "storage/document_store.h"
 #include "storage/evidence_log.h"
 #include "storage/statement_erasure.h"
+#include "xapi/attachments.h"
 #include "xapi/resource_params.h"
 #include "xapi/statement_cursor.h"
 #include "xapi/statement_query.h"
@@ -56,7 +57,7 @@ bool names_agent(const json::Node& node, const std::vector<std::string>& identit
 
 // Adds a statement to erase (with the target its StatementRef names, whose referrer entry goes).
 void add_found(ErasureService::Found& found, const storage::StoredStatement& st, const json::Node& root) {
-  storage::StatementToErase e{st.seq, st.id, std::nullopt};
+  storage::StatementToErase e{st.seq, st.id, std::nullopt, xapi::declared_sha2s(root)};
   if (json::Node object = root.get("object"); object && object->get_string("objectType") == "StatementRef")
     e.ref_target = storage::parse_uuid(object->get_string("id"));
   found.statements.push_back(e);
@@ -132,6 +133,15 @@ Status ErasureService::wait_caught_up(storage::Seq through) const {
   return Status::success();
 }
 
+Status ErasureService::count_attachments(const auth::StoreInfo& store, const Found& found, ErasureCounts& counts) const {
+  rocksdb::WriteBatch discarded;  // what an erasure would write, to count it
+  auto erasures = storage::add_statement_erasures(engine_, store.id, found.statements, pipeline_.codec(),
+                                                  pipeline_.own_terms(), discarded);
+  if (!erasures) return erasures.error();
+  counts.attachments = erasures->attachments;
+  return Status::success();
+}
+
 Result<uint64_t> ErasureService::erase_found(const auth::StoreInfo& store, const Found& found, AuditAction what,
                                              const AuditActor& by, const ExtraDeletions& extra, ErasureCounts& counts) {
   using Clock = std::chrono::steady_clock;
@@ -141,13 +151,15 @@ Result<uint64_t> ErasureService::erase_found(const auth::StoreInfo& store, const
   // Under the committer: no statement is staged while records and leaf runs are rewritten.
   Status erased = pipeline_.run_exclusive([&]() -> Status {
     rocksdb::WriteBatch batch;
-    auto changes = storage::add_statement_erasures(engine_, store.id, found.statements, pipeline_.codec(),
-                                                   pipeline_.own_terms(), batch);
-    if (!changes) return changes.error();
-    index_changes = std::move(*changes);
+    auto erasures = storage::add_statement_erasures(engine_, store.id, found.statements, pipeline_.codec(),
+                                                    pipeline_.own_terms(), batch);
+    if (!erasures) return erasures.error();
+    index_changes = std::move(erasures->index_changes);
+    counts.attachments = erasures->attachments;
     if (extra)
       if (Status s = extra(batch); !s) return s;
     what.counts.append("statements", int64_t(counts.statements));
+    what.counts.append("attachments", int64_t(counts.attachments));
     if (extra) {
       what.counts.append("state_documents", int64_t(counts.state_documents));
       what.counts.append("agent_profiles", int64_t(counts.agent_profiles));
@@ -183,7 +195,8 @@ Result<uint64_t> ErasureService::erase_found(const auth::StoreInfo& store, const
   }
   if (found.statements.empty()) range = storage::ErasedSeqs{0, 0};  // no statement: an empty seq range
   const auto t1 = Clock::now();
-  if (Status s = storage::finish_erasure(engine_, store.id, *audit_index, range); !s) return s.error();
+  if (Status s = storage::finish_erasure(engine_, store.id, *audit_index, range, counts.attachments > 0); !s)
+    return s.error();
   const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
   std::cout << "scribe: " << what.action << " (audit entry " << *audit_index << ") in store " << store.name << ": "
             << counts.statements << " statements erased (" << changed_postings
@@ -211,6 +224,7 @@ Result<ErasureResult> ErasureService::erase_agent(const auth::StoreInfo& store, 
   result.counts.statements = found->statements.size();
   if (request.dry_run) {
     rocksdb::WriteBatch discarded;
+    if (Status s = count_attachments(store, *found, result.counts); !s) return s.error();
     if (Status s = add_agent_data(engine_, store.id, identities, discarded, result.counts); !s) return s.error();
     return result;
   }
@@ -258,6 +272,8 @@ Result<ErasureResult> ErasureService::purge(const auth::StoreInfo& store, const 
   }
   ErasureResult result;
   result.counts.statements = found.statements.size();
+  if (request.dry_run)
+    if (Status s = count_attachments(store, found, result.counts); !s) return s.error();
   if (request.dry_run || (found.statements.empty() && !request.record_if_none)) return result;
   AuditAction what{"purge", request.reason, {}, {}};
   what.subject.append("stored_before", format_timestamp(request.stored_before_us));

@@ -52,6 +52,7 @@ struct PurgeRequest {
 
 struct ErasureCounts {
   uint64_t statements = 0;
+  uint64_t attachments = 0;  // bytes no remaining statement declares
   uint64_t state_documents = 0;
   uint64_t agent_profiles = 0;
   uint64_t agent_entries = 0;  // 0 or 1: the Agents resource's combined Person
@@ -90,6 +91,8 @@ class ErasureService {
   // Erases `found`, with `extra`'s deletions, in one batch on the committer with the audit entry
   // `what` (counts added), then takes the bytes off the disk. The audit entry's index.
   using ExtraDeletions = std::function<Status(rocksdb::WriteBatch&)>;
+  // A dry run's count of the attachments whose bytes would go.
+  Status count_attachments(const auth::StoreInfo& store, const Found& found, ErasureCounts& counts) const;
   Result<uint64_t> erase_found(const auth::StoreInfo& store, const Found& found, AuditAction what,
                                const AuditActor& by, const ExtraDeletions& extra, ErasureCounts& counts);
 

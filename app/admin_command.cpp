@@ -471,8 +471,8 @@ Result<AdminCredential> admin_credential(const Config& config) { return client_c
 std::string render_erasure(const json::Value& body) {
   const bool dry = body.get("dry_run") && body.get("dry_run")->is_bool() && body.get("dry_run")->as_bool();
   std::string out = dry ? "dry run, nothing erased; an erasure would remove:\n" : "erased:\n";
-  for (const char* what : {"statements", "state_documents", "agent_profiles", "agent_entries"})
-    out += std::string("  ") + what + ": " + cell(body.get(what)) + "\n";
+  for (const char* what : {"statements", "attachments", "state_documents", "agent_profiles", "agent_entries"})
+    if (body.get(what)) out += std::string("  ") + what + ": " + cell(body.get(what)) + "\n";
   if (!dry) out += "recorded as audit entry " + cell(body.get("audit_index")) + "\n";
   return out;
 }

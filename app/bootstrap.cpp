@@ -91,6 +91,8 @@ Result<AccessControl> open_access_control(const Config& config, storage::Engine&
     if (!migrated) return migrated.error();
   } else if (*format == 2 || *format == 3) {
     if (Status s = rebuild_index(engine, *format, std::cout); !s) return s.error();
+  } else if (*format == 4) {
+    if (Status s = migrate_format_4(engine, std::cout); !s) return s.error();
   } else if (*format == storage::kNewDataFolder) {
     if (Status s = storage::record_data_format(engine); !s) return s.error();
   } else if (*format != storage::kDataFormatVersion) {

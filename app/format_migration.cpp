@@ -10,9 +10,12 @@
 
 #include "auth/store_registry.h"
 #include "common/json.h"
+#include "common/json_dom.h"
 #include "storage/data_format.h"
 #include "storage/document_store.h"
 #include "storage/keys.h"
+#include "storage/statement_codec.h"
+#include "xapi/attachments.h"
 #include "xapi/statement_terms.h"
 
 namespace scribe::app {
@@ -197,6 +200,46 @@ Result<MigrationCounts> migrate_format_1(Engine& engine, std::ostream& log) {
   return counts;
 }
 
+Result<uint64_t> list_attachment_uses(Engine& engine, std::ostream& log) {
+  auto codec = storage::StatementCodec::open(engine, storage::CodecOptions{});  // reads, never trains
+  if (!codec) return codec.error();
+  uint64_t uses = 0, records = 0;
+  rocksdb::WriteBatch batch;
+  std::string scratch;
+  auto it = scan(engine, Family::Statements);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key = it->key().ToStringView();
+    if (key.size() != 12) continue;
+    auto record = storage::decode_record(it->value().ToStringView());
+    if (!record) return corrupt("statement record");
+    const storage::StoreId store = storage::get_u32(key);
+    auto json = storage::decode_payload(codec->get(), store, record->json, record->flags, scratch);
+    if (!json) return json.error();
+    records++;
+    if (json->find("\"attachments\"") == std::string_view::npos) continue;
+    auto doc = json::Document::parse(*json);
+    if (!doc) return corrupt("statement JSON");
+    for (const std::string& sha2 : xapi::declared_sha2s(doc->root())) {
+      batch.Put(engine.family(Family::Attachments), storage::attachment_user_key(store, sha2, storage::seq_suffix(key)), "");
+      if (++uses % kBatchRecords == 0) {
+        if (Status s = engine.write_durable(batch); !s) return s.error();
+        batch.Clear();
+      }
+    }
+  }
+  if (!it->status().ok()) return storage::storage_error(it->status(), "migration: statement scan failed");
+  if (Status s = engine.write_durable(batch); !s) return s.error();
+  log << "scribe: recorded " << uses << " uses of attachments by " << records << " statements\n" << std::flush;
+  return uses;
+}
+
+Status migrate_format_4(Engine& engine, std::ostream& log) {
+  log << "scribe: moving this data folder from format 4 to format " << storage::kDataFormatVersion
+      << " (who declares each attachment)\n" << std::flush;
+  if (auto listed = list_attachment_uses(engine, log); !listed) return listed.error();
+  return storage::record_data_format(engine);
+}
+
 Status rebuild_index(Engine& engine, uint32_t from_format, std::ostream& log) {
   log << "scribe: moving this data folder from format " << from_format << " to format "
       << storage::kDataFormatVersion << " (posting lists with agent-verb pairs); the index is "
@@ -204,6 +247,7 @@ Status rebuild_index(Engine& engine, uint32_t from_format, std::ostream& log) {
   rocksdb::WriteBatch clear;
   clear.DeleteRange(engine.family(Family::Index), storage::store_prefix(0), std::string(5, '\xff'));
   if (Status s = engine.write_durable(clear); !s) return s;
+  if (auto listed = list_attachment_uses(engine, log); !listed) return listed.error();
   return storage::record_data_format(engine);
 }
 

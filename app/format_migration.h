@@ -14,6 +14,8 @@
 // format 3's posting lists without agent·verb pairs), its progress key with it, so the indexer
 // (storage/indexer.h) rebuilds posting lists from the statement records, which carry their
 // terms. Queries wait for that rebuild (bounded), nothing else does.
+// Format 4 to 5 (and the others on their way): every statement's uses of attachments are
+// recorded (storage/keys.h), so that an erasure deletes an attachment with its last use.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +35,13 @@ struct MigrationCounts {
 
 // Migrates, reporting progress on `log`. Refuses a folder with data outside store 1.
 Result<MigrationCounts> migrate_format_1(storage::Engine& engine, std::ostream& log);
-// Formats 2 and 3: drops the index so that it is rebuilt, and records the current format.
+// Formats 2 and 3: drops the index so that it is rebuilt, lists the attachments' uses, and
+// records the current format.
 Status rebuild_index(storage::Engine& engine, uint32_t from_format, std::ostream& log);
+// Format 4: lists the attachments' uses and records the current format.
+Status migrate_format_4(storage::Engine& engine, std::ostream& log);
+// Records which statement declares which attachment, for every statement (idempotent); how many
+// uses.
+Result<uint64_t> list_attachment_uses(storage::Engine& engine, std::ostream& log);
 
 }  // namespace scribe::app

@@ -522,6 +522,8 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
     if (evidence_.enabled)
       if (Status s = append_evidence(store, seq, p, drain); !s) return s;
     out.put(Family::Statements, statement_key(store, seq), encode_record(record));
+    for (const std::string& sha2 : p.attachment_sha2s)
+      out.put(Family::Attachments, attachment_user_key(store, sha2, seq), "");
     for (auto& m : p.merges) {
       m.key.insert(0, store_prefix(store));  // operands are built without knowing the store
       out.merges.push_back(std::move(m));

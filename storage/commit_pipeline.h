@@ -67,6 +67,7 @@ struct PreparedStatement {
   std::optional<std::string> payload;  // `json` compressed, when submit() compressed it
   std::vector<Term> terms;          // the statement's own index terms
   std::optional<Uuid> ref_target;   // object is a StatementRef to this id
+  std::vector<std::string> attachment_sha2s;  // the attachments it declares (keys.h), each once
   std::vector<MergeOperand> merges;  // written in the same batch when the statement is new
   // Its evidence leaf, prepared by submit() (on the caller's thread) when the log is on.
   std::string salt;

@@ -1,10 +1,11 @@
 // The on-disk format version of a data folder, kept in the meta family ("format_version",
-// u32). Format 4 indexes with posting lists written by the indexer (one value per term and
+// u32). Format 5 records which statement declares which attachment (storage/keys.h); format 4,
+// the same without, indexes with posting lists written by the indexer (one value per term and
 // range, storage/posting_list.h), agent·verb pair lists included (storage/index_terms.h).
 // Format 3 was the same without pair lists. Format 2 had one index key per (term, statement); it keys
 // term and document-scope hashes per store (SipHash-2-4) and keeps secrets as HMAC-SHA256 with
 // a pepper, as 3 does. Format 1 (recorded nowhere) used one unkeyed MurmurHash3 for every store
-// and PBKDF2 secrets. app/format_migration.h moves 1, 2 and 3 to 4.
+// and PBKDF2 secrets. app/format_migration.h moves 1, 2, 3 and 4 to 5.
 #pragma once
 
 #include <string_view>
@@ -16,7 +17,7 @@
 
 namespace scribe::storage {
 
-inline constexpr uint32_t kDataFormatVersion = 4;
+inline constexpr uint32_t kDataFormatVersion = 5;
 inline constexpr std::string_view kDataFormatKey = "format_version";  // in the meta family
 inline constexpr uint32_t kNewDataFolder = 0;  // read_data_format: nothing stored yet
 

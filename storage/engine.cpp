@@ -115,7 +115,7 @@ rocksdb::ColumnFamilyOptions family_options(Family f, const std::shared_ptr<rock
   }
   if (f == Family::Attachments) {
     o.enable_blob_files = true;  // large attachment values live in blob files
-    o.min_blob_size = 4096;
+    o.min_blob_size = kAttachmentBlobBytesMin;
   }
   return o;
 }

@@ -30,6 +30,9 @@ enum class Family {
   Count
 };
 
+// Attachment values from this size on live in blob files (out of the compactions' rewrites).
+inline constexpr uint64_t kAttachmentBlobBytesMin = 4096;
+
 struct EngineOptions {
   std::string path;
   uint64_t block_cache_bytes = 256ull << 20;

@@ -94,6 +94,18 @@ std::string attachment_key(StoreId store, std::string_view sha2) {
   return k;
 }
 
+std::string attachment_users_prefix(StoreId store, std::string_view sha2) {
+  std::string k = attachment_key(store, sha2);
+  k.push_back('\0');
+  return k;
+}
+
+std::string attachment_user_key(StoreId store, std::string_view sha2, Seq seq) {
+  std::string k = attachment_users_prefix(store, sha2);
+  put_u64(k, seq);
+  return k;
+}
+
 Seq seq_suffix(std::string_view key) { return get_u64(key.substr(key.size() - 8)); }
 
 std::string encode_record(const StatementRecord& r) {

@@ -14,6 +14,8 @@
 //                 store · target uuid(16)                   empty: a referrer arrived before target
 // documents       store · kind(1) · scope(16) · reg(17) · doc id   document record (below)
 // attachments     store · sha2 (hex)                        bytes
+//                 store · sha2 (hex) · 0x00 · seq(8)        empty: statement seq declares it (so
+//                                                           an erasure knows who else uses it)
 // evidence        store · 'l' · seq(8)                      leaf index(8) · salt(16): the statement's
 //                                                           leaf in the store's log (evidence/leaf.h)
 //                 store · 'n' · level(1) · index(8)         hash(32) of a complete perfect subtree
@@ -146,6 +148,8 @@ std::string refs_prefix(StoreId store, const Uuid& target);
 std::string refs_key(StoreId store, const Uuid& target, Seq seq);
 // sha2: lower-case hex as declared by the statement.
 std::string attachment_key(StoreId store, std::string_view sha2);
+std::string attachment_users_prefix(StoreId store, std::string_view sha2);
+std::string attachment_user_key(StoreId store, std::string_view sha2, Seq seq);
 
 // The evidence logs (storage/evidence_log.h): per store, the statement log and the audit trail
 // (admin/audit_trail.h), each a Merkle tree with its checkpoints. A statement leaf's key is its

@@ -70,15 +70,50 @@ Result<std::vector<Seq>> referrers_of(const Engine& engine, StoreId store, const
   return out;
 }
 
+// Deletes the uses of attachments by erased statements, and the bytes of those no other
+// statement uses; how many such.
+Result<uint64_t> add_attachment_erasures(const Engine& engine, StoreId store,
+                                         const std::vector<StatementToErase>& statements,
+                                         const std::unordered_set<Seq>& erased, rocksdb::WriteBatch& batch) {
+  auto family = engine.family(Family::Attachments);
+  std::unordered_set<std::string> declared;
+  for (const StatementToErase& s : statements)
+    for (const std::string& sha2 : s.attachment_sha2s) {
+      batch.Delete(family, attachment_user_key(store, sha2, s.seq));
+      declared.insert(sha2);
+    }
+  uint64_t erased_bytes = 0;
+  for (const std::string& sha2 : declared) {
+    const std::string prefix = attachment_users_prefix(store, sha2);
+    std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(rocksdb::ReadOptions(), family));
+    bool used = false;
+    for (it->Seek(prefix); !used && it->Valid() && it->key().starts_with(prefix); it->Next())
+      used = it->key().size() == prefix.size() + 8 && !erased.contains(seq_suffix(it->key().ToStringView()));
+    if (!it->status().ok()) return storage_error(it->status(), "attachment use scan failed");
+    if (used) continue;
+    std::string bytes;
+    auto present = engine.get(Family::Attachments, attachment_key(store, sha2), &bytes);
+    if (!present) return present.error();
+    if (!*present) continue;  // declared with a fileUrl only
+    batch.Delete(family, attachment_key(store, sha2));
+    erased_bytes++;
+  }
+  return erased_bytes;
+}
+
 }  // namespace
 
-Result<std::vector<PostingChange>> add_statement_erasures(const Engine& engine, StoreId store,
-                                                          const std::vector<StatementToErase>& statements,
-                                                          const StatementCodec* codec, const OwnTerms& own_terms,
-                                                          rocksdb::WriteBatch& batch) {
+Result<StatementErasures> add_statement_erasures(const Engine& engine, StoreId store,
+                                                 const std::vector<StatementToErase>& statements,
+                                                 const StatementCodec* codec, const OwnTerms& own_terms,
+                                                 rocksdb::WriteBatch& batch) {
   std::unordered_set<Seq> erased;
   for (const StatementToErase& s : statements) erased.insert(s.seq);
-  std::vector<PostingChange> changes;
+  StatementErasures out;
+  auto attachments = add_attachment_erasures(engine, store, statements, erased, batch);
+  if (!attachments) return attachments.error();
+  out.attachments = *attachments;
+  std::vector<PostingChange>& changes = out.index_changes;
   // Referrers to revisit: a target (erased, or a referrer whose terms shrank) and the terms it
   // has now, which its referrers inherit.
   struct Target {
@@ -134,7 +169,7 @@ Result<std::vector<PostingChange>> add_statement_erasures(const Engine& engine, 
     // A statement with referrers that arrives again (the same id re-sent) gives them its terms.
     if (waits && target.erased) batch.Put(engine.family(Family::Refs), refs_prefix(store, target.id), "");
   }
-  return changes;
+  return out;
 }
 
 Result<uint64_t> add_document_erasures(const Engine& engine, StoreId store, DocumentKind kind,
@@ -163,7 +198,8 @@ void add_erasure_marker(const Engine& engine, StoreId store, uint64_t audit_inde
   batch.Put(engine.family(Family::Meta), marker_key(store, audit_index), value);
 }
 
-Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index, ErasedSeqs statements) {
+Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index, ErasedSeqs statements,
+                      bool attachments_erased) {
   // Every family the WAL holds writes of, and the index (its changes, written without the WAL).
   std::vector<rocksdb::ColumnFamilyHandle*> families;
   for (size_t f = 0; f < size_t(Family::Count); f++) families.push_back(engine.family(Family(f)));
@@ -183,14 +219,21 @@ Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index, Erase
   options.max_subcompactions = 2;
   const std::string store_begin = store_prefix(store);
   const std::string store_end = store == UINT32_MAX ? std::string(5, '\xff') : store_prefix(store + 1);
-  for (Family f : {Family::Statements, Family::Documents, Family::Agents, Family::Evidence}) {
+  std::vector<Family> compacted{Family::Statements, Family::Documents, Family::Agents, Family::Evidence};
+  if (attachments_erased) compacted.push_back(Family::Attachments);
+  for (Family f : compacted) {
     std::string begin = store_begin, end = store_end;
     if (f == Family::Statements && statements.first <= statements.last) {
       begin = statement_key(store, statements.first);
       end = statement_key(store, statements.last) + '\0';
     }
     rocksdb::Slice b(begin), e(end);
-    if (rocksdb::Status s = engine.db()->CompactRange(options, engine.family(f), &b, &e); !s.ok())
+    rocksdb::CompactRangeOptions family_options = options;
+    if (f == Family::Attachments) {  // the large values live in blob files: rewritten without the erased
+      family_options.blob_garbage_collection_policy = rocksdb::BlobGarbageCollectionPolicy::kForce;
+      family_options.blob_garbage_collection_age_cutoff = 1.0;
+    }
+    if (rocksdb::Status s = engine.db()->CompactRange(family_options, engine.family(f), &b, &e); !s.ok())
       return storage_error(s, "compaction after an erasure failed");
   }
   rocksdb::WriteBatch done;
@@ -219,7 +262,7 @@ Result<size_t> resume_erasures(Engine& engine) {
   }
   for (Pending& p : pending) {
     if (Status s = apply_posting_changes(engine, std::move(p.index_changes)); !s) return s.error();
-    if (Status s = finish_erasure(engine, p.store, p.audit_index, ErasedSeqs{}); !s) return s.error();
+    if (Status s = finish_erasure(engine, p.store, p.audit_index, ErasedSeqs{}, true); !s) return s.error();
   }
   return pending.size();
 }

@@ -31,6 +31,12 @@ struct StatementToErase {
   Seq seq = 0;
   Uuid id{};
   std::optional<Uuid> ref_target;  // its object is a StatementRef to this statement
+  std::vector<std::string> attachment_sha2s;  // the attachments it declares (keys.h)
+};
+
+struct StatementErasures {
+  std::vector<PostingChange> index_changes;
+  uint64_t attachments = 0;  // attachments no statement declares any more: their bytes go
 };
 
 // The statements' records, id entries, referrer entries (of their targets) and voided markers.
@@ -39,8 +45,9 @@ struct StatementToErase {
 // the statements referring to them, transitively, at most kReferrersMax). Returns the index
 // changes that follow: every posting of an erased statement, and the referrers' lost terms.
 // Without an `own_terms` rule (records keeping all their terms) referrers are left as they are.
+// Their uses of attachments go too, and an attachment's bytes with its last use.
 inline constexpr size_t kReferrersMax = 100000;  // referrers rewritten per erasure
-Result<std::vector<PostingChange>> add_statement_erasures(const Engine& engine, StoreId store,
+Result<StatementErasures> add_statement_erasures(const Engine& engine, StoreId store,
                                                           const std::vector<StatementToErase>& statements,
                                                           const StatementCodec* codec, const OwnTerms& own_terms,
                                                           rocksdb::WriteBatch& batch);
@@ -56,12 +63,14 @@ void add_erasure_marker(const Engine& engine, StoreId store, uint64_t audit_inde
                         const std::vector<PostingChange>& index_changes, rocksdb::WriteBatch& batch);
 // Once the index changes are applied: flushes every family (the WAL files holding the erased
 // bytes become obsolete and are deleted; the index's changes become durable), compacts the families holding erased content (statements, documents, Agents
-// entries, leaf salts) down to the last level (statements over `statements` only, the whole store
-// range when it is empty: first > last), and removes the marker.
+// entries, leaf salts, and attachments when some were erased) down to the last level
+// (statements over `statements` only, the whole store range when it is empty: first > last),
+// rewriting the attachments' blob files, and removes the marker.
 struct ErasedSeqs {
   Seq first = 1, last = 0;  // inclusive; empty by default
 };
-Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index, ErasedSeqs statements);
+Status finish_erasure(Engine& engine, StoreId store, uint64_t audit_index, ErasedSeqs statements,
+                      bool attachments_erased);
 // At start, before the indexer runs: finishes every erasure a crash interrupted (its index
 // changes, then finish_erasure); how many.
 Result<size_t> resume_erasures(Engine& engine);

@@ -183,10 +183,10 @@ TEST(AdminCli, AdminCli_EraseAgent) {
   expect_usage_error({"erase-agent", "--store", "s", "--agent", "[1]"}, "JSON object");
   expect_usage_error({"erase-agent", "extra", "--store", "s", "--agent", "{}"}, "unexpected argument 'extra'");
   expect_usage_error({"store", "list", "--dry-run"}, "--dry-run does not apply");
-  auto done = render_admin_text(AdminOutput::Erasure, json_of(R"({"dry_run":false,"audit_index":3,"statements":9,
+  auto done = render_admin_text(AdminOutput::Erasure, json_of(R"({"dry_run":false,"audit_index":3,"statements":9,"attachments":1,
       "state_documents":2,"agent_profiles":1,"agent_entries":1})"));
   ASSERT_TRUE(done);
-  EXPECT_EQ(*done, "erased:\n  statements: 9\n  state_documents: 2\n  agent_profiles: 1\n  agent_entries: 1\n"
+  EXPECT_EQ(*done, "erased:\n  statements: 9\n  attachments: 1\n  state_documents: 2\n  agent_profiles: 1\n  agent_entries: 1\n"
                    "recorded as audit entry 3\n");
   auto dry = render_admin_text(AdminOutput::Erasure, json_of(R"({"dry_run":true,"statements":9,"state_documents":0,
       "agent_profiles":0,"agent_entries":0})"));

@@ -32,6 +32,7 @@
 #include "storage/document_store.h"
 #include "storage/posting_list.h"
 #include "storage/statement_erasure.h"
+#include "xapi/attachments.h"
 #include "tests/support/lrs_requests.h"
 #include "tests/support/lrs_test.h"
 
@@ -320,10 +321,69 @@ TEST_F(ErasureTest, ReferrersLoseWhatTheyInheritedAndTheIndexKeepsNoPostingOfAnE
   EXPECT_EQ(query({{"agent", agent()}}), (std::vector<std::string>{uuid_n(1), uuid_n(3), uuid_n(2)}));
 }
 
+TEST_F(ErasureTest, AnAttachmentGoesWithTheLastStatementThatDeclaresIt) {
+  // Statement 1 (the learner's) declares a shared and an own attachment; 2 (another's) the shared.
+  // The learner's own is large enough for a blob file, which must be rewritten without it.
+  std::string shared = "shared bytes", own;
+  while (own.size() < 3 * storage::kAttachmentBlobBytesMin) own += "the learner's own bytes ";
+  auto declaration = [](const std::string& bytes) {
+    return R"({"usageType":"http://example.com/usage","display":{"en-US":"f"},"contentType":"text/plain","length":)" +
+           std::to_string(bytes.size()) + R"(,"sha2":")" + xapi::sha2_hex(bytes, 64) + R"("})";
+  };
+  auto post_with = [&](int n, const std::string& actor, const std::vector<std::string>& files) {
+    std::string json = statement(n, actor, kActivity);
+    json.pop_back();
+    json += R"(,"attachments":[)";
+    for (size_t i = 0; i < files.size(); i++) json += (i ? "," : "") + declaration(files[i]);
+    json += "]}";
+    std::string body = "--b\r\nContent-Type: application/json\r\n\r\n" + json;
+    for (const std::string& f : files)
+      body += "\r\n--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: " +
+              xapi::sha2_hex(f, 64) + "\r\n\r\n" + f;
+    body += "\r\n--b--\r\n";
+    return as(auth_, "POST", "/statements", {}, body, "multipart/mixed; boundary=b").status;
+  };
+  ASSERT_EQ(post_with(1, agent(), {shared, own}), 200);
+  ASSERT_EQ(post_with(2, other(), {shared}), 200);
+  std::string kept;  // another's, large too: in the same blob file as the learner's
+  while (kept.size() < 3 * storage::kAttachmentBlobBytesMin) kept += "another's kept bytes ";
+  ASSERT_EQ(post_with(3, other(), {kept}), 200);
+  auto stored = [&](const std::string& bytes) {
+    std::string value;
+    return *stack_.engine->get(storage::Family::Attachments, storage::attachment_key(1, xapi::sha2_hex(bytes, 64)), &value);
+  };
+  ASSERT_TRUE(stored(shared) && stored(own));
+  ASSERT_TRUE(storage::finish_erasure(*stack_.engine, 1, 999999, {}, false).ok());  // flushed: in a blob file
+
+  HttpResponse dry = erase(R"({"agent":)" + agent() + "}", true);
+  EXPECT_EQ(body_json(dry).get("attachments")->as_int(), 1);
+  ASSERT_TRUE(stored(own));
+  HttpResponse done = erase(R"({"agent":)" + agent() + "}");
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(body_json(done).get("attachments")->as_int(), 1);
+  EXPECT_FALSE(stored(own));
+  EXPECT_TRUE(stored(shared));  // statement 2 still declares it
+  HttpResponse with = as(auth_, "GET", "/statements", {{"statementId", uuid_n(2)}, {"attachments", "true"}});
+  ASSERT_EQ(with.status, 200);
+  EXPECT_NE(with.body.find(shared), std::string::npos);
+  stack_.reset();  // the server stops: the learner's bytes are in no file, another's still are
+  EXPECT_EQ(files_holding(dir_.path(), "the learner's own bytes"), std::vector<std::string>());
+  EXPECT_FALSE(files_holding(dir_.path(), "another's kept bytes").empty());
+  ASSERT_NO_FATAL_FAILURE(LrsTest::SetUp());
+
+  // Statement 2 purged: the shared attachment goes with it.
+  HttpResponse purged = as(admin_, "POST", "/admin/stores/default/purges", {},
+                           R"({"stored_before":")" + format_timestamp(now_micros() + 1000000) + R"(","reason":"r"})");
+  ASSERT_EQ(purged.status, 200) << purged.body;
+  EXPECT_EQ(body_json(purged).get("attachments")->as_int(), 2);
+  EXPECT_FALSE(stored(shared));
+  EXPECT_EQ(body_json(purged).get("statements")->as_int(), 2);
+}
+
 TEST_F(ErasureTest, TheIdentifiersLeaveEveryFileOfTheDataFolder) {
   ASSERT_NO_FATAL_FAILURE(post_all());
   // Before: flushed to SSTs, the identifiers are found (so the check below can fail).
-  ASSERT_TRUE(storage::finish_erasure(*stack_.engine, 1, 999999, {}).ok());  // a flush and compaction, nothing erased
+  ASSERT_TRUE(storage::finish_erasure(*stack_.engine, 1, 999999, {}, true).ok());  // a flush and compaction, nothing erased
   EXPECT_FALSE(files_holding(dir_.path(), "erase.me@example.com").empty());
   EXPECT_FALSE(files_holding(dir_.path(), sha1_of_mbox()).empty());
   ASSERT_EQ(erase(R"({"agent":)" + agent() + "}").status, 200);

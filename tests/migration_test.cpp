@@ -259,6 +259,40 @@ TEST_F(MigrationTest, AFormatThreeFolderRebuildsItsIndexWithAgentVerbPairs) {
   EXPECT_EQ(ids(stack, auth, {{"agent", kAgentB}, {"verb", "http://example.com/v1"}}), std::vector<std::string>{});
 }
 
+TEST_F(MigrationTest, AFormatFourFolderRecordsWhoDeclaresEachAttachment) {
+  const std::string sha2(64, 'a');
+  storage::Seq seq = 0;
+  {
+    auto engine = open();
+    ASSERT_TRUE(app::open_access_control(config_, *engine).ok());
+    test_support::StatementsStack stack;
+    stack.build(config_, std::move(engine));
+    const std::string statement = R"({"id":")" + uuid_n(1) +
+        R"(","actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://example.com/v"},)"
+        R"("object":{"id":"http://example.com/a"},"attachments":[{"usageType":"http://example.com/u",)"
+        R"("display":{"en-US":"f"},"contentType":"text/plain","length":1,"sha2":")" + sha2 +
+        R"(","fileUrl":"http://example.com/f"}]})";
+    ASSERT_EQ(as(stack, stack.basic_auth(), "POST", "/statements", {}, statement).status, 200);
+    seq = stack.pipeline->committed_seq();
+  }
+  {
+    // As format 4 left it: no uses recorded.
+    auto engine = open();
+    auto& e = *engine;
+    std::string use;
+    ASSERT_TRUE(*e.get(Family::Attachments, storage::attachment_user_key(1, sha2, seq), &use));
+    rocksdb::WriteBatch batch;
+    batch.Delete(e.family(Family::Attachments), storage::attachment_user_key(1, sha2, seq));
+    put_format(e, batch, 4);
+    ASSERT_TRUE(e.write_durable(batch).ok());
+  }
+  auto engine = open();
+  ASSERT_TRUE(app::open_access_control(config_, *engine).ok());  // migrates at start
+  EXPECT_EQ(*storage::read_data_format(*engine), storage::kDataFormatVersion);
+  std::string use;
+  EXPECT_TRUE(*engine->get(Family::Attachments, storage::attachment_user_key(1, sha2, seq), &use));
+}
+
 TEST_F(MigrationTest, DataOfAnotherStoreIsRefused) {
   auto engine = open();
   rocksdb::WriteBatch batch;

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -147,6 +148,17 @@ Result<std::vector<AttachmentBytes>> reconcile_attachments(
     return {};
   });
   if (!signatures) return signatures.error();
+  return out;
+}
+
+std::vector<std::string> declared_sha2s(const json::Node& statement) {
+  std::vector<std::string> out;
+  json::Node list = statement.get("attachments");
+  if (!list || !list->is_array()) return out;
+  for (const auto& a : list->as_array()) {
+    std::string sha2 = text::ascii_lower(a.get_string("sha2"));
+    if (!sha2.empty() && std::find(out.begin(), out.end(), sha2) == out.end()) out.push_back(std::move(sha2));
+  }
   return out;
 }
 

@@ -40,6 +40,10 @@ struct AttachmentBytes {
 Result<std::vector<AttachmentBytes>> reconcile_attachments(
     const std::vector<json::Node>& statements, const std::vector<MultipartPart>& parts);
 
+// The sha2 of every attachment `statement` declares, lower-case, each once: what the committer
+// records as the statement's uses of stored attachments (storage/keys.h).
+std::vector<std::string> declared_sha2s(const json::Node& statement);
+
 // Lower-case hex digest of `bytes` with the SHA-2 variant implied by the hex length of `like`.
 std::string sha2_hex(std::string_view bytes, size_t hex_length);
 

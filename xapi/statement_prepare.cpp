@@ -7,6 +7,7 @@
 #include "common/json_writer.h"
 #include "evidence/jcs.h"
 #include "common/timestamp.h"
+#include "xapi/attachments.h"
 #include "xapi/canonical_operands.h"
 #include "xapi/statement_terms.h"
 
@@ -104,6 +105,7 @@ Result<storage::PreparedStatement> prepare_statement(const json::Node& in, Versi
     p.flags |= storage::StatementRecord::kTimestampFromStored;
   }
 
+  p.attachment_sha2s = declared_sha2s(in);
   json::Node verb = in.get("verb");
   json::Node object = in.get("object");
   const bool voided_verb = verb && verb->get_string("id") == kVoidedVerb;
