@@ -1,5 +1,6 @@
 #include "admin/admin_routes.h"
 
+#include <algorithm>
 #include <charconv>
 #include <memory>
 #include <string_view>
@@ -119,7 +120,7 @@ Result<std::string> string_member(const json::Value& body, const char* key, bool
 }
 
 // A change's reason, from the body's "reason" or the ?reason= parameter.
-Result<std::string> reason_of(const HttpRequest& request, const json::Value* body) {
+Result<std::string> reason_of(const AdminService& service, const HttpRequest& request, const json::Value* body) {
   std::string reason;
   if (body && body->get("reason")) {
     if (!body->get("reason")->is_string()) return bad_request("reason", "must be a string");
@@ -127,8 +128,8 @@ Result<std::string> reason_of(const HttpRequest& request, const json::Value* bod
   } else if (const std::string* param = request.param("reason")) {
     reason = *param;
   }
-  if (reason.size() > kReasonBytesMax)
-    return bad_request("reason", "longer than " + std::to_string(kReasonBytesMax) + " bytes");
+  const size_t max = service.limits().reason_bytes_max;
+  if (reason.size() > max) return bad_request("reason", "longer than " + std::to_string(max) + " bytes");
   return reason;
 }
 
@@ -203,7 +204,7 @@ HttpResponse stores_route(AdminService& service, const HttpRequest& request,
     if (!body) return error_response(body.error());
     auto name = string_member(*body, "name", true);
     if (!name) return error_response(name.error());
-    auto reason = reason_of(request, &*body);
+    auto reason = reason_of(service, request, &*body);
     if (!reason) return error_response(reason.error());
     auto created = service.create_store(*name, ActionContext{by, *reason});
     if (!created) return error_response(created.error());
@@ -230,7 +231,7 @@ HttpResponse stores_route(AdminService& service, const HttpRequest& request,
   }
   if (path.size() == 2 && m == "DELETE") {
     if (auto bad = only_params(request, {"confirm", "reason"}); bad.status) return bad;
-    auto reason = reason_of(request, nullptr);
+    auto reason = reason_of(service, request, nullptr);
     if (!reason) return error_response(reason.error());
     if (Status s = service.delete_store(path[1], request.param("confirm"), ActionContext{by, *reason}); !s)
       return error_response(s.error());
@@ -247,7 +248,7 @@ HttpResponse stores_route(AdminService& service, const HttpRequest& request,
     if (!body) return error_response(body.error());
     ErasureRequest er;
     if (const json::Value* agent = body->get("agent")) er.agent = *agent;
-    auto reason = reason_of(request, &*body);
+    auto reason = reason_of(service, request, &*body);
     if (!reason) return error_response(reason.error());
     er.reason = std::move(*reason);
     if (const json::Value* record = body->get("record_agent")) {
@@ -271,7 +272,7 @@ HttpResponse stores_route(AdminService& service, const HttpRequest& request,
     if (!micros) return error_response(bad_request("stored_before", "not an RFC 3339 timestamp: " + micros.error().message));
     PurgeRequest pr;
     pr.stored_before_us = *micros;
-    auto reason = reason_of(request, &*body);
+    auto reason = reason_of(service, request, &*body);
     if (!reason) return error_response(reason.error());
     pr.reason = std::move(*reason);
     pr.dry_run = dry && *dry == "true";
@@ -288,12 +289,10 @@ HttpResponse stores_route(AdminService& service, const HttpRequest& request,
       if (!days) return error_response(bad_request("retention_days", "required: a number of days, or null"));
       std::optional<uint32_t> value;
       if (!days->is_null()) {
-        if (!days->is_int() || days->as_int() < 1 || days->as_int() > Retention::kDaysMax)
-          return error_response(bad_request("retention_days", "must be 1 to " + std::to_string(Retention::kDaysMax) +
-                                                                  ", or null to keep everything"));
-        value = uint32_t(days->as_int());
+        if (!days->is_int()) return error_response(bad_request("retention_days", "must be a number of days, or null"));
+        value = uint32_t(std::clamp<int64_t>(days->as_int(), 0, UINT32_MAX));  // the range is the service's
       }
-      auto reason = reason_of(request, &*body);
+      auto reason = reason_of(service, request, &*body);
       if (!reason) return error_response(reason.error());
       if (Status s = service.set_retention(path[1], value, ActionContext{by, *reason}); !s)
         return error_response(s.error());
@@ -315,10 +314,11 @@ HttpResponse stores_route(AdminService& service, const HttpRequest& request,
     if (auto bad = only_params(request, {"from", "limit"}); bad.status) return bad;
     auto from = count_param(request, "from", 0);
     if (!from) return error_response(from.error());
-    auto limit = count_param(request, "limit", AuditTrail::kPageMax);
+    const uint64_t page_max = service.limits().audit_page_max;
+    auto limit = count_param(request, "limit", page_max);
     if (!limit) return error_response(limit.error());
-    if (*limit == 0 || *limit > AuditTrail::kPageMax)
-      return error_response(bad_request("limit", "must be 1 to " + std::to_string(AuditTrail::kPageMax)));
+    if (*limit == 0 || *limit > page_max)
+      return error_response(bad_request("limit", "must be 1 to " + std::to_string(page_max)));
     auto page = service.audit_trail(path[1], *from, size_t(*limit));
     if (!page) return error_response(page.error());
     return json_response(200, json::serialize(audit_page_json(*page)));
@@ -349,7 +349,7 @@ HttpResponse credentials_route(AdminService& service, const HttpRequest& request
       cr.scopes.push_back(s.as_string());
     }
     if (const json::Value* authority = body->get("authority")) cr.authority = *authority;
-    auto reason = reason_of(request, &*body);
+    auto reason = reason_of(service, request, &*body);
     if (!reason) return error_response(reason.error());
     cr.reason = std::move(*reason);
     auto issued = service.create_credential(cr, by);
@@ -368,7 +368,7 @@ HttpResponse credentials_route(AdminService& service, const HttpRequest& request
   }
   if (path.size() == 2 && m == "DELETE") {
     if (auto bad = only_params(request, {"reason"}); bad.status) return bad;
-    auto reason = reason_of(request, nullptr);
+    auto reason = reason_of(service, request, nullptr);
     if (!reason) return error_response(reason.error());
     if (Status s = service.revoke_credential(path[1], ActionContext{by, *reason}); !s)
       return error_response(s.error());
@@ -385,7 +385,7 @@ HttpResponse credentials_route(AdminService& service, const HttpRequest& request
       return error_response(bad_request("valid_until", "must be an RFC 3339 timestamp"));
     std::optional<std::string> until_text;
     if (until && until->is_string()) until_text = until->as_string();
-    auto reason = reason_of(request, &*body);
+    auto reason = reason_of(service, request, &*body);
     if (!reason) return error_response(reason.error());
     auto issued = service.rotate_credential(path[1], until_text ? &*until_text : nullptr, ActionContext{by, *reason});
     if (!issued) return error_response(issued.error());

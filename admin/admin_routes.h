@@ -13,14 +13,14 @@
 //          "agent_entries"}: a learner erased (admin/erasure_service.h), or only counted
 //   POST   /admin/stores/{name}/purges[?dry_run=true]  {"stored_before","reason"?}
 //          → {"dry_run","audit_index"?,"statements"}: every statement stored before the time
-//          erased the same way (at most ErasureService::kStatementsMax a request)
+//          erased the same way (at most limits.erasure_statements_max a request)
 //   PUT    /admin/stores/{name}/retention  {"retention_days": N | null, "reason"?}
 //   GET    /admin/stores/{name}/retention  → {"retention_days","last_run","last_erased",
 //          "erased_total","more","last_error"?}: purges by age on a schedule (admin/retention.h)
 //   GET    /admin/stores/{name}/audit[?from=&limit=]  → {"origin","key","checkpoint","size",
 //          "entries":[{"index","salt","proof":[..],"entry":{..}}],"more"}: the audit trail
 //          (admin/audit_trail.h), each entry with its inclusion proof in `checkpoint`.
-// Every change takes a "reason" (in the body, or ?reason= on DELETE), at most kReasonBytesMax
+// Every change takes a "reason" (in the body, or ?reason= on DELETE), at most limits.reason_bytes_max
 // bytes, which the audit trail records with the credential that asked.
 // Bodies are checked strictly (unknown properties rejected), each error naming its property.
 // Every operation runs on one admin worker thread, never on an IO thread: deleting a store
@@ -33,7 +33,6 @@
 
 namespace scribe::admin {
 
-inline constexpr size_t kReasonBytesMax = 2048;
 
 class AdminRoutes : public xapi::AdminHandler {
  public:

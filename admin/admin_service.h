@@ -18,6 +18,7 @@
 #include "admin/retention.h"
 #include "auth/credential_store.h"
 #include "auth/store_registry.h"
+#include "common/config.h"
 #include "common/json.h"
 #include "common/result.h"
 #include "storage/engine.h"
@@ -48,8 +49,10 @@ struct ActionContext {
 class AdminService {
  public:
   AdminService(storage::Engine& engine, auth::StoreRegistry& stores, auth::CredentialStore& credentials,
-               AuditTrail& audit)
-      : engine_(engine), stores_(stores), credentials_(credentials), audit_(audit) {}
+               AuditTrail& audit, const Config::Limits& limits)
+      : engine_(engine), stores_(stores), credentials_(credentials), audit_(audit), limits_(limits) {}
+  // The configured limits: what the routes bound.
+  const Config::Limits& limits() const { return limits_; }
 
   Result<auth::StoreInfo> create_store(const std::string& name, const ActionContext& context);
   std::vector<auth::StoreInfo> list_stores() const;
@@ -92,6 +95,7 @@ class AdminService {
   auth::StoreRegistry& stores_;
   auth::CredentialStore& credentials_;
   AuditTrail& audit_;
+  const Config::Limits limits_;
   ErasureService* erasures_ = nullptr;
   Retention* retention_ = nullptr;
 };

@@ -73,7 +73,6 @@ Result<uint64_t> AuditTrail::append(storage::StoreId store, const AuditActor& by
 }
 
 Result<AuditPage> AuditTrail::list(storage::StoreId store, uint64_t from, size_t limit) {
-  limit = std::min(limit, kPageMax);
   AuditPage page;
   auto note = signer_.latest(store, true, kAudit);
   if (!note) return note.error();

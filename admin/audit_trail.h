@@ -61,9 +61,6 @@ struct AuditPage {
 
 class AuditTrail {
  public:
-  // Entries listed per page at most.
-  static constexpr size_t kPageMax = 1000;
-
   AuditTrail(storage::Engine& engine, evidence::CheckpointSigner& signer) : engine_(engine), signer_(signer) {}
 
   // Appends `what` by `by` to the store's trail: the entry and its nodes go into `batch`, which
@@ -74,7 +71,7 @@ class AuditTrail {
   Result<uint64_t> append(storage::StoreId store, const AuditActor& by, const AuditAction& what,
                           rocksdb::WriteBatch batch = rocksdb::WriteBatch(), const BatchWriter& write = {});
 
-  // Entries from index `from`, at most `limit` (<= kPageMax), each with its inclusion proof in
+  // Entries from index `from`, at most `limit` (the caller bounds it: admin.audit_page_max), each with its inclusion proof in
   // the newest checkpoint (signed now when older than the trail).
   Result<AuditPage> list(storage::StoreId store, uint64_t from, size_t limit);
 

@@ -68,7 +68,8 @@ void add_found(ErasureService::Found& found, const storage::StoredStatement& st,
 // gives for each identity as a related agent, kept when the statement itself names it (not a
 // referrer that only inherits its target's terms).
 Result<ErasureService::Found> find_statements(const storage::StatementReader& reader, const auth::StoreInfo& store,
-                              const std::vector<std::string>& identities, storage::Seq through) {
+                              const std::vector<std::string>& identities, storage::Seq through,
+                              uint64_t statements_max) {
   ErasureService::Found found;
   std::unordered_set<storage::Seq> seen;  // an mbox's statements may name its sha1sum form too
   for (const std::string& identity : identities) {
@@ -87,8 +88,8 @@ Result<ErasureService::Found> find_statements(const storage::StatementReader& re
       auto doc = json::Document::parse(st.json);
       if (!doc) return Error{500, "", "a stored statement does not parse"};
       if (!names_agent(doc->root(), identities)) continue;
-      if (found.statements.size() == ErasureService::kStatementsMax)
-        return Error{413, "agent", "the agent appears in more than " + std::to_string(ErasureService::kStatementsMax) +
+      if (found.statements.size() == statements_max)
+        return Error{413, "agent", "the agent appears in more than " + std::to_string(statements_max) +
                                        " statements: erase the rest with another request"};
       seen.insert(st.seq);
       add_found(found, st, doc->root());
@@ -136,7 +137,7 @@ Status ErasureService::wait_caught_up(storage::Seq through) const {
 Status ErasureService::count_attachments(const auth::StoreInfo& store, const Found& found, ErasureCounts& counts) const {
   rocksdb::WriteBatch discarded;  // what an erasure would write, to count it
   auto erasures = storage::add_statement_erasures(engine_, store.id, found.statements, pipeline_.codec(),
-                                                  pipeline_.own_terms(), discarded);
+                                                  pipeline_.own_terms(), referrers_max_, discarded);
   if (!erasures) return erasures.error();
   counts.attachments = erasures->attachments;
   return Status::success();
@@ -152,7 +153,7 @@ Result<uint64_t> ErasureService::erase_found(const auth::StoreInfo& store, const
   Status erased = pipeline_.run_exclusive([&]() -> Status {
     rocksdb::WriteBatch batch;
     auto erasures = storage::add_statement_erasures(engine_, store.id, found.statements, pipeline_.codec(),
-                                                    pipeline_.own_terms(), batch);
+                                                    pipeline_.own_terms(), referrers_max_, batch);
     if (!erasures) return erasures.error();
     index_changes = std::move(erasures->index_changes);
     counts.attachments = erasures->attachments;
@@ -217,7 +218,7 @@ Result<ErasureResult> ErasureService::erase_agent(const auth::StoreInfo& store, 
   // hashed (an erased leaf keeps its hash, so it must be in the tree).
   const storage::Seq through = pipeline_.committed_seq();
   if (Status s = wait_caught_up(through); !s) return s.error();
-  auto found = find_statements(reader_, store, identities, through);
+  auto found = find_statements(reader_, store, identities, through, statements_max_);
   if (!found) return found.error();
 
   ErasureResult result;
@@ -264,7 +265,7 @@ Result<ErasureResult> ErasureService::purge(const auth::StoreInfo& store, const 
       if (!next) return next.error();
       if (!*next) break;
       const storage::StoredStatement& st = **next;
-      if (found.statements.size() == std::min(request.statements_max, kStatementsMax)) break;  // the rest later
+      if (found.statements.size() == std::min(request.statements_max, statements_max_)) break;  // the rest later
       auto doc = json::Document::parse(st.json);
       if (!doc) return Error{500, "", "a stored statement does not parse"};
       add_found(found, st, doc->root());

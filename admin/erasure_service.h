@@ -23,6 +23,7 @@
 
 #include "admin/audit_trail.h"
 #include "auth/store_registry.h"
+#include "common/config.h"
 #include "common/json.h"
 #include "common/result.h"
 #include "storage/commit_pipeline.h"
@@ -46,7 +47,7 @@ struct PurgeRequest {
   int64_t stored_before_us = 0;
   std::string reason;
   bool dry_run = false;
-  uint64_t statements_max = 1'000'000;  // at most ErasureService::kStatementsMax
+  uint64_t statements_max = UINT64_MAX;  // and at most limits.erasure_statements_max
   bool record_if_none = true;  // false (scheduled retention): nothing to erase, nothing recorded
 };
 
@@ -65,15 +66,15 @@ struct ErasureResult {
 
 class ErasureService {
  public:
-  // Statements erased by one request at most: more needs several requests (each one atomic).
-  static constexpr uint64_t kStatementsMax = 1'000'000;
-
+  // `limits`: statements erased by one request at most (more needs several requests, each one
+  // atomic), and referrers rewritten.
   ErasureService(storage::Engine& engine, storage::CommitPipeline& pipeline, const storage::StatementReader& reader,
-                 AuditTrail& audit, uint32_t index_wait_ms)
-      : engine_(engine), pipeline_(pipeline), reader_(reader), audit_(audit), index_wait_ms_(index_wait_ms) {}
+                 AuditTrail& audit, uint32_t index_wait_ms, const Config::Limits& limits)
+      : engine_(engine), pipeline_(pipeline), reader_(reader), audit_(audit), index_wait_ms_(index_wait_ms),
+        statements_max_(limits.erasure_statements_max), referrers_max_(limits.erasure_referrers_max) {}
 
   Result<ErasureResult> erase_agent(const auth::StoreInfo& store, const ErasureRequest& request, const AuditActor& by);
-  // At most kStatementsMax per request: the counts say how many went, a next request takes more.
+  // At most limits.erasure_statements_max per request: the counts say how many went, a next request takes more.
   Result<ErasureResult> purge(const auth::StoreInfo& store, const PurgeRequest& request, const AuditActor& by);
 
   // Until every statement acknowledged now is indexed and hashed into its store's tree (bounded):
@@ -101,6 +102,8 @@ class ErasureService {
   const storage::StatementReader& reader_;
   AuditTrail& audit_;
   const uint32_t index_wait_ms_;
+  const uint64_t statements_max_;
+  const size_t referrers_max_;
 };
 
 }  // namespace scribe::admin

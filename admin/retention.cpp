@@ -32,8 +32,8 @@ Result<std::optional<uint32_t>> Retention::read_days(storage::StoreId store) con
 
 Status Retention::set(const auth::StoreInfo& store, std::optional<uint32_t> days, const AuditActor& by,
                       const std::string& reason) {
-  if (days && (*days == 0 || *days > kDaysMax))
-    return bad_request("retention_days", "must be 1 to " + std::to_string(kDaysMax) + ", or null to keep everything");
+  if (days && (*days == 0 || *days > days_max_))
+    return bad_request("retention_days", "must be 1 to " + std::to_string(days_max_) + ", or null to keep everything");
   auto previous = read_days(store.id);
   if (!previous) return previous.error();
   rocksdb::WriteBatch batch;

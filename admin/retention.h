@@ -41,14 +41,13 @@ struct RetentionState {
 
 class Retention {
  public:
-  static constexpr uint32_t kDaysMax = 365 * 1000;
-
   // `now` gives the time runs measure ages from (microseconds; tests move it).
   using Clock = std::function<int64_t()>;
   Retention(storage::Engine& engine, auth::StoreRegistry& stores, ErasureService& erasures, AuditTrail& audit,
-            std::chrono::milliseconds interval, uint32_t statements_per_run, Clock now = now_micros)
+            std::chrono::milliseconds interval, uint32_t statements_per_run, uint32_t days_max,
+            Clock now = now_micros)
       : engine_(engine), stores_(stores), erasures_(erasures), audit_(audit), interval_(interval),
-        per_run_(std::max<uint32_t>(statements_per_run, 1)), now_(std::move(now)) {}
+        per_run_(std::max<uint32_t>(statements_per_run, 1)), days_max_(days_max), now_(std::move(now)) {}
   ~Retention() { stop(); }
 
   // Sets (or, with nullopt, clears) the store's retention; recorded in its audit trail by `by`.
@@ -70,6 +69,7 @@ class Retention {
   AuditTrail& audit_;
   const std::chrono::milliseconds interval_;
   const uint32_t per_run_;
+  const uint32_t days_max_;  // limits.retention_days_max
   const Clock now_;
   std::mutex mutex_;  // progress_, stopping_
   std::map<storage::StoreId, RetentionState> progress_;

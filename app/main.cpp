@@ -100,7 +100,7 @@ int serve(int argc, char** argv) {
   auto signer = app::open_checkpoint_signer(*config, **engine, *access->stores);
   if (!signer) return fail(signer.error().describe());
   admin::AuditTrail audit_trail(**engine, **signer);
-  admin::AdminService admin_service(**engine, *access->stores, *access->credentials, audit_trail);
+  admin::AdminService admin_service(**engine, *access->stores, *access->credentials, audit_trail, config->limits);
 
   auto codec = storage::StatementCodec::open(**engine, app::codec_options(*config));
   if (!codec) return fail(codec.error().describe());
@@ -109,11 +109,12 @@ int serve(int argc, char** argv) {
                                    app::own_terms_rule(*access->stores),
                                    app::evidence_options(*config, signer->get()));
   storage::StatementReader reader(**engine, &pipeline.recent_postings(), codec->get());
-  admin::ErasureService erasures(**engine, pipeline, reader, audit_trail, config->limits.query_index_wait_ms);
+  admin::ErasureService erasures(**engine, pipeline, reader, audit_trail, config->limits.query_index_wait_ms,
+                                 config->limits);
   admin_service.set_erasures(&erasures);
   admin::Retention retention(**engine, *access->stores, erasures, audit_trail,
                              std::chrono::milliseconds(config->retention.interval_ms),
-                             config->retention.statements_per_run);
+                             config->retention.statements_per_run, config->limits.retention_days_max);
   admin_service.set_retention_service(&retention);
   admin::AdminRoutes admin_routes(admin_service);  // after what its queued operations use
   WorkPool query_pool("scribe-query", std::max<uint32_t>(config->server.query_threads, 1),

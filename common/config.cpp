@@ -167,6 +167,13 @@ const std::vector<Key>& keys() {
           "a filtered query waits this long for the index to reach every acknowledged write (503 past it)"),
       key<&C::limits, &C::Limits::roster_agents_max>(
           "limits", "roster_agents_max", "learners in one completion report's roster (413 past it)"),
+      key<&C::limits, &C::Limits::reason_bytes_max>("limits", "reason_bytes_max", "bytes of an admin change's reason"),
+      key<&C::limits, &C::Limits::audit_page_max>("limits", "audit_page_max", "audit entries per page at most"),
+      key<&C::limits, &C::Limits::erasure_statements_max>(
+          "limits", "erasure_statements_max", "statements one erasure (413 past it) or purge erases at most"),
+      key<&C::limits, &C::Limits::erasure_referrers_max>(
+          "limits", "erasure_referrers_max", "statements referring to erased ones one erasure rewrites (413 past it)"),
+      key<&C::limits, &C::Limits::retention_days_max>("limits", "retention_days_max", "a store's retention_days at most"),
       key<&C::storage, &C::Storage::data_dir>("storage", "data_dir", "where the database lives"),
       key<&C::storage, &C::Storage::block_cache_bytes>("storage", "block_cache_bytes",
                                                        "RocksDB block cache size"),

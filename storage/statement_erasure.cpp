@@ -106,7 +106,7 @@ Result<uint64_t> add_attachment_erasures(const Engine& engine, StoreId store,
 Result<StatementErasures> add_statement_erasures(const Engine& engine, StoreId store,
                                                  const std::vector<StatementToErase>& statements,
                                                  const StatementCodec* codec, const OwnTerms& own_terms,
-                                                 rocksdb::WriteBatch& batch) {
+                                                 size_t referrers_max, rocksdb::WriteBatch& batch) {
   std::unordered_set<Seq> erased;
   for (const StatementToErase& s : statements) erased.insert(s.seq);
   StatementErasures out;
@@ -150,8 +150,8 @@ Result<StatementErasures> add_statement_erasures(const Engine& engine, StoreId s
       if (!record) return record.error();
       if (!*record) continue;
       waits = true;
-      if (++rewritten > kReferrersMax)
-        return Error{413, "", "more than " + std::to_string(kReferrersMax) +
+      if (++rewritten > referrers_max)
+        return Error{413, "", "more than " + std::to_string(referrers_max) +
                                   " statements refer to the erased ones: erase fewer at once"};
       auto before = record_terms(store, **record, codec, own_terms);
       if (!before) return before.error();

@@ -42,15 +42,14 @@ struct StatementErasures {
 // The statements' records, id entries, referrer entries (of their targets) and voided markers.
 // Statements that refer to an erased one are kept: their target no longer resolves, so they
 // lose the terms they inherited from it (their records are rewritten here, and so are those of
-// the statements referring to them, transitively, at most kReferrersMax). Returns the index
+// the statements referring to them, transitively, at most `referrers_max`, else 413). Returns the index
 // changes that follow: every posting of an erased statement, and the referrers' lost terms.
 // Without an `own_terms` rule (records keeping all their terms) referrers are left as they are.
 // Their uses of attachments go too, and an attachment's bytes with its last use.
-inline constexpr size_t kReferrersMax = 100000;  // referrers rewritten per erasure
 Result<StatementErasures> add_statement_erasures(const Engine& engine, StoreId store,
-                                                          const std::vector<StatementToErase>& statements,
-                                                          const StatementCodec* codec, const OwnTerms& own_terms,
-                                                          rocksdb::WriteBatch& batch);
+                                                 const std::vector<StatementToErase>& statements,
+                                                 const StatementCodec* codec, const OwnTerms& own_terms,
+                                                 size_t referrers_max, rocksdb::WriteBatch& batch);
 
 // The documents of `kind` whose scope text `matches`; how many.
 Result<uint64_t> add_document_erasures(const Engine& engine, StoreId store, DocumentKind kind,

@@ -29,7 +29,10 @@ using xapi::HttpResponse;
 
 class AuditTrailTest : public test_support::LrsTest {
  protected:
-  AuditTrailTest() : LrsTest("/tmp/scribe-audit") {}
+  AuditTrailTest() : LrsTest("/tmp/scribe-audit") {
+    config_.limits.audit_page_max = 6;      // limits the test hits
+    config_.limits.reason_bytes_max = 100;
+  }
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(LrsTest::SetUp());
     admin_ = stack_.basic_auth("default", auth::scope_bit(auth::Scope::Admin));
@@ -128,11 +131,13 @@ TEST_F(AuditTrailTest, PagesAndBadParameters) {
     return e ? std::string(e->get_string("path")) : std::string();
   };
   EXPECT_EQ(path_of(call("GET", "/admin/stores/default/audit", "", {{"limit", "0"}})), "limit");
-  EXPECT_EQ(path_of(call("GET", "/admin/stores/default/audit", "", {{"limit", "1001"}})), "limit");
+  EXPECT_EQ(path_of(call("GET", "/admin/stores/default/audit", "", {{"limit", "7"}})), "limit");  // audit_page_max
+  EXPECT_EQ(call("GET", "/admin/stores/default/audit", "", {{"limit", "6"}}).status, 200);
   EXPECT_EQ(path_of(call("GET", "/admin/stores/default/audit", "", {{"from", "x"}})), "from");
   EXPECT_EQ(path_of(call("GET", "/admin/stores/default/audit", "", {{"other", "1"}})), "other");
   EXPECT_EQ(call("GET", "/admin/stores/nope/audit").status, 404);
-  const std::string long_reason(admin::kReasonBytesMax + 1, 'r');
+  const std::string long_reason(101, 'r');  // reason_bytes_max + 1
+  EXPECT_EQ(call("POST", "/admin/stores", R"({"name":"y","reason":")" + long_reason.substr(1) + "\"}").status, 201);
   EXPECT_EQ(path_of(call("POST", "/admin/stores", R"({"name":"x","reason":")" + long_reason + "\"}")), "reason");
   EXPECT_EQ(call("GET", "/admin/stores/x").status, 404);  // refused before anything was done
   EXPECT_EQ(trail("default").size(), 5u);

@@ -85,6 +85,9 @@ class ErasureTest : public test_support::LrsTest {
  protected:
   ErasureTest() : LrsTest("/tmp/scribe-erasure") {
     config_.storage.compression_dictionary_bytes = 0;  // records as plain JSON: a grep can find them
+    config_.limits.erasure_statements_max = 12;  // limits the tests hit
+    config_.limits.erasure_referrers_max = 5;
+    config_.limits.retention_days_max = 36500;
   }
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(LrsTest::SetUp());
@@ -380,6 +383,33 @@ TEST_F(ErasureTest, AnAttachmentGoesWithTheLastStatementThatDeclaresIt) {
   EXPECT_EQ(body_json(purged).get("statements")->as_int(), 2);
 }
 
+TEST_F(ErasureTest, TheLimitsOfOneErasureAreHitAndNothingIsErasedPastThem) {
+  for (int n = 1; n <= 13; n++) ASSERT_EQ(post(statement(n, agent(), kActivity)).status, 200);
+  HttpResponse too_many = erase(R"({"agent":)" + agent() + "}");  // erasure_statements_max is 12
+  ASSERT_EQ(too_many.status, 413) << too_many.body;
+  EXPECT_EQ(body_json(too_many).get("error")->get_string("path"), "agent");
+  for (int n = 1; n <= 13; n++) EXPECT_EQ(status_of(n), n == 1 ? 404 : 200) << n;  // 1: voidedStatementId
+  EXPECT_EQ(as(auth_, "GET", "/statements", {{"statementId", uuid_n(1)}}).status, 200);
+
+  // A purge takes the 12 oldest, the next one the rest.
+  const std::string purge = R"({"stored_before":")" + format_timestamp(now_micros() + 1000000) + R"(","reason":"r"})";
+  HttpResponse first = as(admin_, "POST", "/admin/stores/default/purges", {}, purge);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(body_json(first).get("statements")->as_int(), 12);
+  EXPECT_EQ(as(auth_, "GET", "/statements", {{"statementId", uuid_n(13)}}).status, 200);
+  EXPECT_EQ(body_json(as(admin_, "POST", "/admin/stores/default/purges", {}, purge)).get("statements")->as_int(), 1);
+
+  // Six statements refer to one of the learner's: erasure_referrers_max is 5.
+  ASSERT_EQ(post(statement(20, agent(), kActivity)).status, 200);
+  for (int n = 21; n <= 26; n++)
+    ASSERT_EQ(post(R"({"id":")" + uuid_n(n) + R"(","actor":)" + other() +
+                   R"(,"verb":{"id":"http://example.com/cites"},"object":{"objectType":"StatementRef","id":")" +
+                   uuid_n(20) + R"("}})").status, 200);
+  HttpResponse referred = erase(R"({"agent":)" + agent() + "}");
+  EXPECT_EQ(referred.status, 413) << referred.body;
+  EXPECT_EQ(as(auth_, "GET", "/statements", {{"statementId", uuid_n(20)}}).status, 200);
+}
+
 TEST_F(ErasureTest, TheIdentifiersLeaveEveryFileOfTheDataFolder) {
   ASSERT_NO_FATAL_FAILURE(post_all());
   // Before: flushed to SSTs, the identifiers are found (so the check below can fail).
@@ -488,7 +518,8 @@ TEST_F(ErasureTest, RetentionPurgesByAgeInBoundedRunsAndShowsItsProgress) {
   for (int n = 1; n <= 5; n++) EXPECT_EQ(get(n), 200) << n;
   // Two days on, runs of at most 2 statements purge them all, oldest first, each run recorded.
   admin::Retention later(*stack_.engine, *stack_.stores, *stack_.erasures, *stack_.audit_trail,
-                         std::chrono::milliseconds(1000), 2, [] { return now_micros() + 2 * 86400LL * 1000000; });
+                         std::chrono::milliseconds(1000), 2, config_.limits.retention_days_max,
+                         [] { return now_micros() + 2 * 86400LL * 1000000; });
   stack_.admin_service->set_retention_service(&later);
   later.run_once();
   EXPECT_EQ(get(1), 404);
@@ -520,6 +551,9 @@ TEST_F(ErasureTest, RetentionPurgesByAgeInBoundedRunsAndShowsItsProgress) {
     return e ? std::string(e->get_string("path")) : std::string();
   };
   EXPECT_EQ(path_of(retention("PUT", R"({"retention_days":0})")), "retention_days");
+  EXPECT_EQ(path_of(retention("PUT", R"({"retention_days":-5})")), "retention_days");
+  EXPECT_EQ(path_of(retention("PUT", R"({"retention_days":36501})")), "retention_days");  // retention_days_max
+  EXPECT_EQ(retention("PUT", R"({"retention_days":36500})").status, 200);
   EXPECT_EQ(path_of(retention("PUT", R"({"retention_days":"x"})")), "retention_days");
   EXPECT_EQ(path_of(retention("PUT", "{}")), "retention_days");
   EXPECT_EQ(path_of(retention("PUT", R"({"retention_days":1,"x":1})")), "x");

@@ -103,13 +103,14 @@ struct StatementsStack {
                                                 config.auth.throttle_entries_max);
     authenticator = std::make_unique<auth::Authenticator>(*credentials, *stores, *throttle);
     audit_trail = std::make_unique<admin::AuditTrail>(*engine, *signer);
-    admin_service = std::make_unique<admin::AdminService>(*engine, *stores, *credentials, *audit_trail);
+    admin_service = std::make_unique<admin::AdminService>(*engine, *stores, *credentials, *audit_trail, config.limits);
     erasures = std::make_unique<admin::ErasureService>(*engine, *pipeline, *reader, *audit_trail,
-                                                       config.limits.query_index_wait_ms);
+                                                       config.limits.query_index_wait_ms, config.limits);
     admin_service->set_erasures(erasures.get());
     retention = std::make_unique<admin::Retention>(*engine, *stores, *erasures, *audit_trail,
                                                    std::chrono::milliseconds(config.retention.interval_ms),
-                                                   config.retention.statements_per_run);
+                                                   config.retention.statements_per_run,
+                                                   config.limits.retention_days_max);
     admin_service->set_retention_service(retention.get());
     admin_routes = std::make_unique<admin::AdminRoutes>(*admin_service);
     query_pool = std::make_unique<WorkPool>("scribe-query", std::max<uint32_t>(config.server.query_threads, 1),
