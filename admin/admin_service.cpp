@@ -159,6 +159,7 @@ Result<RetentionState> AdminService::retention(const std::string& store) {
 }
 
 Result<AuditPage> AdminService::audit_trail(const std::string& store, uint64_t from, size_t limit) {
+  if (auto deleted = stores_.find_deleted(store)) return audit_.list(deleted->id, from, limit);
   auto info = store_named(store, "name");
   if (!info) return info.error();
   return audit_.list(info->id, from, limit);

@@ -80,7 +80,8 @@ class AdminService {
   Result<RetentionState> retention(const std::string& store);
   void set_retention_service(Retention* retention) { retention_ = retention; }
 
-  // The named store's audit trail from entry `from`, at most `limit` entries, with proofs.
+  // The named store's (or deleted store's) audit trail from entry `from`, at most `limit`
+  // entries, with proofs.
   Result<AuditPage> audit_trail(const std::string& store, uint64_t from, size_t limit);
 
   // The store name of a store id ("" when it no longer exists).

@@ -54,11 +54,8 @@ Result<std::unique_ptr<evidence::CheckpointSigner>> open_checkpoint_signer(const
   auto key = evidence::load_or_create_signing_key(
       (std::filesystem::path(config.storage.data_dir) / config.evidence.key_file).string());
   if (!key) return key.error();
-  auto store_name = [&stores](storage::StoreId id) -> std::optional<std::string> {
-    auto info = stores.find(id);
-    if (!info) return std::nullopt;
-    return info->name;
-  };
+  // A deleted store's too: its audit trail stays, signed under its name.
+  auto store_name = [&stores](storage::StoreId id) { return stores.name_of(id); };
   return std::make_unique<evidence::CheckpointSigner>(
       engine, std::move(*key), evidence::origin_base(config.evidence.origin, public_url(config)),
       store_name, std::chrono::milliseconds(config.evidence.checkpoint_interval_ms));

@@ -17,6 +17,30 @@ namespace {
 
 const std::string kRecordPrefix = "store/";
 const std::string kNextIdKey = "store_next_id";
+const std::string kDeletedPrefix = "deleted_store/";
+
+// A record's "id": a store id (1 to 2^32 - 1).
+std::optional<storage::StoreId> store_id_of(const json::Value& record) {
+  const json::Value* id = record.get("id");
+  if (!id || !id->is_int() || id->as_int() <= 0 || id->as_int() > INT64_C(0xffffffff)) return std::nullopt;
+  return storage::StoreId(id->as_int());
+}
+
+std::string encode_deleted(const DeletedStore& d) {
+  json::Object o;
+  o.append("id", int64_t{d.id});
+  o.append("deleted_us", d.deleted_us);
+  return json::serialize(json::Value(std::move(o)));
+}
+
+std::optional<DeletedStore> decode_deleted(std::string_view name, std::string_view bytes) {
+  auto v = json::parse(bytes);
+  if (!v) return std::nullopt;
+  const auto id = store_id_of(*v);
+  const json::Value* deleted = v->get("deleted_us");
+  if (!id || !deleted || !deleted->is_int()) return std::nullopt;
+  return DeletedStore{std::string(name), *id, deleted->as_int()};
+}
 
 std::string encode_store(const StoreInfo& s) {
   json::Object o;
@@ -30,15 +54,13 @@ std::string encode_store(const StoreInfo& s) {
 std::optional<StoreInfo> decode_store(std::string_view name, std::string_view bytes) {
   auto v = json::parse(bytes);
   if (!v) return std::nullopt;
-  const json::Value* id = v->get("id");
+  const auto id = store_id_of(*v);
   const json::Value* created = v->get("created_us");
   std::string_view key_hex = v->get_string("term_key");
-  if (!id || !id->is_int() || id->as_int() <= 0 || id->as_int() > INT64_C(0xffffffff) ||
-      !created || !created->is_int() || key_hex.size() != 32)
-    return std::nullopt;
+  if (!id || !created || !created->is_int() || key_hex.size() != 32) return std::nullopt;
   auto key = text::hex_decode(key_hex);
   if (!key) return std::nullopt;
-  StoreInfo s{std::string(name), storage::StoreId(id->as_int()), {}, created->as_int()};
+  StoreInfo s{std::string(name), *id, {}, created->as_int()};
   std::memcpy(s.term_key.data(), key->data(), s.term_key.size());
   return s;
 }
@@ -91,6 +113,14 @@ Status StoreRegistry::load() {
     by_name_.emplace(store->name, std::move(*store));
   }
   if (!it->status().ok()) return storage::storage_error(it->status(), "store scan failed");
+  for (it->Seek(kDeletedPrefix); it->Valid() && it->key().starts_with(kDeletedPrefix); it->Next()) {
+    std::string_view name = it->key().ToStringView().substr(kDeletedPrefix.size());
+    auto deleted = decode_deleted(name, it->value().ToStringView());
+    if (!deleted || deleted->id >= next_id_) return corrupt(name);
+    deleted_name_of_[deleted->id] = deleted->name;
+    deleted_.emplace(deleted->name, std::move(*deleted));
+  }
+  if (!it->status().ok()) return storage::storage_error(it->status(), "deleted store scan failed");
   return Status::success();
 }
 
@@ -118,6 +148,9 @@ Result<StoreInfo> StoreRegistry::create(const std::string& name) {
   if (Status s = validate_store_name(name); !s) return s.error();
   std::unique_lock lock(mutex_);
   if (by_name_.contains(name)) return Error{409, "name", "a store named '" + name + "' exists"};
+  if (deleted_.contains(name))
+    return Error{409, "name", "a deleted store was named '" + name +
+                                  "': names are not reused, so its audit trail and logs stay its own"};
   return create_locked(name, next_id_);
 }
 
@@ -133,6 +166,20 @@ std::optional<StoreInfo> StoreRegistry::find(storage::StoreId id) const {
   auto it = name_of_.find(id);
   if (it == name_of_.end()) return std::nullopt;
   return by_name_.find(it->second)->second;
+}
+
+std::optional<DeletedStore> StoreRegistry::find_deleted(std::string_view name) const {
+  std::shared_lock lock(mutex_);
+  auto it = deleted_.find(name);
+  if (it == deleted_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> StoreRegistry::name_of(storage::StoreId id) const {
+  std::shared_lock lock(mutex_);
+  if (auto it = name_of_.find(id); it != name_of_.end()) return it->second;
+  if (auto it = deleted_name_of_.find(id); it != deleted_name_of_.end()) return it->second;
+  return std::nullopt;
 }
 
 std::vector<StoreInfo> StoreRegistry::list() const {
@@ -151,11 +198,15 @@ Status StoreRegistry::remove(const std::string& name, rocksdb::WriteBatch& extra
     auto it = by_name_.find(name);
     if (it == by_name_.end()) return Error{404, "name", "no store named '" + name + "'"};
     id = it->second.id;
+    const DeletedStore deleted{name, id, now_micros()};
     extra.Delete(engine_.family(storage::Family::Meta), kRecordPrefix + name);
+    extra.Put(engine_.family(storage::Family::Meta), kDeletedPrefix + name, encode_deleted(deleted));
     storage::add_store_deletion(engine_, id, extra);
     if (Status s = engine_.write_durable(extra); !s) return s;
     name_of_.erase(id);
     by_name_.erase(it);
+    deleted_name_of_[id] = name;
+    deleted_.emplace(name, deleted);
   }
   // Outside the lock: compaction takes long and the store is already unreachable.
   return storage::compact_store_ranges(engine_, id);

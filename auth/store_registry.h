@@ -1,8 +1,11 @@
 // The stores (tenants) of this server: a name, a numeric id (the key prefix of all its data,
 // storage/keys.h), its own secret term-hash key and its creation time. The `default` store
 // (id 1) exists from the first start. Ids are never reused, so data left by a deleted store
-// can never surface in a new one. Records live in the meta family under "store/<name>"; the
-// registry keeps them in memory as well (they change only through this class). Thread-safe.
+// can never surface in a new one, and names are never reused either: a deleted store keeps a
+// record ("deleted_store/<name>") and its audit trail and evidence logs, whose signed origins
+// name it, so a later store of that name cannot look like a fork of them. Records live in the
+// meta family under "store/<name>"; the registry keeps them in memory as well (they change only
+// through this class). Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +33,12 @@ struct StoreInfo {
   int64_t created_us = 0;
 };
 
+struct DeletedStore {
+  std::string name;
+  storage::StoreId id = 0;
+  int64_t deleted_us = 0;
+};
+
 inline constexpr std::string_view kDefaultStoreName = "default";
 inline constexpr storage::StoreId kDefaultStoreId = 1;
 inline constexpr size_t kStoreNameBytesMax = 64;
@@ -44,11 +53,14 @@ class StoreRegistry {
   // Loads every store, creating `default` when absent.
   static Result<std::unique_ptr<StoreRegistry>> open(storage::Engine& engine);
 
-  // 409 when the name is taken, 400 when it is not a valid name.
+  // 409 when the name is taken (by a store, or a deleted one), 400 when it is not a valid name.
   Result<StoreInfo> create(const std::string& name);
   std::optional<StoreInfo> find(std::string_view name) const;
   std::optional<StoreInfo> find(storage::StoreId id) const;
   std::vector<StoreInfo> list() const;  // by name
+  std::optional<DeletedStore> find_deleted(std::string_view name) const;
+  // The name of a store or deleted store (what its logs' origins name).
+  std::optional<std::string> name_of(storage::StoreId id) const;
   // Deletes the store's record and all its data in one durable batch with `extra` (the
   // caller's deletions, e.g. the store's credentials), then compacts the deleted ranges.
   // `default` cannot be deleted (400). 404 when there is no such store.
@@ -63,6 +75,8 @@ class StoreRegistry {
   mutable std::shared_mutex mutex_;
   std::map<std::string, StoreInfo, std::less<>> by_name_;
   std::map<storage::StoreId, std::string> name_of_;
+  std::map<std::string, DeletedStore, std::less<>> deleted_;
+  std::map<storage::StoreId, std::string> deleted_name_of_;
   storage::StoreId next_id_ = kDefaultStoreId + 1;
 };
 

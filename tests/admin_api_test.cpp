@@ -119,8 +119,9 @@ TEST_F(AdminApiTest, DeletingAStoreNeedsConfirmationAndRemovesItsDataAndCredenti
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->statements, 0u);
   EXPECT_EQ(stats->documents, 0u);
-  // A new store never gets the deleted one's id.
-  HttpResponse again = call("POST", "/admin/stores", R"({"name":"doomed"})");
+  // A new store never gets the deleted one's id, nor its name (its audit trail keeps it).
+  EXPECT_EQ(call("POST", "/admin/stores", R"({"name":"doomed"})").status, 409);
+  HttpResponse again = call("POST", "/admin/stores", R"({"name":"doomed-2"})");
   ASSERT_EQ(again.status, 201);
   EXPECT_GT(body_json(again).get("id")->as_int(), int64_t(id));
 }

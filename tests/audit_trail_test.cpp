@@ -171,7 +171,23 @@ TEST_F(AuditTrailTest, ADeletedStoresTrailStaysWithItsDeletionSigned) {
                test_support::test_statement(test_support::uuid_n(1), "mailto:a@example.com", "http://example.com/c"))
                 .status, 200);
   ASSERT_EQ(call("DELETE", "/admin/stores/gone", "", {{"confirm", "gone"}, {"reason", "contract ended"}}).status, 200);
-  EXPECT_EQ(call("GET", "/admin/stores/gone/audit").status, 404);  // the name is free again
+  EXPECT_EQ(call("GET", "/admin/stores/gone").status, 404);
+  // Its trail is still listed by its name, proven against a checkpoint signed under it, even
+  // after a restart; and the name is not given to another store.
+  for (int restart = 0; restart < 2; restart++) {
+    const auto entries = trail("gone");
+    ASSERT_EQ(entries.size(), 2u);
+    EXPECT_EQ(entries[0].get_string("action"), "store.created");
+    EXPECT_EQ(entries[1].get_string("action"), "store.deleted");
+    HttpResponse again = call("POST", "/admin/stores", R"({"name":"gone"})");
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(body_json(again).get("error")->get_string("path"), "name");
+    stack_.reset();
+    auto e = test_support::open_test_engine(config_, dir_.path());
+    ASSERT_TRUE(e.ok());
+    stack_.build(config_, std::move(*e));
+    admin_ = stack_.basic_auth("default", auth::scope_bit(auth::Scope::Admin));
+  }
   // In the data folder: the trail (created, deleted) and a checkpoint covering both.
   auto frontier = storage::load_frontier(*stack_.engine, id, storage::LogKind::Audit);
   ASSERT_TRUE(frontier.ok());
