@@ -4,6 +4,8 @@
 // - the checkpoints' C2SP signed-note signatures, the leaf hashes, the inclusion proofs and a
 //   consistency proof by Go's golang.org/x/mod/sumdb/note and sumdb/tlog (Debian's
 //   golang-golang-x-mod-dev), through tests/interop/tlogcheck.
+// After a learner's erasure the same checker proves the erased statement's kept leaf hash and the
+// store's audit trail (signed under "<origin>/audit" by the same key, every entry in order).
 // Tampered inputs must make the Go checker fail, so that the test can fail.
 //
 // Run: SCRIBE_BIN=build/scribe node --test tests/interop/evidence.test.mjs
@@ -113,8 +115,18 @@ async function jcsOf(id) {
   return Buffer.from(canonicalize(JSON.parse(r.text)), "utf8").toString("base64");
 }
 
+async function adminRequest(method, route, body) {
+  const r = await fetch(`http://127.0.0.1:${server.port}/admin${route}`, {
+    method,
+    headers: { Authorization: server.auth, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, text: await r.text() };
+}
+
 describe("evidence log, verified by Go's sumdb/note and sumdb/tlog", () => {
   let input;
+  let erasure; // after statement 7's learner is erased: another's proof, the erased leaf, the audit trail
 
   before(async () => {
     server = await startScribe({ extraArgs: ["--evidence.checkpoint_interval_ms=20"] });
@@ -147,6 +159,36 @@ describe("evidence log, verified by Go's sumdb/note and sumdb/tlog", () => {
       records,
       consistency: [{ from: 0, to: 1, proof: consistencyText.split("\n").filter(Boolean) }],
     };
+
+    const erased = await adminRequest("POST", "/stores/default/erasures", {
+      agent: { mbox: `mailto:l7-${RUN}@example.com` },
+      reason: "interop",
+    });
+    assert.equal(erased.status, 200, erased.text);
+    const gone = await request("GET", "/evidence/proof", { query: { statementId: ids[7] }, version: false });
+    assert.equal(gone.status, 410, gone.text);
+    const g = JSON.parse(gone.text);
+    const trail = await adminRequest("GET", "/stores/default/audit");
+    assert.equal(trail.status, 200, trail.text);
+    const t = JSON.parse(trail.text);
+    assert.ok(t.entries.some((e) => e.entry.action === "erasure"));
+    erasure = {
+      vkey: input.vkey,
+      checkpoints: [],
+      consistency: [],
+      records: [{ proof: await evidenceText("/evidence/proof", { statementId: ids[8] }), jcs: await jcsOf(ids[8]) }],
+      erased: [{ index: g.index, leaf_hash: g.leaf_hash, proof: g.proof, checkpoint: g.checkpoint }],
+      audit: {
+        vkey: t.key,
+        checkpoint: t.checkpoint,
+        entries: t.entries.map((e) => ({
+          index: e.index,
+          salt: e.salt,
+          proof: e.proof,
+          jcs: Buffer.from(canonicalize(e.entry), "utf8").toString("base64"),
+        })),
+      },
+    };
   });
 
   after(async () => {
@@ -156,7 +198,7 @@ describe("evidence log, verified by Go's sumdb/note and sumdb/tlog", () => {
   it("accepts Scribe's checkpoints, leaves and proofs", () => {
     const r = runChecker(input);
     assert.equal(r.status, 0, r.err);
-    assert.equal(r.out.trim(), `ok checkpoints=2 records=${input.records.length} consistency=1`);
+    assert.equal(r.out.trim(), `ok checkpoints=2 records=${input.records.length} consistency=1 erased=0 audit=0`);
     assert.equal(input.records.length, 26);
   });
 
@@ -198,5 +240,33 @@ describe("evidence log, verified by Go's sumdb/note and sumdb/tlog", () => {
     other[5] ^= 1;
     const r = runChecker({ ...input, vkey: `${name}+00000000+${other.toString("base64")}` });
     assert.equal(r.status, 1);
+  });
+
+  it("accepts an erased statement's kept leaf, another's proof after it, and the audit trail", () => {
+    const r = runChecker(erasure);
+    assert.equal(r.status, 0, r.err);
+    assert.equal(r.out.trim(), `ok checkpoints=0 records=1 consistency=0 erased=1 audit=${erasure.audit.entries.length}`);
+  });
+
+  it("rejects an erased leaf whose hash was changed", () => {
+    const hash = Buffer.from(erasure.erased[0].leaf_hash, "base64");
+    hash[0] ^= 1;
+    const r = runChecker({ ...erasure, erased: [{ ...erasure.erased[0], leaf_hash: hash.toString("base64") }] });
+    assert.equal(r.status, 1);
+    assert.match(r.err, /erased 0 .*invalid transparency proof/);
+  });
+
+  it("rejects an audit entry changed, or dropped", () => {
+    const entries = erasure.audit.entries.map((e) => ({ ...e }));
+    const last = entries.length - 1;
+    const changed = JSON.parse(Buffer.from(entries[last].jcs, "base64").toString("utf8"));
+    changed.reason = "something else";
+    entries[last].jcs = Buffer.from(canonicalize(changed), "utf8").toString("base64");
+    let r = runChecker({ ...erasure, audit: { ...erasure.audit, entries } });
+    assert.equal(r.status, 1);
+    assert.match(r.err, new RegExp(`audit entry ${last} .*invalid transparency proof`));
+    r = runChecker({ ...erasure, audit: { ...erasure.audit, entries: erasure.audit.entries.slice(0, last) } });
+    assert.equal(r.status, 1);
+    assert.match(r.err, /entries, the checkpoint covers/);
   });
 });

@@ -8,13 +8,19 @@
 //	{"vkey": "<C2SP verifier key>",
 //	 "checkpoints": ["<signed checkpoint note>", ...],
 //	 "records": [{"proof": "<c2sp.org/tlog-proof@v1 text>", "jcs": "<base64 JCS bytes>"}],
-//	 "consistency": [{"from": I, "to": J, "proof": ["<base64 hash>", ...]}]}
+//	 "consistency": [{"from": I, "to": J, "proof": ["<base64 hash>", ...]}],
+//	 "erased": [{"index": I, "leaf_hash": "<base64>", "proof": [...], "checkpoint": "<note>"}],
+//	 "audit": {"vkey": "<the audit trail's key>", "checkpoint": "<note>",
+//	           "entries": [{"index": I, "salt": "<base64>", "proof": [...], "jcs": "<base64>"}]}}
 //
 // Every checkpoint and every proof's embedded checkpoint must carry a valid signature by vkey
 // and a well-formed body; every record's leaf hash is RecordHash(salt from the proof's extra
 // line ‖ jcs) and must be proven in the proof's checkpoint; every consistency proof must prove
-// checkpoints[from] a prefix of checkpoints[to]. Prints counts and exits 0, or prints the first
-// failure and exits 1.
+// checkpoints[from] a prefix of checkpoints[to]. An erased statement's kept leaf hash must be
+// proven in its checkpoint as it is (its bytes and salt are gone). The audit trail must be signed
+// by the same key under "<origin>/audit", hold every entry its checkpoint covers in order, and
+// each entry's RecordHash(salt ‖ jcs) must be proven in it. Prints counts and exits 0, or prints
+// the first failure and exits 1.
 package main
 
 import (
@@ -41,12 +47,37 @@ type consistency struct {
 	Proof []string `json:"proof"`
 }
 
+type erased struct {
+	Index      int64    `json:"index"`
+	LeafHash   string   `json:"leaf_hash"`
+	Proof      []string `json:"proof"`
+	Checkpoint string   `json:"checkpoint"`
+}
+
+type auditEntry struct {
+	Index int64    `json:"index"`
+	Salt  string   `json:"salt"`
+	Proof []string `json:"proof"`
+	JCS   string   `json:"jcs"`
+}
+
+type audit struct {
+	VKey       string       `json:"vkey"`
+	Checkpoint string       `json:"checkpoint"`
+	Entries    []auditEntry `json:"entries"`
+}
+
 type input struct {
 	VKey        string        `json:"vkey"`
 	Checkpoints []string      `json:"checkpoints"`
 	Records     []record      `json:"records"`
 	Consistency []consistency `json:"consistency"`
+	Erased      []erased      `json:"erased"`
+	Audit       *audit        `json:"audit"`
 }
+
+// keyOf is a verifier key's last field: the algorithm byte and public key, base64.
+func keyOf(vkey string) string { return vkey[strings.LastIndex(vkey, "+")+1:] }
 
 type head struct {
 	origin string
@@ -179,5 +210,62 @@ func main() {
 			fail("consistency %d (%d -> %d): %v", i, older.size, newer.size, err)
 		}
 	}
-	fmt.Printf("ok checkpoints=%d records=%d consistency=%d\n", len(in.Checkpoints), len(in.Records), len(in.Consistency))
+	for i, e := range in.Erased {
+		h, err := openCheckpoint(e.Checkpoint, verifiers, origin)
+		if err != nil {
+			fail("erased %d: %v", i, err)
+		}
+		leaf, err := tlog.ParseHash(e.LeafHash)
+		if err != nil {
+			fail("erased %d: leaf hash: %v", i, err)
+		}
+		proof, err := decodeHashes(e.Proof)
+		if err != nil {
+			fail("erased %d: %v", i, err)
+		}
+		if err := tlog.CheckRecord(proof, h.size, h.root, e.Index, leaf); err != nil {
+			fail("erased %d (index %d of %d): %v", i, e.Index, h.size, err)
+		}
+	}
+	entries := 0
+	if a := in.Audit; a != nil {
+		av, err := note.NewVerifier(a.VKey)
+		if err != nil {
+			fail("audit vkey: %v", err)
+		}
+		if av.Name() != origin+"/audit" || keyOf(a.VKey) != keyOf(in.VKey) {
+			fail("audit vkey %q is not the log's key under %q", a.VKey, origin+"/audit")
+		}
+		h, err := openCheckpoint(a.Checkpoint, note.VerifierList(av), av.Name())
+		if err != nil {
+			fail("audit checkpoint: %v", err)
+		}
+		if int64(len(a.Entries)) != h.size {
+			fail("audit: %d entries, the checkpoint covers %d", len(a.Entries), h.size)
+		}
+		for i, e := range a.Entries {
+			if e.Index != int64(i) {
+				fail("audit entry %d has index %d", i, e.Index)
+			}
+			salt, err := base64.StdEncoding.DecodeString(e.Salt)
+			if err != nil || len(salt) != 16 {
+				fail("audit entry %d: salt %q", i, e.Salt)
+			}
+			jcs, err := base64.StdEncoding.DecodeString(e.JCS)
+			if err != nil {
+				fail("audit entry %d: jcs: %v", i, err)
+			}
+			proof, err := decodeHashes(e.Proof)
+			if err != nil {
+				fail("audit entry %d: %v", i, err)
+			}
+			leaf := tlog.RecordHash(append(append([]byte{}, salt...), jcs...))
+			if err := tlog.CheckRecord(proof, h.size, h.root, e.Index, leaf); err != nil {
+				fail("audit entry %d (of %d): %v", i, h.size, err)
+			}
+		}
+		entries = len(a.Entries)
+	}
+	fmt.Printf("ok checkpoints=%d records=%d consistency=%d erased=%d audit=%d\n", len(in.Checkpoints), len(in.Records),
+		len(in.Consistency), len(in.Erased), entries)
 }
