@@ -9,37 +9,11 @@
 set -euo pipefail
 N=${1:-1000000}
 L=${2:-120}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD_DIR:-$ROOT/build}
-S=$(mktemp -d /tmp/scribe-erasure-bench.XXXXXX)
-PID=
-LOAD=
-cleanup() {
-  [[ -n $LOAD ]] && kill "$LOAD" 2>/dev/null || true
-  if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
-    kill -TERM "$PID"
-    for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$PID" 2>/dev/null || true
-  fi
-  rm -rf "$S"
-}
-trap cleanup EXIT
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load $(cut -d' ' -f1 /proc/loadavg)"
-
-"$BUILD/bench/scribe-bench" --scenario generate --count "$N" --learners "$L" --out "$S/statements.ndjson" >/dev/null
-"$BUILD/scribe" import --storage.data_dir="$S/data" "$S/statements.ndjson" >"$S/import.log" 2>&1
-rm -f "$S/statements.ndjson"
+source "$(dirname "$0")/preloaded_store.sh"
+preloaded_store erasure
+import_generated "$N" --learners "$L" >/dev/null
 echo "imported $N statements of $L learners"
-
-"$BUILD/scribe" serve --server.host=127.0.0.1 --server.port=0 --port-file "$S/port" \
-  --storage.data_dir="$S/data" >"$S/server.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 600); do [[ -s $S/port ]] && break; sleep 0.05; done
-[[ -s $S/port ]] || { echo "scribe did not start" >&2; cat "$S/server.log" >&2; exit 1; }
-URL="http://127.0.0.1:$(cat "$S/port")/xapi"
-KEY=$(sed -n 's/^key=//p' "$S/data/bootstrap-credential.txt")
-SECRET=$(sed -n 's/^secret=//p' "$S/data/bootstrap-credential.txt")
-sleep 3  # let start-up compactions settle
+serve_store
 AGENT='{"mbox":"mailto:learner1@example.org"}'
 count() {  # statements naming the learner stored up to $1 (the ingest below names it too)
   curl -s -u "$KEY:$SECRET" --max-time 120 -H 'X-Experience-API-Version: 2.0.0' -G "$URL/statements" \
@@ -53,7 +27,7 @@ echo "statements found by agent=learner1&related_agents=true (first page, limit=
 "$BUILD/bench/scribe-bench" --scenario ingest --batch 100 --connections 4 --host 127.0.0.1 \
   --port-file "$S/port" --credential-file "$S/data/bootstrap-credential.txt" --duration 30 \
   --requests 50000000 --start $((N + 1000000)) --learners "$L" >"$S/ingest.log" 2>&1 &
-LOAD=$!
+HELPER_PID=$!
 sleep 8
 erase() {
   curl -s -u "$KEY:$SECRET" --max-time 300 -o "$S/erase.json" -w '%{http_code} %{time_total}\n' \
@@ -65,7 +39,7 @@ echo "dry run: HTTP $code in $secs s: $(cat "$S/erase.json")"
 BEFORE=$(date -u +%FT%T.%6NZ)
 read -r code secs < <(erase "")
 echo "erasure: HTTP $code in $secs s: $(cat "$S/erase.json")"
-wait "$LOAD"; LOAD=
+wait "$HELPER_PID"; HELPER_PID=
 echo "ingest meanwhile (30 s, batch 100, 4 connections):"
 grep -E "^(scenario|ingest)" "$S/ingest.log" | sed 's/^/  /'
 grep "scribe: erasure" "$S/server.log" || true

@@ -8,39 +8,10 @@
 set -euo pipefail
 N=${1:-1000000}
 L=${2:-10000}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD_DIR:-$ROOT/build}
-S=$(mktemp -d /tmp/scribe-evidence-bench.XXXXXX)
-PID=
-RSS_PID=
-cleanup() {
-  [[ -n $RSS_PID ]] && kill "$RSS_PID" 2>/dev/null || true
-  if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
-    kill -TERM "$PID"
-    for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$PID" 2>/dev/null || true
-  fi
-  rm -rf "$S"
-}
-trap cleanup EXIT
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load $(cut -d' ' -f1 /proc/loadavg)"
-
-"$BUILD/bench/scribe-bench" --scenario generate --count "$N" --out "$S/statements.ndjson" >/dev/null
-t0=$(date +%s.%N)
-"$BUILD/scribe" import --storage.data_dir="$S/data" "$S/statements.ndjson" >"$S/import.log" 2>&1
-t1=$(date +%s.%N)
-rm -f "$S/statements.ndjson"
-echo "import of $N statements (log on): $(echo "$t1 - $t0" | bc) s"
-
-"$BUILD/scribe" serve --server.host=127.0.0.1 --server.port=0 --port-file "$S/port" \
-  --storage.data_dir="$S/data" >"$S/server.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 600); do [[ -s $S/port ]] && break; sleep 0.05; done
-[[ -s $S/port ]] || { echo "scribe did not start" >&2; cat "$S/server.log" >&2; exit 1; }
-URL="http://127.0.0.1:$(cat "$S/port")/xapi"
-KEY=$(sed -n 's/^key=//p' "$S/data/bootstrap-credential.txt")
-SECRET=$(sed -n 's/^secret=//p' "$S/data/bootstrap-credential.txt")
-sleep 3  # let start-up compactions settle
+source "$(dirname "$0")/preloaded_store.sh"
+preloaded_store evidence
+echo "import of $N statements (log on): $(import_generated "$N") s"
+serve_store
 rss() { awk '/VmRSS/ {print $2}' "/proc/$PID/status"; }
 echo "server RSS before the export: $(rss) kB"
 # Two exports back to back: the first fills RocksDB's block cache (storage.block_cache_bytes),
@@ -48,10 +19,10 @@ echo "server RSS before the export: $(rss) kB"
 for pass in 1 2; do
   rm -f "$S/rss"
   ( while kill -0 "$PID" 2>/dev/null; do rss >>"$S/rss"; sleep 0.2; done ) &
-  RSS_PID=$!
+  HELPER_PID=$!
   read -r secs bytes < <(curl -s -u "$KEY:$SECRET" --max-time 600 -o "$S/export.ndjson" \
     -w '%{time_total} %{size_download}\n' "$URL/evidence/export")
-  kill "$RSS_PID"; RSS_PID=
+  kill "$HELPER_PID"; HELPER_PID=
   lines=$(wc -l <"$S/export.ndjson")
   echo "export $pass: $((lines - 2)) statements, $bytes bytes in $secs s = $(echo "($lines - 2) / $secs" | bc) statements/s"
   n=$(wc -l <"$S/rss")

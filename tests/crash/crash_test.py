@@ -609,6 +609,39 @@ def run_round(args, round_no, rng, binary, data_dir, work_dir, earlier_acked, st
     return failures, acked_stmts
 
 
+def release_work_dir(work_dir, keep):
+    """Keeps work_dir (and says where) or removes it."""
+    if keep:
+        log(f"kept {work_dir}")
+    else:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def run_rounds(rounds, time_budget, start, run_one):
+    """Runs rounds 1..rounds while less than time_budget seconds have passed since start.
+    run_one(round_no) returns the round's failures (an exception it raises is one). Logs every
+    round's outcome and failures; returns (passed, failed)."""
+    passed = failed = 0
+    for round_no in range(1, rounds + 1):
+        if time.monotonic() - start > time_budget:
+            log(f"time budget of {time_budget:.0f}s used; stopping before round {round_no}")
+            break
+        t_round = time.monotonic()
+        try:
+            failures = run_one(round_no)
+        except Exception as e:  # harness-level failure of this round
+            failures = [f"{type(e).__name__}: {e}"]
+        if failures:
+            failed += 1
+            log(f"round {round_no}: FAIL")
+            for f in failures:
+                log(f"  - {f}")
+        else:
+            passed += 1
+            log(f"round {round_no}: ok ({time.monotonic() - t_round:.1f}s)")
+    return passed, failed
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scribe", required=True, help="path to the scribe binary")
@@ -642,26 +675,13 @@ def main():
     start = time.monotonic()
     keep = args.keep
     try:
-        for round_no in range(1, args.rounds + 1):
-            if time.monotonic() - start > args.time_budget:
-                log(f"time budget of {args.time_budget:.0f}s used; stopping before round {round_no}")
-                break
-            t_round = time.monotonic()
-            try:
-                failures, acked = run_round(args, round_no, rng, binary, data_dir, work_dir,
-                                            all_acked, stats)
-            except Exception as e:  # harness-level failure of this round
-                failures, acked = [f"{type(e).__name__}: {e}"], []
+        def one_round(round_no):
+            failures, acked = run_round(args, round_no, rng, binary, data_dir, work_dir, all_acked, stats)
             all_acked.extend(acked)
-            if failures:
-                failed += 1
-                keep = True
-                log(f"round {round_no}: FAIL")
-                for f in failures:
-                    log(f"  - {f}")
-            else:
-                passed += 1
-                log(f"round {round_no}: ok ({time.monotonic() - t_round:.1f}s)")
+            return failures
+
+        passed, failed = run_rounds(args.rounds, args.time_budget, start, one_round)
+        keep = keep or failed > 0
         if passed + failed > 0 and not all_acked:
             failed += 1
             log("FAIL: no write was acknowledged in any round; the test checked nothing")
@@ -669,10 +689,7 @@ def main():
             failed += 1
             log("FAIL: no kill landed between commit and index (no restart rebuilt the index)")
     finally:
-        if keep:
-            log(f"kept {work_dir}")
-        else:
-            shutil.rmtree(work_dir, ignore_errors=True)
+        release_work_dir(work_dir, keep)
     log(f"crash test seed={seed}, {time.monotonic() - start:.1f}s")
     log(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 and passed > 0 else 1

@@ -25,7 +25,6 @@ import json
 import urllib.parse
 import os
 import random
-import shutil
 import sys
 import tempfile
 import threading
@@ -33,7 +32,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from crash_test import HOST, Client, Server, log, read_credential  # noqa: E402
+from crash_test import HOST, Client, Server, log, read_credential, release_work_dir, run_rounds  # noqa: E402
 
 VICTIM = "mailto:erase-me@example.com"
 
@@ -196,27 +195,11 @@ def main():
     start = time.monotonic()
     keep = False
     try:
-        for round_no in range(1, args.rounds + 1):
-            if time.monotonic() - start > args.time_budget:
-                log(f"time budget of {args.time_budget:.0f}s used; stopping before round {round_no}")
-                break
-            try:
-                failures = run_round(round_no, rng, binary, work_dir, args, outcomes)
-            except Exception as e:
-                failures = [f"{type(e).__name__}: {e}"]
-            if failures:
-                failed += 1
-                keep = True
-                log(f"round {round_no}: FAIL")
-                for f in failures:
-                    log(f"  - {f}")
-            else:
-                passed += 1
+        passed, failed = run_rounds(args.rounds, args.time_budget, start,
+                                    lambda n: run_round(n, rng, binary, work_dir, args, outcomes))
+        keep = failed > 0
     finally:
-        if keep:
-            log(f"kept {work_dir}")
-        else:
-            shutil.rmtree(work_dir, ignore_errors=True)
+        release_work_dir(work_dir, keep)
     log(f"outcomes: {outcomes}")
     log(f"{passed} passed, {failed} failed, {time.monotonic() - start:.1f}s")
     return 0 if failed == 0 and passed > 0 else 1
