@@ -99,8 +99,9 @@ Result<ErasureService::Found> find_statements(const storage::StatementReader& re
 }
 
 // The documents and Agents entry of the agent, added to `batch` (a dry run discards it).
-Status add_agent_data(const storage::Engine& engine, storage::StoreId store, const std::vector<std::string>& identities,
-                      rocksdb::WriteBatch& batch, ErasureCounts& counts) {
+Status add_agent_data(const storage::Engine& engine, const auth::StoreInfo& info,
+                      const std::vector<std::string>& identities, rocksdb::WriteBatch& batch, ErasureCounts& counts) {
+  const storage::StoreId store = info.id;
   for (const std::string& identity : identities) {
     auto states = storage::add_document_erasures(engine, store, storage::DocumentKind::State,
                                                  [&](std::string_view scope) {
@@ -115,10 +116,11 @@ Status add_agent_data(const storage::Engine& engine, storage::StoreId store, con
     if (!profiles) return profiles.error();
     counts.agent_profiles += *profiles;
     std::string entry;
-    auto present = engine.get(storage::Family::Agents, storage::agent_key(store, identity), &entry);
+    const std::string key = storage::agent_key(store, xapi::person_entry_key(info.term_key, identity));
+    auto present = engine.get(storage::Family::Agents, key, &entry);
     if (!present) return present.error();
     if (*present) {
-      batch.Delete(engine.family(storage::Family::Agents), storage::agent_key(store, identity));
+      batch.Delete(engine.family(storage::Family::Agents), key);
       counts.agent_entries++;
     }
   }
@@ -226,7 +228,7 @@ Result<ErasureResult> ErasureService::erase_agent(const auth::StoreInfo& store, 
   if (request.dry_run) {
     rocksdb::WriteBatch discarded;
     if (Status s = count_attachments(store, *found, result.counts); !s) return s.error();
-    if (Status s = add_agent_data(engine_, store.id, identities, discarded, result.counts); !s) return s.error();
+    if (Status s = add_agent_data(engine_, store, identities, discarded, result.counts); !s) return s.error();
     return result;
   }
   AuditAction what{"erasure", request.reason, {}, {}};
@@ -240,7 +242,7 @@ Result<ErasureResult> ErasureService::erase_agent(const auth::StoreInfo& store, 
   }
   auto index = erase_found(store, *found, std::move(what), by,
                            [&](rocksdb::WriteBatch& batch) {
-                             return add_agent_data(engine_, store.id, identities, batch, result.counts);
+                             return add_agent_data(engine_, store, identities, batch, result.counts);
                            },
                            result.counts);
   if (!index) return index.error();

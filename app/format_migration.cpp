@@ -4,6 +4,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -233,11 +234,49 @@ Result<uint64_t> list_attachment_uses(Engine& engine, std::ostream& log) {
   return uses;
 }
 
+Result<uint64_t> rekey_agent_entries(Engine& engine, std::ostream& log) {
+  auto registry = auth::StoreRegistry::open(engine);
+  if (!registry) return registry.error();
+  // An entry keyed by an identity: its kind, then 0x1f (a person entry key is a 16-byte hash).
+  auto identity_of = [](std::string_view rest) -> std::optional<std::string_view> {
+    for (std::string_view kind : {"mbox\x1f", "mbox_sha1sum\x1f", "openid\x1f", "account\x1f"})
+      if (rest.starts_with(kind)) return rest;
+    return std::nullopt;
+  };
+  uint64_t moved = 0;
+  rocksdb::WriteBatch batch;
+  auto it = scan(engine, Family::Agents);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key = it->key().ToStringView();
+    if (key.size() < 5) return corrupt("Agents key");
+    const storage::StoreId store = storage::get_u32(key);
+    auto identity = identity_of(key.substr(4));
+    auto info = (*registry)->find(store);
+    if (!identity || !info) continue;  // moved already, or left by a deleted store
+    batch.Put(engine.family(Family::Agents), storage::agent_key(store, xapi::person_entry_key(info->term_key, *identity)),
+              it->value());
+    batch.Delete(engine.family(Family::Agents), it->key());
+    if (++moved % kBatchRecords == 0) {
+      if (Status s = engine.write_durable(batch); !s) return s.error();
+      batch.Clear();
+    }
+  }
+  if (!it->status().ok()) return storage::storage_error(it->status(), "migration: Agents scan failed");
+  if (Status s = engine.write_durable(batch); !s) return s.error();
+  log << "scribe: keyed " << moved << " Agents entries by a hash of their identity\n" << std::flush;
+  return moved;
+}
+
+Status migrate_to_5(Engine& engine, std::ostream& log) {
+  if (auto listed = list_attachment_uses(engine, log); !listed) return listed.error();
+  if (auto moved = rekey_agent_entries(engine, log); !moved) return moved.error();
+  return storage::record_data_format(engine);
+}
+
 Status migrate_format_4(Engine& engine, std::ostream& log) {
   log << "scribe: moving this data folder from format 4 to format " << storage::kDataFormatVersion
-      << " (who declares each attachment)\n" << std::flush;
-  if (auto listed = list_attachment_uses(engine, log); !listed) return listed.error();
-  return storage::record_data_format(engine);
+      << " (who declares each attachment; Agents entries keyed by a hash)\n" << std::flush;
+  return migrate_to_5(engine, log);
 }
 
 Status rebuild_index(Engine& engine, uint32_t from_format, std::ostream& log) {
@@ -247,8 +286,7 @@ Status rebuild_index(Engine& engine, uint32_t from_format, std::ostream& log) {
   rocksdb::WriteBatch clear;
   clear.DeleteRange(engine.family(Family::Index), storage::store_prefix(0), std::string(5, '\xff'));
   if (Status s = engine.write_durable(clear); !s) return s;
-  if (auto listed = list_attachment_uses(engine, log); !listed) return listed.error();
-  return storage::record_data_format(engine);
+  return migrate_to_5(engine, log);
 }
 
 }  // namespace scribe::app

@@ -15,7 +15,9 @@
 // (storage/indexer.h) rebuilds posting lists from the statement records, which carry their
 // terms. Queries wait for that rebuild (bounded), nothing else does.
 // Format 4 to 5 (and the others on their way): every statement's uses of attachments are
-// recorded (storage/keys.h), so that an erasure deletes an attachment with its last use.
+// recorded (storage/keys.h), so that an erasure deletes an attachment with its last use, and
+// every Agents entry moves from its identity to its person entry key (a keyed hash), so that no
+// identifier is a RocksDB key. Both steps are idempotent.
 #pragma once
 
 #include <cstdint>
@@ -38,7 +40,7 @@ Result<MigrationCounts> migrate_format_1(storage::Engine& engine, std::ostream& 
 // Formats 2 and 3: drops the index so that it is rebuilt, lists the attachments' uses, and
 // records the current format.
 Status rebuild_index(storage::Engine& engine, uint32_t from_format, std::ostream& log);
-// Format 4: lists the attachments' uses and records the current format.
+// Format 4: lists the attachments' uses, rekeys the Agents entries, records the current format.
 Status migrate_format_4(storage::Engine& engine, std::ostream& log);
 // Records which statement declares which attachment, for every statement (idempotent); how many
 // uses.

@@ -28,7 +28,10 @@
 //                 "dict/" · store · id(4)                   a zstd dictionary of the store's
 //                                                           statements (statement_codec.h)
 // activities      store · activity id (text)                Activity JSON (merge operands)
-// agents          store · agent identity (text)             Person JSON (merge operands)
+// agents          store · person entry key(16)              Person JSON (merge operands); the key is
+//                                                           the agent identity hashed with the
+//                                                           store's term key (never the identity:
+//                                                           file key ranges are kept in the MANIFEST)
 //
 // seq is the statement's `stored` time in microseconds since the Unix epoch, bumped by one on
 // a tie, so it is strictly increasing and `since`/`until` are key ranges.
@@ -234,8 +237,9 @@ inline std::string document_key(StoreId store, DocumentKind kind, const TermHash
 inline std::string activity_key(StoreId store, std::string_view activity_id) {
   return store_prefix(store).append(activity_id);
 }
-inline std::string agent_key(StoreId store, std::string_view identity) {
-  return store_prefix(store).append(identity);
+// `entry_key`: xapi::person_entry_key() of the agent's identity.
+inline std::string agent_key(StoreId store, std::string_view entry_key) {
+  return store_prefix(store).append(entry_key);
 }
 
 // The seq that ends a statement or index key.

@@ -3,6 +3,7 @@
 // agent appeared; an Activity's definition merges across statements (newest wins per property,
 // language maps per language); unknown agents and activities still answer 200.
 #include "tests/documents_fixture.h"
+#include "xapi/statement_terms.h"
 
 namespace scribe::xapi::testing {
 namespace {
@@ -79,13 +80,15 @@ TEST_F(AgentsActivitiesTest, AgentsRejectsMissingOrUnidentifiedAgent) {
 
 TEST_F(AgentsActivitiesTest, AgentsAreSeparatedByStore) {
   ASSERT_EQ(post_statement(statement(agent("Ann", "mailto:ann@example.com"), kPlainActivity)).status, 200);
+  // Keyed by the identity hashed with the store's key: never by the identity itself.
+  const std::string identity = "mbox\x1fmailto:ann@example.com";
+  const auto term_key = stack_.stores->find(auth::kDefaultStoreName)->term_key;
   std::string stored;
-  auto found = engine_->get(storage::Family::Agents,
-                            storage::agent_key(1, "mbox\x1fmailto:ann@example.com"), &stored);
+  auto found = engine_->get(storage::Family::Agents, storage::agent_key(1, person_entry_key(term_key, identity)), &stored);
   ASSERT_TRUE(found.ok());
   EXPECT_TRUE(*found);
-  found = engine_->get(storage::Family::Agents,
-                       storage::agent_key(2, "mbox\x1fmailto:ann@example.com"), &stored);
+  EXPECT_FALSE(*engine_->get(storage::Family::Agents, storage::agent_key(1, identity), &stored));
+  found = engine_->get(storage::Family::Agents, storage::agent_key(2, person_entry_key(term_key, identity)), &stored);
   ASSERT_TRUE(found.ok());
   EXPECT_FALSE(*found);
 }

@@ -106,7 +106,8 @@ class ErasureTest : public test_support::LrsTest {
   void post_all() {
     const std::string sha1 = R"({"objectType":"Agent","mbox_sha1sum":")" + sha1_of_mbox() + R"("})";
     const std::string group = R"({"objectType":"Group","name":"g","member":[)" + agent() + "," + other() + "]}";
-    ASSERT_EQ(post(statement(1, agent(), kActivity)).status, 200);
+    const std::string named = R"({"objectType":"Agent","name":"Ann Erasable","mbox":")" + kMbox + R"("})";
+    ASSERT_EQ(post(statement(1, named, kActivity)).status, 200);
     ASSERT_EQ(post(statement(2, other(), agent())).status, 200);
     ASSERT_EQ(post(statement(3, group, kActivity)).status, 200);
     ASSERT_EQ(post(statement(4, other(), kActivity, R"({"instructor":)" + agent() + "}")).status, 200);
@@ -176,6 +177,15 @@ TEST_F(ErasureTest, EveryPlacementIsErasedAndTheLogStaysValid) {
   const evidence::Checkpoint before = checkpoint(11);  // signed over the 11 statements
   ASSERT_EQ(before.size, 11u);
 
+  auto completion = [&] {
+    HttpResponse r = as(auth_, "POST", "/reports/completion", {},
+                        R"({"roster":[)" + agent() + R"(],"activity":"http://example.com/course"})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    const json::Value rows = body_json(r);
+    return std::string(rows.as_array()[0].get_string("status"));
+  };
+  EXPECT_EQ(completion(), "attempted");
+  EXPECT_NE(as(auth_, "GET", "/agents", {{"agent", agent()}}).body.find("Ann Erasable"), std::string::npos);
   HttpResponse dry = erase(R"({"agent":)" + agent() + R"(,"reason":"ticket 42"})", true);
   ASSERT_EQ(dry.status, 200) << dry.body;
   EXPECT_EQ(body_json(dry).get("statements")->as_int(), 9);
@@ -197,6 +207,14 @@ TEST_F(ErasureTest, EveryPlacementIsErasedAndTheLogStaysValid) {
   }
   HttpResponse all = as(auth_, "GET", "/statements", {{"limit", "100"}});
   EXPECT_EQ(all.body.find("erase.me"), std::string::npos);
+  EXPECT_EQ(completion(), "not_started");
+  // The Agents resource knows nothing more of it than the identifier asked about.
+  HttpResponse person = as(auth_, "GET", "/agents", {{"agent", agent()}});
+  ASSERT_EQ(person.status, 200);
+  const json::Value p = body_json(person);
+  EXPECT_FALSE(p.get("name")) << person.body;
+  EXPECT_EQ(all.body.find("Ann Erasable"), std::string::npos);
+  EXPECT_EQ(p.get("mbox")->as_array().size(), 1u) << person.body;
   EXPECT_EQ(as(auth_, "GET", "/activities/state",
                {{"activityId", "http://example.com/course"}, {"agent", agent()}, {"stateId", "s"}}).status, 404);
   EXPECT_EQ(as(auth_, "GET", "/agents/profile", {{"agent", agent()}, {"profileId", "p"}}).status, 404);

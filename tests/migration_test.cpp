@@ -14,6 +14,7 @@
 
 #include "app/bootstrap.h"
 #include "app/format_migration.h"
+#include "xapi/statement_terms.h"
 #include "storage/data_format.h"
 #include "storage/document_store.h"
 #include "storage/keys.h"
@@ -259,21 +260,24 @@ TEST_F(MigrationTest, AFormatThreeFolderRebuildsItsIndexWithAgentVerbPairs) {
   EXPECT_EQ(ids(stack, auth, {{"agent", kAgentB}, {"verb", "http://example.com/v1"}}), std::vector<std::string>{});
 }
 
-TEST_F(MigrationTest, AFormatFourFolderRecordsWhoDeclaresEachAttachment) {
+TEST_F(MigrationTest, AFormatFourFolderRecordsWhoDeclaresEachAttachmentAndHashesAgentsKeys) {
   const std::string sha2(64, 'a');
+  const std::string identity = "mbox\x1fmailto:a@example.com";
   storage::Seq seq = 0;
+  std::string hashed_key;
   {
     auto engine = open();
     ASSERT_TRUE(app::open_access_control(config_, *engine).ok());
     test_support::StatementsStack stack;
     stack.build(config_, std::move(engine));
     const std::string statement = R"({"id":")" + uuid_n(1) +
-        R"(","actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://example.com/v"},)"
+        R"(","actor":{"name":"Ann","mbox":"mailto:a@example.com"},"verb":{"id":"http://example.com/v"},)"
         R"("object":{"id":"http://example.com/a"},"attachments":[{"usageType":"http://example.com/u",)"
         R"("display":{"en-US":"f"},"contentType":"text/plain","length":1,"sha2":")" + sha2 +
         R"(","fileUrl":"http://example.com/f"}]})";
     ASSERT_EQ(as(stack, stack.basic_auth(), "POST", "/statements", {}, statement).status, 200);
     seq = stack.pipeline->committed_seq();
+    hashed_key = storage::agent_key(1, xapi::person_entry_key(stack.stores->find("default")->term_key, identity));
   }
   {
     // As format 4 left it: no uses recorded.
@@ -283,14 +287,21 @@ TEST_F(MigrationTest, AFormatFourFolderRecordsWhoDeclaresEachAttachment) {
     ASSERT_TRUE(*e.get(Family::Attachments, storage::attachment_user_key(1, sha2, seq), &use));
     rocksdb::WriteBatch batch;
     batch.Delete(e.family(Family::Attachments), storage::attachment_user_key(1, sha2, seq));
+    std::string person;  // format 4 keyed the Agents entry by the identity itself
+    ASSERT_TRUE(*e.get(Family::Agents, hashed_key, &person));
+    batch.Delete(e.family(Family::Agents), hashed_key);
+    batch.Put(e.family(Family::Agents), storage::agent_key(1, identity), person);
     put_format(e, batch, 4);
     ASSERT_TRUE(e.write_durable(batch).ok());
   }
   auto engine = open();
   ASSERT_TRUE(app::open_access_control(config_, *engine).ok());  // migrates at start
   EXPECT_EQ(*storage::read_data_format(*engine), storage::kDataFormatVersion);
-  std::string use;
+  std::string use, person;
   EXPECT_TRUE(*engine->get(Family::Attachments, storage::attachment_user_key(1, sha2, seq), &use));
+  EXPECT_FALSE(*engine->get(Family::Agents, storage::agent_key(1, identity), &person));
+  ASSERT_TRUE(*engine->get(Family::Agents, hashed_key, &person));
+  EXPECT_NE(person.find("Ann"), std::string::npos);
 }
 
 TEST_F(MigrationTest, DataOfAnotherStoreIsRefused) {

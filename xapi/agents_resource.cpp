@@ -5,6 +5,7 @@
 #include "xapi/canonical_operands.h"
 #include "xapi/resource_params.h"
 #include "xapi/responses.h"
+#include "xapi/statement_terms.h"
 
 namespace scribe::xapi {
 
@@ -17,7 +18,7 @@ HttpResponse AgentsResource::get(const RequestContext& ctx, const HttpRequest& r
 
   std::string stored;
   auto found = engine_.get(storage::Family::Agents,
-                           storage::agent_key(ctx.store(), agent->identity), &stored);
+                           storage::agent_key(ctx.store(), person_entry_key(ctx.term_key(), agent->identity)), &stored);
   if (!found) return error_response(found.error());
   if (*found) {
     auto person = json::parse(stored);

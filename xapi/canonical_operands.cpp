@@ -8,12 +8,13 @@ namespace {
 
 class OperandCollector {
  public:
+  explicit OperandCollector(const storage::TermKey& term_key) : term_key_(term_key) {}
   void agent(json::Node a) {
     if (!a || !a->is_object()) return;
     if (a->get_string("name").empty()) {
       // Nothing to add for this agent, but a group's members may have names.
     } else if (auto id = agent_identity(*a)) {
-      out_.push_back({storage::Family::Agents, *id, person_json(*a, true)});
+      out_.push_back({storage::Family::Agents, person_entry_key(term_key_, *id), person_json(*a, true)});
     }
     if (json::Node members = a->get("member"); members && members->is_array())
       for (json::Node m : members->as_array()) agent(m);
@@ -65,13 +66,14 @@ class OperandCollector {
   std::vector<storage::MergeOperand> take() { return std::move(out_); }
 
  private:
+  const storage::TermKey& term_key_;
   std::vector<storage::MergeOperand> out_;
 };
 
 }  // namespace
 
-std::vector<storage::MergeOperand> canonical_operands(const json::Node& statement) {
-  OperandCollector c;
+std::vector<storage::MergeOperand> canonical_operands(const json::Node& statement, const storage::TermKey& term_key) {
+  OperandCollector c(term_key);
   c.statement(statement, true);
   return c.take();
 }

@@ -18,7 +18,8 @@
 namespace scribe::xapi {
 
 // `statement` is validated (contextActivities may be single objects or arrays).
-std::vector<storage::MergeOperand> canonical_operands(const json::Node& statement);
+// Agents keys are person_entry_key()s with the store's `term_key`.
+std::vector<storage::MergeOperand> canonical_operands(const json::Node& statement, const storage::TermKey& term_key);
 
 // The Person object that describes one agent, as JSON text:
 // {"objectType":"Person","name":[..],<ifi>:[value]}. Without `with_name` the name is left out

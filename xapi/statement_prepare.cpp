@@ -168,7 +168,7 @@ Result<storage::PreparedStatement> prepare_statement(const json::Node& in, Versi
   }
 
   p.terms = statement_terms(writer.term_key(), in, writer.authority());
-  if (writer.may_define()) p.merges = canonical_operands(in);  // Activities/Agents
+  if (writer.may_define()) p.merges = canonical_operands(in, writer.term_key());  // Activities/Agents
   return p;
 }
 

@@ -133,6 +133,14 @@ TermText authority_term(const std::string& identity) {
   return make_term(IndexKind::Authority, identity);
 }
 
+std::string person_entry_key(const storage::TermKey& key, std::string_view identity) {
+  std::string text = "person";
+  text.push_back('\x1f');
+  text.append(identity);
+  const storage::TermHash h = storage::hash_term(key, text);
+  return std::string(reinterpret_cast<const char*>(h.data()), h.size());
+}
+
 Term hash_term(const storage::TermKey& key, const TermText& term) {
   return Term{term.kind, storage::hash_term(key, term.text), term.flags};
 }

@@ -72,6 +72,11 @@ TermText authority_term(const std::string& authority_identity);
 
 storage::Term hash_term(const storage::TermKey& key, const TermText& term);
 
+// The key of an agent's Agents-resource entry within its store (storage/keys.h): its identity
+// hashed with the store's key, so that no identifier is ever a RocksDB key (the key ranges of a
+// data folder's files, kept in its MANIFEST, would still name it after an erasure).
+std::string person_entry_key(const storage::TermKey& key, std::string_view identity);
+
 // The statement's own terms (not those inherited through a StatementRef), without duplicates,
 // hashed with the store's `key`; the authority's term included. `authority` is the
 // statement's own when absent (a stored statement carries it; an incoming one gets the
