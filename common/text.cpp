@@ -1,5 +1,7 @@
 #include "common/text.h"
 
+#include <simdjson.h>
+
 #include <cctype>
 
 namespace scribe::text {
@@ -60,5 +62,7 @@ std::string percent_encode(std::string_view s) {
   }
   return out;
 }
+
+bool is_valid_utf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
 }  // namespace scribe::text

@@ -27,4 +27,7 @@ int hex_digit_value(char c);
 // Percent-encodes every byte but the RFC 3986 unreserved characters (upper-case hex).
 std::string percent_encode(std::string_view s);
 
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool is_valid_utf8(std::string_view s);
+
 }  // namespace scribe::text

@@ -499,6 +499,10 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
         auto target_terms = record_terms(store, *target_record, codec_, own_terms_);
         if (!target_terms) return target_terms.error();
         record.terms = inherit_terms(terms, *target_terms);  // a record keeps what it inherits
+        if (record.terms.size() > kRecordTermsMax)
+          return Error{413, "[" + std::to_string(i) + "].object",
+                       "the statement would inherit more than " + std::to_string(kRecordTermsMax) +
+                           " index terms through its StatementRef"};
       }
       else
         out.put(Family::Refs, refs_prefix(store, *p.ref_target), "");  // waiting marker
@@ -655,6 +659,9 @@ Status CommitPipeline::backfill(StoreId store, const Uuid& target_id, Seq target
       auto added = inherit_terms(*all, terms);
       if (added.empty()) continue;
       inherit_terms(referrer->terms, added);  // it keeps what it inherits
+      if (referrer->terms.size() > kRecordTermsMax)
+        return Error{413, "id", "statements that refer to this one would inherit more than " +
+                                    std::to_string(kRecordTermsMax) + " index terms through their StatementRefs"};
       // The added terms, and the pairs of all it now has (those it had already are idempotent).
       for (const Term& t : added) drain.index_entries.push_back(IndexEntry{store, t, referrer_seq});
       for_each_index_term(*all, [&](const Term& t) {

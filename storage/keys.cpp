@@ -1,5 +1,6 @@
 #include "storage/keys.h"
 
+#include <cassert>
 #include <algorithm>
 #include <cstring>
 
@@ -109,6 +110,7 @@ std::string attachment_user_key(StoreId store, std::string_view sha2, Seq seq) {
 Seq seq_suffix(std::string_view key) { return get_u64(key.substr(key.size() - 8)); }
 
 std::string encode_record(const StatementRecord& r) {
+  assert(r.terms.size() <= kRecordTermsMax);
   std::string out;
   out.reserve(19 + r.terms.size() * 18 + r.json.size());
   put_bytes(out, r.id.data(), r.id.size());

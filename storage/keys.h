@@ -245,6 +245,8 @@ inline std::string agent_key(StoreId store, std::string_view entry_key) {
 // The seq that ends a statement or index key.
 Seq seq_suffix(std::string_view key);
 
+// A record's term count is 2 bytes: callers refuse records with more terms (asserted here).
+inline constexpr size_t kRecordTermsMax = 65535;
 std::string encode_record(const StatementRecord& record);
 // nullopt when the bytes are not a record (corruption).
 std::optional<StatementRecord> decode_record(std::string_view bytes);

@@ -44,6 +44,23 @@ TEST_F(DocumentsResourceTest, AnyContentTypeIsStoredByteExact) {
   EXPECT_EQ(*header(r, "Content-Type"), "application/octet-stream");
 }
 
+TEST_F(DocumentsResourceTest, InvalidUtf8InAParameterOrAStoredHeaderIs400NamingItAndStoresNothing) {
+  auto path_of = [](const HttpResponse& r) {
+    EXPECT_EQ(r.status, 400) << r.body;
+    auto v = json::parse(r.body);
+    return v && v->get("error") ? std::string(v->get("error")->get_string("path")) : std::string();
+  };
+  EXPECT_EQ(path_of(send("PUT", kState, state("bad\xff"), R"({"a":1})")), "stateId");
+  EXPECT_EQ(path_of(send("PUT", kState, state("overlong\xc0\xaf"), R"({"a":1})")), "stateId");
+  EXPECT_EQ(path_of(send("PUT", kState, state("s"), "x", {{"content-type", "text/\xfe"}})), "content-type");
+  EXPECT_EQ(path_of(send("GET", "/statements", {{"verb", "http://example.com/\xed\xa0\x80"}})), "verb");  // a surrogate
+  EXPECT_EQ(path_of(send("GET", kState, {{"activityId", kActivity}, {"agent", kAgent}, {"x\xff", "1"}})), "query");
+  HttpResponse list = send("GET", kState, state(""));
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.body, "[]");  // nothing was stored
+  EXPECT_EQ(send("PUT", kState, state("caf\xc3\xa9 \xf0\x9f\x98\x80"), R"({"a":1})").status, 204);  // UTF-8 is fine
+}
+
 TEST_F(DocumentsResourceTest, GetOfMissingDocumentIs404NamingTheId) {
   HttpResponse r = send("GET", kAgentProfile, agent_profile("nope"));
   EXPECT_EQ(r.status, 404);

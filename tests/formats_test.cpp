@@ -63,6 +63,8 @@ TEST(Formats_Mailto, RejectsOtherSchemesAndNonAddresses) {
   EXPECT_FALSE(is_mailto_iri("mailto:bob@"));
   EXPECT_FALSE(is_mailto_iri("mailto:bob smith@example.com"));
   EXPECT_FALSE(is_mailto_iri("mailto:"));
+  EXPECT_FALSE(is_mailto_iri("mailto:a@@example.com"));  // exactly one '@'
+  EXPECT_FALSE(is_mailto_iri("mailto:a@b@example.com"));
 }
 
 TEST(Formats_LanguageTag, AcceptsWellFormedTags) {

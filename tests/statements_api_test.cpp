@@ -27,6 +27,7 @@
 #include "xapi/statements_resource.h"
 #include "tests/support/json_expect.h"
 #include "tests/support/lrs_fixture.h"
+#include "tests/support/lrs_test.h"
 #include "tests/support/temp_dir.h"
 
 namespace scribe::xapi {
@@ -657,6 +658,30 @@ TEST_F(StatementsApiTest, UnknownQueryParameterIs400) {
   HttpResponse r = get({{"Verb", "http://v"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(body_json(r).get("error")->get_string("path"), "Verb");
+}
+
+// limits.statement_terms_max: a statement indexed by more terms is refused, and nothing stored.
+class StatementTermsLimitTest : public test_support::LrsTest {
+ protected:
+  StatementTermsLimitTest() : LrsTest("/tmp/scribe-terms-limit") { config_.limits.statement_terms_max = 20; }
+  static std::string with_categories(int n, int categories) {
+    std::string list;
+    for (int c = 0; c < categories; c++) list += (c ? "," : "") + std::string(R"({"id":"http://example.com/c/)") + std::to_string(c) + "\"}";
+    return R"({"id":")" + test_support::uuid_n(n) +
+           R"(","actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://example.com/v"},)"
+           R"("object":{"id":"http://example.com/a"},"context":{"contextActivities":{"category":[)" + list + "]}}}";
+  }
+};
+
+TEST_F(StatementTermsLimitTest, AStatementIndexedByMoreTermsIs413AndNothingIsStored) {
+  const std::string auth = stack_.basic_auth();
+  // An actor, a verb, an object and an authority, and the categories.
+  EXPECT_EQ(as(auth, "POST", "/statements", {}, with_categories(1, 10)).status, 200);
+  HttpResponse over = as(auth, "POST", "/statements", {}, "[" + with_categories(2, 1) + "," + with_categories(3, 20) + "]");
+  ASSERT_EQ(over.status, 413) << over.body;
+  EXPECT_EQ(body_json(over).get("error")->get_string("path"), "[1]");
+  EXPECT_EQ(as(auth, "GET", "/statements", {{"statementId", test_support::uuid_n(2)}}).status, 404);
+  EXPECT_EQ(as(auth, "GET", "/statements", {{"statementId", test_support::uuid_n(3)}}).status, 404);
 }
 
 }  // namespace

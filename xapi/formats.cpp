@@ -246,8 +246,11 @@ bool is_irl(std::string_view s) { return is_iri(s); }
 bool is_mailto_iri(std::string_view s) {
   if (s.size() < 7 || !iequals(s.substr(0, 7), "mailto:") || !is_iri(s)) return false;
   const std::string_view address = s.substr(7);
-  const size_t at = address.rfind('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 >= address.size()) return false;
+  // Exactly one '@', with a non-empty local part and domain.
+  const size_t at = address.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 >= address.size() ||
+      address.find('@', at + 1) != std::string_view::npos)
+    return false;
   const std::string_view domain = address.substr(at + 1);
   return domain.find_first_of("?#/") == std::string_view::npos;
 }

@@ -18,7 +18,8 @@ bool is_iri(std::string_view s);
 // An IRL is an IRI meant to be dereferenced; xAPI asks no more of its syntax than of an IRI.
 bool is_irl(std::string_view s);
 
-// "mailto:" followed by an e-mail address (local-part "@" domain, both non-empty, no spaces).
+// "mailto:" followed by an e-mail address: local part, exactly one "@", domain (both non-empty,
+// no spaces).
 bool is_mailto_iri(std::string_view s);
 
 // A well-formed RFC 5646 language tag (langtag, private use or grandfathered), case-insensitive.

@@ -3,6 +3,7 @@
 #include <array>
 #include <memory>
 
+#include "common/text.h"
 #include "common/timestamp.h"
 #include "xapi/alternate_syntax.h"
 #include "xapi/responses.h"
@@ -104,7 +105,28 @@ Router::Router(const Config& config, const auth::Authenticator& authenticator,
       default_version_(parse_version_header(config.xapi.default_version)
                            .value_or(Version::V2_0_0)) {}
 
+namespace {
+
+// The first query parameter, or header Scribe stores or echoes, that is not valid UTF-8.
+std::optional<Error> invalid_utf8(const HttpRequest& request) {
+  for (const auto& [name, value] : request.query) {
+    if (!text::is_valid_utf8(name)) return bad_request("query", "a parameter name is not valid UTF-8");
+    if (!text::is_valid_utf8(value)) return bad_request(name, "is not valid UTF-8");
+  }
+  for (const char* h : {"content-type", "x-experience-api-version", "if-match", "if-none-match", "origin"})
+    if (const std::string* v = request.header(h); v && !text::is_valid_utf8(*v))
+      return bad_request(h, "is not valid UTF-8");
+  return std::nullopt;
+}
+
+}  // namespace
+
 void Router::handle(HttpRequest request, Reply reply) {
+  if (auto bad = invalid_utf8(request)) {  // before anything echoes or stores one
+    HttpResponse r = error_response(*bad);
+    r.set_header("Date", http_date(now_micros()));
+    return reply(std::move(r));
+  }
   std::optional<std::string> origin;
   if (const std::string* o = request.header("origin")) origin = *o;
   const bool is_admin = request.path == kAdminPath || request.path.starts_with(std::string(kAdminPath) + "/");
@@ -142,6 +164,7 @@ void Router::handle(HttpRequest request, Reply reply) {
 
   if (is_alternate_syntax(request)) {
     if (Status s = rewrite_alternate_syntax(request); !s) return answer(error_response(s.error()));
+    if (auto bad = invalid_utf8(request)) return answer(error_response(*bad));  // the form's fields
     const std::string* h = request.header("x-experience-api-version");
     auto v = h ? parse_version_header(*h) : std::nullopt;
     if (v) version = *v;

@@ -37,10 +37,12 @@ std::string canonical_json(const json::Value& value) {
 
 }  // namespace
 
-StatementWriter::StatementWriter(json::Value authority, storage::TermKey term_key, bool may_define)
+StatementWriter::StatementWriter(json::Value authority, storage::TermKey term_key, bool may_define,
+                                 uint32_t terms_max)
     : authority_json_(canonical_json(authority)),
       term_key_(term_key),
-      may_define_(may_define) {
+      may_define_(may_define),
+      terms_max_(std::min<uint32_t>(terms_max, storage::kRecordTermsMax)) {
   auto doc = json::Document::parse(authority_json_);
   // A serialized json::Value always parses again; keep a null authority rather than fail.
   authority_doc_ = std::make_shared<const json::Document>(
@@ -168,6 +170,11 @@ Result<storage::PreparedStatement> prepare_statement(const json::Node& in, Versi
   }
 
   p.terms = statement_terms(writer.term_key(), in, writer.authority());
+  if (p.terms.size() > writer.terms_max())
+    return Error{413, path.empty() ? "statement" : path.substr(0, path.size() - path.ends_with('.')),
+                 "the statement is indexed by " + std::to_string(p.terms.size()) + " distinct agents, verbs, "
+                 "activities and registrations; at most " + std::to_string(writer.terms_max()) +
+                 " (limits.statement_terms_max)"};
   if (writer.may_define()) p.merges = canonical_operands(in, writer.term_key());  // Activities/Agents
   return p;
 }

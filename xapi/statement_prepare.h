@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/config.h"
 #include "common/json.h"
 #include "common/json_dom.h"
 #include "common/result.h"
@@ -28,18 +29,23 @@ std::string random_uuid();
 // are read from, both made once per writer (per request), not per statement.
 class StatementWriter {
  public:
-  StatementWriter(json::Value authority, storage::TermKey term_key, bool may_define = true);
+  // `terms_max`: index terms one statement may have (limits.statement_terms_max; a record holds
+  // at most 65535).
+  StatementWriter(json::Value authority, storage::TermKey term_key, bool may_define = true,
+                  uint32_t terms_max = Config::Limits{}.statement_terms_max);
 
   const std::string& authority_json() const { return authority_json_; }
   json::Node authority() const { return authority_doc_->root(); }
   const storage::TermKey& term_key() const { return term_key_; }
   bool may_define() const { return may_define_; }
+  uint32_t terms_max() const { return terms_max_; }
 
  private:
   std::string authority_json_;
   std::shared_ptr<const json::Document> authority_doc_;
   storage::TermKey term_key_;
   bool may_define_;
+  uint32_t terms_max_;
 };
 
 // `statement` must already be valid for `version`; `id` is used when it has none (a PUT's

@@ -47,8 +47,9 @@ std::string batch_item_path(size_t i, std::string_view rest = "") {
 }
 
 // The authority, term key and define permission statements written by `ctx` get.
-StatementWriter statement_writer(const RequestContext& ctx) {
-  return StatementWriter{ctx.principal.authority, ctx.term_key(), ctx.principal.may_define()};
+StatementWriter statement_writer(const RequestContext& ctx, const Config& config) {
+  return StatementWriter{ctx.principal.authority, ctx.term_key(), ctx.principal.may_define(),
+                         config.limits.statement_terms_max};
 }
 
 // For a principal that may read only its own statements (statements/read/mine): the identity
@@ -104,7 +105,7 @@ void StatementsResource::put(const RequestContext& ctx, const HttpRequest& reque
     if (!b || *a != *b)
       return reply(error_response(bad_request("id", "does not match the statementId parameter")));
   }
-  auto prepared = prepare_statement(*body, ctx.version, statement_writer(ctx), "", *id);
+  auto prepared = prepare_statement(*body, ctx.version, statement_writer(ctx, config_), "", *id);
   if (!prepared) return reply(error_response(prepared.error()));
   std::vector<storage::PreparedStatement> batch;
   batch.push_back(std::move(*prepared));
@@ -117,7 +118,7 @@ void StatementsResource::post(const RequestContext& ctx, const HttpRequest& requ
   auto incoming = read_body(request, config_);
   if (!incoming) return reply(error_response(incoming.error()));
   const json::Node body = incoming->document.root();
-  const StatementWriter writer = statement_writer(ctx);
+  const StatementWriter writer = statement_writer(ctx, config_);
   std::vector<storage::PreparedStatement> batch;
   std::vector<json::Node> statements;
   if (body->is_object()) {
