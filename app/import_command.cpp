@@ -220,7 +220,8 @@ int import_command(int argc, char** argv) {
   // Leaves are appended with the statements; the server signs checkpoints when it next starts.
   storage::CommitPipeline pipeline(**engine, xapi::same_statement,
                                    config->limits.commit_queue_max, codec->get(),
-                                   own_terms_rule(*access->stores), evidence_options(*config, nullptr));
+                                   own_terms_rule(*access->stores), evidence_options(*config, nullptr),
+                                   config->limits.backfill_referrers_max);
   Inflight inflight(inflight_max);
 
   const auto t0 = Clock::now();

@@ -107,7 +107,8 @@ int serve(int argc, char** argv) {
   storage::CommitPipeline pipeline(**engine, xapi::same_statement,
                                    config->limits.commit_queue_max, codec->get(),
                                    app::own_terms_rule(*access->stores),
-                                   app::evidence_options(*config, signer->get()));
+                                   app::evidence_options(*config, signer->get()),
+                                   config->limits.backfill_referrers_max);
   storage::StatementReader reader(**engine, &pipeline.recent_postings(), codec->get());
   admin::ErasureService erasures(**engine, pipeline, reader, audit_trail, config->limits.query_index_wait_ms,
                                  config->limits);

@@ -555,11 +555,17 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void on_header(beast::error_code ec) {
     if (closed_) return;
     if (ec) return on_read_error(ec);
+    const auto& req = parser_->get();
+    auto expect = req.find(http::field::expect);
+    if (expect != req.end() && !iequals(expect->value(), "100-continue")) {
+      // RFC 9110 10.1.1: an expectation this server cannot meet; the body (if any) is not read.
+      keep_alive_ = false;
+      version_ = req.version();
+      return write_response(error_response(417, "the only expectation this server meets is Expect: 100-continue"));
+    }
     if (parser_->is_done()) return on_request();
     // The parser already refused a Content-Length over body_limit; a client that waits for
     // "100 Continue" before sending the body gets it now.
-    const auto& req = parser_->get();
-    auto expect = req.find(http::field::expect);
     if (expect != req.end() && iequals(expect->value(), "100-continue") &&
         req.version() >= 11) {
       static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";

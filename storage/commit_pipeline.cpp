@@ -16,7 +16,6 @@ namespace scribe::storage {
 
 namespace {
 
-constexpr size_t kBackfillNodesMax = 10000;  // referrers updated when one target arrives
 constexpr size_t kGroupStatementsMax = 20000;  // statements written by one group commit
 const std::string kLastSeqKey = "last_seq";
 
@@ -104,8 +103,10 @@ struct CommitPipeline::DrainState {
 };
 
 CommitPipeline::CommitPipeline(Engine& engine, SameStatement same, uint32_t queue_statements_max,
-                               StatementCodec* codec, OwnTerms own_terms, EvidenceOptions evidence)
+                               StatementCodec* codec, OwnTerms own_terms, EvidenceOptions evidence,
+                               uint32_t backfill_referrers_max)
     : engine_(engine), codec_(codec), own_terms_(std::move(own_terms)), evidence_(std::move(evidence)),
+      backfill_referrers_max_(backfill_referrers_max),
       same_(std::move(same)), queue_statements_max_(queue_statements_max) {
   std::string value;
   auto found = engine_.get(Family::Meta, kLastSeqKey, &value);
@@ -641,12 +642,15 @@ Status CommitPipeline::backfill(StoreId store, const Uuid& target_id, Seq target
   std::vector<Uuid> frontier{target_id};
   size_t visited = 0;
   std::string grown;  // the referrer seqs whose terms grew: the reindex marker (keys.h)
-  while (!frontier.empty() && visited < kBackfillNodesMax) {
+  while (!frontier.empty()) {
     Uuid target = frontier.back();
     frontier.pop_back();
     for (const std::string& key : drain.scan(engine_, Family::Refs, refs_prefix(store, target))) {
       if (key.size() != refs_prefix(store, target).size() + 8) continue;  // the marker itself
-      if (++visited > kBackfillNodesMax) break;
+      if (++visited > backfill_referrers_max_)
+        return Error{413, "id", "more than " + std::to_string(backfill_referrers_max_) +
+                                    " statements refer to this one (transitively) and would take its terms "
+                                    "(limits.backfill_referrers_max)"};
       Seq referrer_seq = seq_suffix(key);
       if (referrer_seq == target_seq) continue;
       auto bytes = drain.lookup(engine_, Family::Statements, statement_key(store, referrer_seq));

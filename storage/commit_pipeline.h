@@ -106,9 +106,11 @@ class CommitPipeline {
   // `codec` (may be null: nothing is compressed) compresses statements in submit(), on the
   // caller's thread, and decodes stored ones. With `own_terms`, records keep only the terms they
   // inherit (storage/record_terms.h); without it, all of them.
+  // `backfill_referrers_max`: statements a target arriving after them may update (transitively);
+  // a target with more is refused (413), never half back-filled.
   CommitPipeline(Engine& engine, SameStatement same, uint32_t queue_statements_max,
                  StatementCodec* codec = nullptr, OwnTerms own_terms = nullptr,
-                 EvidenceOptions evidence = {});
+                 EvidenceOptions evidence = {}, uint32_t backfill_referrers_max = 10000);
   ~CommitPipeline();  // stops after committing what is queued
 
   // Returns false (and does not call done) when the queue is full: answer 503.
@@ -200,6 +202,7 @@ class CommitPipeline {
   StatementCodec* const codec_;
   const OwnTerms own_terms_;
   const EvidenceOptions evidence_;
+  const uint32_t backfill_referrers_max_;
   std::unordered_map<StoreId, uint64_t> leaf_counts_;          // committed; committer thread only
   std::unordered_map<StoreId, evidence::Frontier> frontiers_;  // hashed; syncer thread only
   std::atomic<Seq> logged_seq_{0};

@@ -100,7 +100,8 @@ class CommitPipelineTest : public ::testing::Test {
     };
     // As the server runs it: records keep only inherited terms, own ones are recomputed.
     auto own_terms = [](StoreId, std::string_view json) { return xapi::stored_statement_terms(kTermKey, json); };
-    pipeline_ = std::make_unique<CommitPipeline>(*engine_, same, queue_max, nullptr, own_terms);
+    pipeline_ = std::make_unique<CommitPipeline>(*engine_, same, queue_max, nullptr, own_terms, EvidenceOptions{},
+                                                 backfill_referrers_max_);
     reader_ = std::make_unique<StatementReader>(*engine_, &pipeline_->recent_postings());
   }
 
@@ -164,6 +165,7 @@ class CommitPipelineTest : public ::testing::Test {
 
   TempDir dir_{"/tmp/scribe-pipeline"};
   std::unique_ptr<Engine> engine_;
+  uint32_t backfill_referrers_max_ = 10000;
   std::unique_ptr<CommitPipeline> pipeline_;
   std::function<void()> committer_hold_;  // run once by the comparator, on the committer thread
   std::unique_ptr<StatementReader> reader_;
@@ -313,6 +315,23 @@ TEST_F(CommitPipelineTest, ReferrerInheritsTermsOfAnExistingTarget) {
   EXPECT_EQ(query_ids({xapi::verb_term("http://target-verb")}),
             (std::vector<std::string>{id_n(1), id_n(2)}));
   EXPECT_EQ(query_ids({xapi::verb_term("http://other-verb")}), std::vector<std::string>{id_n(2)});
+}
+
+TEST_F(CommitPipelineTest, ATargetWithMoreLateReferrersThanTheLimitIsRefusedWhole) {
+  backfill_referrers_max_ = 2;  // limits.backfill_referrers_max
+  reopen();
+  // 2 and 3 refer to 1, 4 to 3: three statements would take 1's terms.
+  ASSERT_TRUE(submit_one(statement_text(id_n(2), "http://ref-verb", statement_ref(id_n(1)))).status.ok());
+  ASSERT_TRUE(submit_one(statement_text(id_n(3), "http://ref-verb", statement_ref(id_n(1)))).status.ok());
+  ASSERT_TRUE(submit_one(statement_text(id_n(4), "http://ref-verb", statement_ref(id_n(3)))).status.ok());
+  WriteOutcome refused = submit_one(statement_text(id_n(1), "http://target-verb", activity("http://a")));
+  ASSERT_FALSE(refused.status.ok());
+  EXPECT_EQ(refused.status.error().status, 413);
+  EXPECT_EQ(refused.status.error().path, "id");
+  EXPECT_TRUE(query_ids({xapi::verb_term("http://target-verb")}).empty());  // nothing half back-filled
+  auto target = reader_->get(1, uuid(id_n(1)));
+  ASSERT_TRUE(target.ok());
+  EXPECT_FALSE(target->has_value());
 }
 
 TEST_F(CommitPipelineTest, BackfillsReferrerWhenTargetArrivesLater) {

@@ -177,6 +177,17 @@ TEST_F(HttpServerTest, HttpServer_AnswersMalformedRequestWith400AndCloses) {
   EXPECT_TRUE(handler_.requests().empty());
 }
 
+TEST_F(HttpServerTest, HttpServer_AnswersAnExpectationOtherThan100ContinueWith417AndCloses) {
+  start(test_config());
+  Client c(port());
+  ASSERT_TRUE(c.send("POST /xapi/statements HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: something-else\r\n\r\n"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 417);
+  EXPECT_TRUE(c.closed_by_server(3000ms));
+  EXPECT_TRUE(handler_.requests().empty());
+}
+
 TEST_F(HttpServerTest, HttpServer_AnswersBadPercentEncodingWith400) {
   start(test_config());
   Client c(port());

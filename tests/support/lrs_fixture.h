@@ -86,7 +86,8 @@ struct StatementsStack {
     pipeline = std::make_unique<storage::CommitPipeline>(*engine, xapi::same_statement,
                                                          config.limits.commit_queue_max, codec.get(),
                                                          app::own_terms_rule(*stores),
-                                                         app::evidence_options(config, signer.get()));
+                                                         app::evidence_options(config, signer.get()),
+                                                         config.limits.backfill_referrers_max);
     reader = std::make_unique<storage::StatementReader>(*engine, &pipeline->recent_postings(), codec.get());
     statements = std::make_unique<xapi::StatementsResource>(config, *pipeline, *reader);
     document_store = std::make_unique<storage::DocumentStore>(*engine);
