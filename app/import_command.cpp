@@ -192,6 +192,7 @@ int import_command(int argc, char** argv) {
     in = &file;
   }
 
+  json::set_depth_max(int(config->limits.json_depth_max));
   auto engine = storage::Engine::open(engine_options(*config));
   if (!engine) return fail(engine.error().describe());
   auto access = open_access_control(*config, **engine);

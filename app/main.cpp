@@ -85,6 +85,7 @@ int serve(int argc, char** argv) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  json::set_depth_max(int(config->limits.json_depth_max));
   auto engine = storage::Engine::open(app::engine_options(*config));
   if (!engine) return fail(engine.error().describe());
   // Erasures a crash interrupted after their batch: their bytes leave the disk now.

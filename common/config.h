@@ -44,6 +44,7 @@ struct Config {
     uint32_t query_queue_max = 1024;              // requests waiting for a query thread (503)
     uint32_t query_index_wait_ms = 5000;          // a filtered query waits this long for the index (503)
     uint32_t roster_agents_max = 100000;          // learners in one completion report's roster (413)
+    uint32_t json_depth_max = 128;                // how deep a JSON body or parameter may nest (400)
     uint32_t backfill_referrers_max = 10000;      // statements a late target gives its terms to (413)
     uint32_t statement_terms_max = 8192;          // agents, verbs, activities... one statement is indexed by (413)
     uint32_t reason_bytes_max = 2048;             // an admin change's reason (400 past it)

@@ -5,6 +5,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <atomic>
+
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -92,14 +95,13 @@ bool operator==(const Value& a, const Value& b) {
 
 namespace {
 
+std::atomic<int> g_depth_max{kDepthMaxDefault};
+
 // Builds the tree for one simdjson element into `out`. Returns false with `error` set on the
 // first fault; the happy path carries no Result/Error per node (this runs for every value of
 // every statement received).
 bool convert(simdjson::dom::element e, int depth, Value& out, Error& error) {
-  if (depth > kMaxDepth) {
-    error = bad_request("", "JSON nested too deeply");
-    return false;
-  }
+  if (!within_depth(depth, error)) return false;
   using T = simdjson::dom::element_type;
   switch (e.type()) {
     case T::NULL_VALUE: out = Value(); return true;
@@ -159,6 +161,16 @@ std::string serialize(const Value& value) {
   std::string out;
   serialize_to(value, out);
   return out;
+}
+
+void set_depth_max(int depth) { g_depth_max.store(std::max(depth, 1), std::memory_order_relaxed); }
+
+int depth_max() { return g_depth_max.load(std::memory_order_relaxed); }
+
+bool within_depth(int depth, Error& error) {
+  if (depth <= depth_max()) return true;
+  error = bad_request("", "JSON nested deeper than " + std::to_string(depth_max()) + " levels (limits.json_depth_max)");
+  return false;
 }
 
 }  // namespace scribe::json

@@ -104,8 +104,13 @@ inline std::vector<Member>::const_iterator Object::end() const { return members_
 inline std::vector<Member>::iterator Object::begin() { return members_.begin(); }
 inline std::vector<Member>::iterator Object::end() { return members_.end(); }
 
-// How deep values may nest, for json::parse and json::Document::parse alike.
-inline constexpr int kMaxDepth = 64;
+// How deep values may nest, for json::parse and json::Document::parse alike: the process's
+// limits.json_depth_max, set at start (set_depth_max), kDepthMaxDefault until then.
+inline constexpr int kDepthMaxDefault = 128;
+void set_depth_max(int depth);
+int depth_max();
+// Whether a value at `depth` (the top one is 0) may be parsed; else false with `error` set (400).
+bool within_depth(int depth, Error& error);
 
 // Parses one JSON text. Errors carry status 400 and a message naming the fault.
 Result<Value> parse(std::string_view text);

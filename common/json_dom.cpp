@@ -24,10 +24,7 @@ constexpr size_t kKeptBytes = 4 << 20;
 // at the end of `slots` (so `at` is an index: the vector may move while it grows). Applies
 // json::parse's rules on the way: nesting depth and duplicate keys.
 bool lay_out(const element& e, size_t at, int depth, std::vector<Slot>& slots, Error& error) {
-  if (depth > kMaxDepth) {
-    error = bad_request("", "JSON nested too deeply");
-    return false;
-  }
+  if (!within_depth(depth, error)) return false;
   using T = simdjson::dom::element_type;
   switch (e.type()) {
     case T::NULL_VALUE: slots[at].kind = Kind::Null; return true;

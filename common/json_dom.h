@@ -6,7 +6,7 @@
 // accessors are inline.
 //
 // Guarantees: a Document that parsed is strict RFC 8259, UTF-8 validated, has no duplicate
-// object keys and nests at most json::kMaxDepth deep (the same rules as json::parse, with the
+// object keys and nests at most json::depth_max() deep (the same rules as json::parse, with the
 // same error messages). Node mirrors the read side of json::Value (kind, as_*, get,
 // get_string, iteration), so code reads either the same way; numbers keep their integer/float
 // nature (an unsigned integer past int64 reads as a double, as in json::Value).

@@ -71,7 +71,8 @@ TEST(JsonDom, RejectsWhatJsonParseRejectsWithTheSameMessage) {
     ASSERT_FALSE(value.ok()) << text;
     EXPECT_EQ(doc.error().describe(), value.error().describe()) << text;
   }
-  EXPECT_TRUE(Document::parse(std::string(65, '[') + std::string(65, ']')).ok()) << "depth 64 below the root";
+  EXPECT_TRUE(Document::parse(std::string(129, '[') + std::string(129, ']')).ok()) << "depth 128 below the root";
+  EXPECT_FALSE(Document::parse(std::string(130, '[') + std::string(130, ']')).ok()) << "one past limits.json_depth_max";
 }
 
 TEST(JsonDom, DocumentsParsedInsideOthersStayValid) {

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 
+#include "common/json_dom.h"
 #include "tests/support/json_expect.h"
 
 namespace scribe::json {
@@ -152,7 +153,8 @@ TEST(Json, RejectsMalformedText) {
 }
 
 TEST(Json, AcceptsModerateNesting) {
-  EXPECT_TRUE(parse(nested_arrays(64)).ok());
+  ASSERT_EQ(depth_max(), kDepthMaxDefault);
+  EXPECT_TRUE(parse(nested_arrays(kDepthMaxDefault + 1)).ok());  // the innermost at depth 128
   std::string objects;
   for (int i = 0; i < 40; i++) objects += "{\"a\":";
   objects += "1";
@@ -161,9 +163,15 @@ TEST(Json, AcceptsModerateNesting) {
 }
 
 TEST(Json, RejectsNestingBeyondTheDepthLimit) {
-  auto r = parse(nested_arrays(200));
+  auto r = parse(nested_arrays(kDepthMaxDefault + 2));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().status, 400);
+  EXPECT_NE(r.error().message.find("limits.json_depth_max"), std::string::npos) << r.error().message;
+  set_depth_max(10);  // as limits.json_depth_max = 10 sets it
+  EXPECT_TRUE(parse(nested_arrays(11)).ok());
+  EXPECT_FALSE(parse(nested_arrays(12)).ok());
+  EXPECT_FALSE(Document::parse(nested_arrays(12)).ok());
+  set_depth_max(kDepthMaxDefault);
   // Far past any limit (the parser must not recurse without bound either).
   EXPECT_FALSE(parse(nested_arrays(5000)).ok());
 }

@@ -684,5 +684,32 @@ TEST_F(StatementTermsLimitTest, AStatementIndexedByMoreTermsIs413AndNothingIsSto
   EXPECT_EQ(as(auth, "GET", "/statements", {{"statementId", test_support::uuid_n(3)}}).status, 404);
 }
 
+// limits.json_depth_max: a statement nested deeper is 400, through the whole stack.
+class JsonDepthLimitTest : public test_support::LrsTest {
+ protected:
+  JsonDepthLimitTest() : LrsTest("/tmp/scribe-json-depth") { config_.limits.json_depth_max = 8; }
+  void TearDown() override {
+    LrsTest::TearDown();
+    json::set_depth_max(json::kDepthMaxDefault);
+  }
+  // A statement whose result extension nests `levels` arrays (the statement itself is depth 0,
+  // result 1, extensions 2, the extension's value 3).
+  static std::string nested(int n, int levels) {
+    return R"({"id":")" + test_support::uuid_n(n) +
+           R"(","actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://example.com/v"},)"
+           R"("object":{"id":"http://example.com/a"},"result":{"extensions":{"http://example.com/e":)" +
+           std::string(size_t(levels), '[') + std::string(size_t(levels), ']') + "}}}";
+  }
+};
+
+TEST_F(JsonDepthLimitTest, AStatementNestedDeeperThanTheLimitIs400AndNothingIsStored) {
+  const std::string auth = stack_.basic_auth();
+  EXPECT_EQ(as(auth, "POST", "/statements", {}, nested(1, 6)).status, 200);  // its innermost at depth 8
+  HttpResponse deep = as(auth, "POST", "/statements", {}, nested(2, 7));
+  ASSERT_EQ(deep.status, 400) << deep.body;
+  EXPECT_NE(deep.body.find("limits.json_depth_max"), std::string::npos) << deep.body;
+  EXPECT_EQ(as(auth, "GET", "/statements", {{"statementId", test_support::uuid_n(2)}}).status, 404);
+}
+
 }  // namespace
 }  // namespace scribe::xapi

@@ -70,6 +70,7 @@ struct StatementsStack {
 
   // Builds the stack over an opened `engine_` for `config` (which must outlive the stack).
   void build(const Config& config, std::unique_ptr<storage::Engine> engine_) {
+    json::set_depth_max(int(config.limits.json_depth_max));  // as serve does
     engine = std::move(engine_);
     auto registry = auth::StoreRegistry::open(*engine);
     ASSERT_TRUE(registry.ok()) << registry.error().describe();
