@@ -167,6 +167,8 @@ const std::vector<Key>& keys() {
           "a filtered query waits this long for the index to reach every acknowledged write (503 past it)"),
       key<&C::limits, &C::Limits::roster_agents_max>(
           "limits", "roster_agents_max", "learners in one completion report's roster (413 past it)"),
+      key<&C::limits, &C::Limits::connections_per_address_max>(
+          "limits", "connections_per_address_max", "open connections from one client address (503 past it)"),
       key<&C::limits, &C::Limits::json_depth_max>("limits", "json_depth_max", "how deep JSON may nest (400 past it)"),
       key<&C::limits, &C::Limits::backfill_referrers_max>(
           "limits", "backfill_referrers_max", "statements (transitively) referring to a late target, updated (413 past it)"),

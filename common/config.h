@@ -36,6 +36,7 @@ struct Config {
     uint64_t attachment_bytes_max = 64ull << 20;  // one attachment part
     uint64_t document_bytes_max = 1ull << 20;     // one State/Profile document
     uint32_t connections_max = 1024;              // open connections; more are closed at accept
+    uint32_t connections_per_address_max = 256;   // open connections from one client address
     uint32_t idle_timeout_ms = 30000;             // a connection idle this long is closed
     uint32_t request_timeout_ms = 60000;          // reading one request may take this long
     uint32_t query_limit_default = 100;           // statements per page when limit=0 or absent

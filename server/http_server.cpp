@@ -417,6 +417,7 @@ struct Shared {
   std::mutex mu;
   std::condition_variable cv;                                  // signalled when open drops
   uint32_t open = 0;                                           // counted connections
+  std::unordered_map<std::string, uint32_t> open_by_address;   // counted connections per peer
   uint32_t rejecting = 0;                                      // connections answering 503
   uint64_t next_id = 0;
   std::unordered_map<uint64_t, std::weak_ptr<SessionBase>> sessions;  // for stop()
@@ -424,6 +425,12 @@ struct Shared {
   SslContextPtr current_tls_context() {
     std::lock_guard lock(tls_mu);
     return tls_context;
+  }
+  // Under mu: a counted connection from `address` ended.
+  void release_slot(const std::string& address) {
+    --open;
+    auto it = open_by_address.find(address);
+    if (it != open_by_address.end() && --it->second == 0) open_by_address.erase(it);
   }
 };
 
@@ -525,7 +532,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void write_rejection() {
     keep_alive_ = false;
     write_response(error_response(503, "too many connections (limits.connections_max = " +
-                                           std::to_string(limits().connections_max) + ")"));
+                                           std::to_string(limits().connections_max) +
+                                           ", limits.connections_per_address_max = " +
+                                           std::to_string(limits().connections_per_address_max) + ")"));
   }
 
   void wait_for_request() {
@@ -802,7 +811,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (finished_) return;
     finished_ = true;
     std::lock_guard lock(sh_->mu);
-    if (counted_) --sh_->open;
+    if (counted_) sh_->release_slot(remote_address_);
     else --sh_->rejecting;
     sh_->sessions.erase(id_);
     sh_->cv.notify_all();
@@ -878,14 +887,21 @@ struct HttpServer::Impl {
     SslContextPtr tls_context = sh->tls ? sh->current_tls_context() : nullptr;
     bool counted = false;
     uint64_t id = 0;
+    const std::string address = peer_address(socket);
     {
       std::lock_guard lock(sh->mu);
-      if (sh->open < sh->config.limits.connections_max) {
+      auto from_address = sh->open_by_address.try_emplace(address, 0).first;
+      if (sh->open < sh->config.limits.connections_max &&
+          from_address->second < sh->config.limits.connections_per_address_max) {
         counted = true;
         ++sh->open;
-      } else if (sh->rejecting < kRejectingMax) {
+        ++from_address->second;
+      } else if (from_address->second == 0) {
+        sh->open_by_address.erase(from_address);
+      }
+      if (!counted && sh->rejecting < kRejectingMax) {
         ++sh->rejecting;
-      } else {
+      } else if (!counted) {
         beast::error_code ignored;
         socket.close(ignored);
         do_accept();
@@ -894,15 +910,16 @@ struct HttpServer::Impl {
       id = sh->next_id++;
     }
     if (sh->tls)
-      start_session<Session<SslStream>>(std::move(socket), std::move(tls_context), id, counted);
+      start_session<Session<SslStream>>(std::move(socket), std::move(tls_context), id, counted, address);
     else
-      start_session<Session<beast::tcp_stream>>(std::move(socket), nullptr, id, counted);
+      start_session<Session<beast::tcp_stream>>(std::move(socket), nullptr, id, counted, address);
     do_accept();
   }
 
   // Makes, registers and starts the session that owns the slot counted in on_accept.
   template <class S>
-  void start_session(tcp::socket socket, SslContextPtr tls_context, uint64_t id, bool counted) {
+  void start_session(tcp::socket socket, SslContextPtr tls_context, uint64_t id, bool counted,
+                     const std::string& address) {
     std::shared_ptr<S> session;
     try {
       session = std::make_shared<S>(sh, std::move(socket), std::move(tls_context), id, counted);
@@ -910,7 +927,7 @@ struct HttpServer::Impl {
       // Out of memory, or OpenSSL could not make the connection's SSL object. No session was
       // made to give the slot back, so it is given back here; the socket closes with `socket`.
       std::lock_guard lock(sh->mu);
-      if (counted) --sh->open;
+      if (counted) sh->release_slot(address);
       else --sh->rejecting;
       sh->cv.notify_all();
       return;

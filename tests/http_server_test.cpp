@@ -18,6 +18,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -292,6 +293,37 @@ TEST_F(HttpServerTest, HttpServer_EnforcesConnectionsMax) {
     if (!served) std::this_thread::sleep_for(20ms);
   }
   EXPECT_TRUE(served);
+}
+
+TEST_F(HttpServerTest, HttpServer_OneAddressCannotTakeEveryConnection) {
+  // 1,100 idle connections from 127.0.0.2, more than limits.connections_max (1,024): past
+  // limits.connections_per_address_max (256) they are refused, and 127.0.0.1 is still served.
+  const Config config = test_config();
+  ASSERT_EQ(config.limits.connections_max, 1024u);
+  ASSERT_EQ(config.limits.connections_per_address_max, 256u);
+  start(config);
+  std::vector<std::unique_ptr<Client>> idle;
+  for (int i = 0; i < 1100; i++) {
+    idle.push_back(std::make_unique<Client>(port(), 5000ms, "127.0.0.2"));
+    ASSERT_TRUE(idle.back()->connected()) << i;
+  }
+  // The 256 first are held open: one of them is served.
+  ASSERT_TRUE(idle.front()->send(get("/first")));
+  auto first = idle.front()->read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  for (int i = 0; i < 3; i++) {
+    Client other(port());
+    ASSERT_TRUE(other.send(get("/other")));
+    auto r = other.read_response();
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->status, 200);
+  }
+  // Another from 127.0.0.2 is refused (503, or closed when many are being refused at once).
+  Client over(port(), 5000ms, "127.0.0.2");
+  over.send(get("/over"));
+  if (auto r = over.read_response()) EXPECT_EQ(r->status, 503);
+  EXPECT_TRUE(over.closed_by_server(3000ms));
 }
 
 TEST_F(HttpServerTest, HttpServer_DroppedReplyAnswers500) {

@@ -20,10 +20,11 @@ using namespace std::chrono_literals;
 // A blocking client connection to 127.0.0.1 with receive/send timeouts.
 class Client {
  public:
-  explicit Client(uint16_t port, std::chrono::milliseconds timeout = 5000ms) {
+  // `source`: the local address to connect from (127.0.0.1 when null).
+  explicit Client(uint16_t port, std::chrono::milliseconds timeout = 5000ms, const char* source = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     set_timeout(timeout);
-    connected_ = connect_loopback(fd_, port);
+    connected_ = connect_loopback(fd_, port, source);
   }
   ~Client() { close(); }
   Client(const Client&) = delete;

@@ -45,7 +45,16 @@ inline void set_socket_timeouts(int fd, std::chrono::milliseconds t) {
 }
 
 // Connects socket `fd` to 127.0.0.1:`port`; true on success.
-inline bool connect_loopback(int fd, uint16_t port) {
+// From `source` (another 127.x address, so that a test can be a second client machine) when
+// given.
+inline bool connect_loopback(int fd, uint16_t port, const char* source = nullptr) {
+  if (source) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source, &from.sin_addr) != 1 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0)
+      return false;
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
