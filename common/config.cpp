@@ -153,7 +153,7 @@ const std::vector<Key>& keys() {
       key<&C::limits, &C::Limits::idle_timeout_ms>(
           "limits", "idle_timeout_ms", "a connection idle this long between requests is closed"),
       key<&C::limits, &C::Limits::request_timeout_ms>(
-          "limits", "request_timeout_ms", "reading (or writing) one message may take this long"),
+          "limits", "request_timeout_ms", "reading a request's body (or writing a response) may take this long"),
       key<&C::limits, &C::Limits::query_limit_default>(
           "limits", "query_limit_default", "statements per page when limit=0 or absent"),
       key<&C::limits, &C::Limits::query_limit_max>("limits", "query_limit_max",
@@ -167,6 +167,8 @@ const std::vector<Key>& keys() {
           "a filtered query waits this long for the index to reach every acknowledged write (503 past it)"),
       key<&C::limits, &C::Limits::roster_agents_max>(
           "limits", "roster_agents_max", "learners in one completion report's roster (413 past it)"),
+      key<&C::limits, &C::Limits::header_timeout_ms>(
+          "limits", "header_timeout_ms", "a request's line and headers must arrive within this (then closed)"),
       key<&C::limits, &C::Limits::connections_per_address_max>(
           "limits", "connections_per_address_max", "open connections from one client address (503 past it)"),
       key<&C::limits, &C::Limits::json_depth_max>("limits", "json_depth_max", "how deep JSON may nest (400 past it)"),

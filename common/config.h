@@ -38,7 +38,8 @@ struct Config {
     uint32_t connections_max = 1024;              // open connections; more are closed at accept
     uint32_t connections_per_address_max = 256;   // open connections from one client address
     uint32_t idle_timeout_ms = 30000;             // a connection idle this long is closed
-    uint32_t request_timeout_ms = 60000;          // reading one request may take this long
+    uint32_t header_timeout_ms = 10000;           // a request's line and headers arrive within this
+    uint32_t request_timeout_ms = 60000;          // reading one request's body may take this long
     uint32_t query_limit_default = 100;           // statements per page when limit=0 or absent
     uint32_t query_limit_max = 1000;              // statements per page at most
     uint32_t commit_queue_max = 65536;            // statements waiting for the committer (503)

@@ -554,7 +554,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_.emplace();
     parser_->header_limit(limits().header_bytes_max);
     parser_->body_limit(limits().body_bytes_max);
-    tcp().expires_after(std::chrono::milliseconds(limits().request_timeout_ms));
+    // The request line and headers within header_timeout_ms (a slowloris is cut then); the body
+    // gets request_timeout_ms of its own (read_body).
+    tcp().expires_after(std::chrono::milliseconds(limits().header_timeout_ms));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](beast::error_code ec, size_t) {
                               self->on_header(ec);
@@ -590,6 +592,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void read_body() {
+    tcp().expires_after(std::chrono::milliseconds(limits().request_timeout_ms));
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
                        if (self->closed_) return;

@@ -48,6 +48,13 @@ std::string get(const std::string& path, const std::string& extra_headers = "") 
 class HttpServerTest : public ::testing::Test {
  protected:
   void start(const Config& config) { server_.start(config); }
+  // Starts with these limits.header_timeout_ms and limits.request_timeout_ms.
+  void start_with_timeouts(uint32_t header_ms, uint32_t request_ms) {
+    Config config = test_config();
+    config.limits.header_timeout_ms = header_ms;
+    config.limits.request_timeout_ms = request_ms;
+    start(config);
+  }
   uint16_t port() const { return server_.port(); }
 
   test_support::RecordingHandler handler_{you_asked_for};
@@ -252,13 +259,14 @@ TEST_F(HttpServerTest, HttpServer_IdleTimeoutClosesConnection) {
   EXPECT_GE(Clock::now() - begin, 150ms);
 }
 
-TEST_F(HttpServerTest, HttpServer_RequestTimeoutClosesStalledRequest) {
-  Config config = test_config();
-  config.limits.request_timeout_ms = 200;
-  start(config);
+TEST_F(HttpServerTest, HttpServer_TimeoutsCloseAStalledHeaderAndAStalledBody) {
+  start_with_timeouts(200, 200);
   Client c(port());
   ASSERT_TRUE(c.send("GET /x HTTP/1.1\r\nHost: x\r\n"));  // header never finished
   EXPECT_TRUE(c.closed_by_server(3000ms));
+  Client b(port());
+  ASSERT_TRUE(b.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhe"));  // body never finished
+  EXPECT_TRUE(b.closed_by_server(3000ms));
   EXPECT_TRUE(handler_.requests().empty());
 }
 
@@ -324,6 +332,29 @@ TEST_F(HttpServerTest, HttpServer_OneAddressCannotTakeEveryConnection) {
   over.send(get("/over"));
   if (auto r = over.read_response()) EXPECT_EQ(r->status, 503);
   EXPECT_TRUE(over.closed_by_server(3000ms));
+}
+
+TEST_F(HttpServerTest, HttpServer_ASlowlorisIsCutAtTheHeaderTimeoutWhileASlowBodyIsNot) {
+  start_with_timeouts(400, 60000);
+  // Headers at one byte per 100 ms: closed after about 400 ms, long before they would end.
+  Client slow(port());
+  ASSERT_TRUE(slow.send("GET /slow HTTP/1.1\r\n"));
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 10; i++) {
+    std::this_thread::sleep_for(100ms);
+    if (!slow.send("X")) break;
+  }
+  EXPECT_TRUE(slow.closed_by_server(3000ms));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);  // not the request timeout
+  EXPECT_TRUE(handler_.requests().empty());
+  // Headers at once, then the body after longer than the header timeout: served.
+  Client body(port());
+  ASSERT_TRUE(body.send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n"));
+  std::this_thread::sleep_for(700ms);
+  ASSERT_TRUE(body.send("hello"));
+  auto r = body.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
 }
 
 TEST_F(HttpServerTest, HttpServer_DroppedReplyAnswers500) {
