@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <unordered_set>
+#include <memory>
 
 #include <algorithm>
 #include <charconv>
@@ -123,8 +125,14 @@ bool convert(simdjson::dom::element e, int depth, Value& out, Error& error) {
       simdjson::dom::object obj = e.get_object();
       Object members;
       members.reserve(obj.size());
+      // Repeated keys: see kDirectKeysMax.
+      std::unique_ptr<std::unordered_set<std::string_view>> seen;
+      if (obj.size() > kDirectKeysMax) {
+        seen = std::make_unique<std::unordered_set<std::string_view>>();
+        seen->reserve(obj.size());
+      }
       for (auto field : obj) {
-        if (members.find(field.key)) {
+        if (seen ? !seen->insert(field.key).second : members.find(field.key) != nullptr) {
           error = bad_request(std::string(field.key), "duplicate property in JSON object");
           return false;
         }

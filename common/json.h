@@ -111,6 +111,9 @@ void set_depth_max(int depth);
 int depth_max();
 // Whether a value at `depth` (the top one is 0) may be parsed; else false with `error` set (400).
 bool within_depth(int depth, Error& error);
+// Objects with at most this many keys are checked for a repeated key by comparing each with
+// those before it; larger ones (a client's extension, say) with a hash set: linear either way.
+inline constexpr size_t kDirectKeysMax = 32;
 
 // Parses one JSON text. Errors carry status 400 and a message naming the fault.
 Result<Value> parse(std::string_view text);

@@ -62,11 +62,9 @@ bool lay_out(const element& e, size_t at, int depth, std::vector<Slot>& slots, E
       slots[at].kind = Kind::Object;
       slots[at].size = uint32_t(n);
       slots[at].first = first;
-      // Objects of a statement have a handful of keys: each is compared with those before it.
-      // A large object (a client's extension, say) is checked once with a hash set instead.
-      constexpr size_t kDirectKeys = 32;
+      // Repeated keys: see kDirectKeysMax.
       std::unique_ptr<std::unordered_set<std::string_view>> seen;
-      if (n > kDirectKeys) {
+      if (n > kDirectKeysMax) {
         seen = std::make_unique<std::unordered_set<std::string_view>>();
         seen->reserve(n);
       }
@@ -74,7 +72,7 @@ bool lay_out(const element& e, size_t at, int depth, std::vector<Slot>& slots, E
       for (auto field : object) {
         const std::string_view key = field.key;
         bool repeated = false;
-        if (n > kDirectKeys) {
+        if (n > kDirectKeysMax) {
           repeated = !seen->insert(key).second;
         } else {
           for (size_t k = first; k < i && !repeated; k += 2)

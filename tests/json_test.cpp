@@ -176,6 +176,20 @@ TEST(Json, RejectsNestingBeyondTheDepthLimit) {
   EXPECT_FALSE(parse(nested_arrays(5000)).ok());
 }
 
+TEST(Json, ARepeatedKeyOfALargeObjectIsFoundToo) {
+  // Past kDirectKeysMax keys the check is a hash set: the same answers, in linear time.
+  std::string object = "{";
+  for (size_t i = 0; i < 4 * kDirectKeysMax; i++) object += "\"k" + std::to_string(i) + "\":1,";
+  EXPECT_TRUE(parse(object + "\"last\":1}").ok());
+  EXPECT_TRUE(Document::parse(object + "\"last\":1}").ok());
+  auto repeated = parse(object + "\"k7\":2}");
+  ASSERT_FALSE(repeated.ok());
+  EXPECT_EQ(repeated.error().path, "k7");
+  auto dom = Document::parse(object + "\"k7\":2}");
+  ASSERT_FALSE(dom.ok());
+  EXPECT_EQ(dom.error().path, "k7");
+}
+
 TEST(Json, ObjectSetReplacesInPlaceAndAppendsNewKeysAtTheEnd) {
   Object o;
   o.set("a", 1);

@@ -1,9 +1,10 @@
 #include "xapi/statement_terms.h"
 
-#include "common/text.h"
-
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
+
+#include "common/text.h"
 
 namespace scribe::xapi {
 
@@ -31,12 +32,16 @@ class TermCollector {
   explicit TermCollector(const storage::TermKey& key) : key_(key) {}
 
   void add(const TermText& text) { add(hash_term(key_, text)); }
+  // One term per (kind, hash), flags OR-ed: found through `index_` in constant time, so a
+  // statement with thousands of activities costs linear time.
   void add(Term t) {
-    for (Term& have : terms_)
-      if (have.same_term(t)) {
-        have.flags |= t.flags;
-        return;
-      }
+    std::string key(1, char(t.kind));
+    key.append(reinterpret_cast<const char*>(t.hash.data()), t.hash.size());
+    auto [it, inserted] = index_.try_emplace(std::move(key), terms_.size());
+    if (!inserted) {
+      terms_[it->second].flags |= t.flags;
+      return;
+    }
     terms_.push_back(t);
   }
 
@@ -111,6 +116,7 @@ class TermCollector {
  private:
   const storage::TermKey& key_;
   std::vector<Term> terms_;
+  std::unordered_map<std::string, size_t> index_;  // kind · hash → its place in terms_
 };
 
 }  // namespace
