@@ -122,11 +122,6 @@ std::optional<Error> invalid_utf8(const HttpRequest& request) {
 }  // namespace
 
 void Router::handle(HttpRequest request, Reply reply) {
-  if (auto bad = invalid_utf8(request)) {  // before anything echoes or stores one
-    HttpResponse r = error_response(*bad);
-    r.set_header("Date", http_date(now_micros()));
-    return reply(std::move(r));
-  }
   std::optional<std::string> origin;
   if (const std::string* o = request.header("origin")) origin = *o;
   const bool is_admin = request.path == kAdminPath || request.path.starts_with(std::string(kAdminPath) + "/");
@@ -142,6 +137,8 @@ void Router::handle(HttpRequest request, Reply reply) {
     stamp(r, version);
     reply(std::move(r));
   };
+  // Before anything echoes or stores one (stamp echoes only configured origins).
+  if (auto bad = invalid_utf8(request)) return answer(error_response(*bad));
 
   if (request.method == "OPTIONS") {
     HttpResponse r;
