@@ -9,13 +9,17 @@ Result<std::vector<Term>> record_terms(StoreId store, const StatementRecord& rec
   if (!own_terms) return record.terms;
   auto own = own_record_terms(store, record, codec, own_terms);
   if (!own) return own.error();
+  return with_kept_terms(std::move(*own), record.terms);
+}
+
+std::vector<Term> with_kept_terms(std::vector<Term> own, const std::vector<Term>& kept) {
   // Kept terms are inherited ones (older records keep all: the union is the same).
-  for (const Term& kept : record.terms) {
-    auto have = std::find_if(own->begin(), own->end(), [&](const Term& t) { return t.same_term(kept); });
-    if (have == own->end()) own->push_back(kept);
-    else have->flags |= kept.flags;
+  for (const Term& k : kept) {
+    auto have = std::find_if(own.begin(), own.end(), [&](const Term& t) { return t.same_term(k); });
+    if (have == own.end()) own.push_back(k);
+    else have->flags |= k.flags;
   }
-  return std::move(*own);
+  return own;
 }
 
 Result<std::vector<Term>> own_record_terms(StoreId store, const StatementRecord& record,

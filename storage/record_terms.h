@@ -24,5 +24,7 @@ Result<std::vector<Term>> record_terms(StoreId store, const StatementRecord& rec
 // Only its own terms (not those it inherits); needs a rule (`own_terms` set).
 Result<std::vector<Term>> own_record_terms(StoreId store, const StatementRecord& record,
                                            const StatementCodec* codec, const OwnTerms& own_terms);
+// A record's own terms with the ones it keeps (flags OR-ed): what record_terms() answers.
+std::vector<Term> with_kept_terms(std::vector<Term> own, const std::vector<Term>& kept);
 
 }  // namespace scribe::storage

@@ -153,13 +153,12 @@ Result<StatementErasures> add_statement_erasures(const Engine& engine, StoreId s
       if (++rewritten > referrers_max)
         return Error{413, "", "more than " + std::to_string(referrers_max) +
                                   " statements refer to the erased ones: erase fewer at once"};
-      auto before = record_terms(store, **record, codec, own_terms);
-      if (!before) return before.error();
-      auto after = own_record_terms(store, **record, codec, own_terms);
+      auto after = own_record_terms(store, **record, codec, own_terms);  // its JSON decoded once
       if (!after) return after.error();
+      const std::vector<Term> before = with_kept_terms(*after, (*record)->terms);
       // What it inherits from its target as it is now, kept as the commit keeps it.
       std::vector<Term> inherited = inherit_terms(*after, target.terms);
-      add_term_changes(store, seq, *before, *after, changes);
+      add_term_changes(store, seq, before, *after, changes);
       if ((*record)->terms != inherited) {
         (*record)->terms = std::move(inherited);
         batch.Put(engine.family(Family::Statements), statement_key(store, seq), encode_record(**record));
