@@ -88,7 +88,7 @@ struct CommitPipeline::DrainState {
     return std::optional<std::string>(std::move(value));
   }
 
-  std::vector<std::string> scan(Engine& engine, Family f, const std::string& prefix) {
+  Result<std::vector<std::string>> scan(Engine& engine, Family f, const std::string& prefix) {
     std::vector<std::string> keys;
     request.scan(f, prefix, keys);
     drain.scan(f, prefix, keys);
@@ -96,6 +96,7 @@ struct CommitPipeline::DrainState {
         engine.db()->NewIterator(rocksdb::ReadOptions(), engine.family(f)));
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
       keys.push_back(it->key().ToString());
+    if (!it->status().ok()) return storage_error(it->status(), "referrer scan failed");  // never "no referrers"
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     return keys;
@@ -193,7 +194,7 @@ Status CommitPipeline::run_exclusive(const std::function<Status()>& job) {
   auto done = entry.done.get_future();
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return Error{503, "", "the server is stopping"};
+    if (stopping_) return fault(Code::unavailable, "the server is stopping");
     exclusive_.push_back(&entry);
   }
   wake_.notify_one();
@@ -335,15 +336,15 @@ Result<evidence::Frontier*> CommitPipeline::frontier_before(StoreId store, uint6
   }
   evidence::Frontier& frontier = it->second;
   if (frontier.size() > index)
-    return Error{500, "", "leaf " + std::to_string(index) + " is already in a tree of " + std::to_string(frontier.size())};
+    return fault(Code::corruption, "leaf " + std::to_string(index) + " is already in a tree of " + std::to_string(frontier.size()));
   if (frontier.size() == index) return &frontier;
   // Leaves whose nodes are missing (a failed node write; at start, a crash): from the store.
   Status s = for_each_leaf(engine_, store, frontier.size(), index, [&](uint64_t at, Seq seq, std::string_view salt) -> Status {
-    if (at != frontier.size()) return Error{500, "", "the evidence log skips leaf " + std::to_string(frontier.size())};
+    if (at != frontier.size()) return fault(Code::corruption, "the evidence log skips leaf " + std::to_string(frontier.size()));
     std::string record;
     auto found = engine_.get(Family::Statements, statement_key(store, seq), &record);
     if (!found) return found.error();
-    if (!*found) return Error{500, "", "leaf " + std::to_string(at) + " has no statement at seq " + std::to_string(seq)};
+    if (!*found) return fault(Code::corruption, "leaf " + std::to_string(at) + " has no statement at seq " + std::to_string(seq));
     auto leaf = stored_leaf_hash(store, seq, record, salt);
     if (!leaf) return leaf.error();
     append_leaf_hash(store, *leaf, frontier, nodes);
@@ -355,7 +356,7 @@ Result<evidence::Frontier*> CommitPipeline::frontier_before(StoreId store, uint6
   }
   if (frontier.size() != index) {
     frontiers_.erase(store);
-    return Error{500, "", "the evidence log has no leaf " + std::to_string(index - 1)};
+    return fault(Code::corruption, "the evidence log has no leaf " + std::to_string(index - 1));
   }
   return &frontier;
 }
@@ -364,7 +365,7 @@ Result<evidence::Hash> CommitPipeline::stored_leaf_hash(StoreId store, Seq seq, 
                                                         std::string_view salt) {
   uint8_t flags = 0;
   auto payload = record_json(record, &flags, nullptr);
-  if (!payload) return Error{500, "", "corrupt statement record at seq " + std::to_string(seq)};
+  if (!payload) return fault(Code::corruption, "corrupt statement record at seq " + std::to_string(seq));
   std::string scratch;
   auto json = decode_payload(codec_, store, *payload, flags, scratch);
   if (!json) return json.error();
@@ -437,14 +438,17 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
   return out;
 }
 
-std::optional<CommitPipeline::Located> CommitPipeline::locate(StoreId store, const Uuid& id,
-                                                             DrainState& drain) {
+Result<std::optional<CommitPipeline::Located>> CommitPipeline::locate(StoreId store, const Uuid& id,
+                                                                     DrainState& drain) {
   auto seq = drain.lookup(engine_, Family::StatementIds, statement_id_key(store, id));
-  if (!seq.ok() || !*seq) return std::nullopt;
+  if (!seq) return seq.error();  // a failed read is never "not stored": that would store it twice
+  if (!*seq) return std::optional<Located>();
+  if ((*seq)->size() != 8) return fault(Code::corruption, "corrupt statement id entry " + format_uuid(id));
   Seq s = get_u64(**seq);
   auto record = drain.lookup(engine_, Family::Statements, statement_key(store, s));
-  if (!record.ok() || !*record) return std::nullopt;
-  return Located{s, std::move(**record)};
+  if (!record) return record.error();
+  if (!*record) return fault(Code::corruption, "statement id " + format_uuid(id) + " points at a missing record");
+  return std::optional<Located>(Located{s, std::move(**record)});
 }
 
 Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
@@ -456,19 +460,20 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
   for (size_t i = 0; i < request.statements.size(); i++) {
     const PreparedStatement& p = request.statements[i];
     if (!ids.insert(p.id).second)
-      return bad_request("[" + std::to_string(i) + "].id",
-                         "statement " + format_uuid(p.id) + " appears twice in the batch");
+      return fault(Code::invalid, "statement " + format_uuid(p.id) + " appears twice in the batch",
+                   "[" + std::to_string(i) + "].id");
     auto existing = locate(store, p.id, drain);
-    if (!existing) continue;
+    if (!existing) return existing.error();
+    if (!*existing) continue;
     uint8_t flags = 0;
-    auto payload = record_json(existing->record, &flags, nullptr);
-    if (!payload) return Error{500, "", "corrupt statement record " + format_uuid(p.id)};
+    auto payload = record_json((*existing)->record, &flags, nullptr);
+    if (!payload) return fault(Code::corruption, "corrupt statement record " + format_uuid(p.id));
     std::string scratch;
     auto json = decode_payload(codec_, store, *payload, flags, scratch);
     if (!json) return json.error();
     if (!same_(*json, p))
-      return Error{409, "id", "statement " + format_uuid(p.id) +
-                                  " is already stored with different content"};
+      return fault(Code::conflict, "statement " + format_uuid(p.id) +
+                                  " is already stored with different content", "id");
     outcome.already_stored[i] = true;
   }
 
@@ -484,26 +489,30 @@ Status CommitPipeline::stage_request(WriteRequest& request, DrainState& drain,
       // has no effect: reject it when it is in this same batch, else neutralise its marker.
       const std::string key = voided_key(store, p.id);
       if (const std::string* v = drain.request.find(Family::Voided, key); v && voided_value_voids(*v))
-        return bad_request("object.id", "a voiding statement cannot be voided (" +
-                                            format_uuid(p.id) + " is voided in this batch)");
+        return fault(Code::invalid,
+                     "a voiding statement cannot be voided (" + format_uuid(p.id) + " is voided in this batch)",
+                     "object.id");
       auto earlier = drain.lookup(engine_, Family::Voided, key);
       if (!earlier) return earlier.error();
       if (*earlier && voided_value_voids(**earlier)) out.put(Family::Voided, key, "");
     }
     if (p.ref_target) {
-      if (auto target = locate(store, *p.ref_target, drain)) {
+      auto located = locate(store, *p.ref_target, drain);
+      if (!located) return located.error();
+      if (const auto& target = *located) {
         auto target_record = decode_record(target->record);
-        if (!target_record) return Error{500, "", "corrupt statement record"};
+        if (!target_record) return fault(Code::corruption, "corrupt statement record");
         if ((p.flags & PreparedStatement::kIsVoiding) &&
             (target_record->flags & PreparedStatement::kIsVoiding))
-          return bad_request("object.id", "a voiding statement cannot be voided");
+          return fault(Code::invalid, "a voiding statement cannot be voided", "object.id");
         auto target_terms = record_terms(store, *target_record, codec_, own_terms_);
         if (!target_terms) return target_terms.error();
         record.terms = inherit_terms(terms, *target_terms);  // a record keeps what it inherits
         if (record.terms.size() > kRecordTermsMax)
-          return Error{413, "[" + std::to_string(i) + "].object",
+          return fault(Code::too_large,
                        "the statement would inherit more than " + std::to_string(kRecordTermsMax) +
-                           " index terms through its StatementRef"};
+                           " index terms through its StatementRef",
+                       "[" + std::to_string(i) + "].object");
       }
       else
         out.put(Family::Refs, refs_prefix(store, *p.ref_target), "");  // waiting marker
@@ -550,7 +559,7 @@ Result<uint64_t> CommitPipeline::committed_leaf_count(StoreId store) {
 
 Status CommitPipeline::append_evidence(StoreId store, Seq seq, PreparedStatement& p, DrainState& drain) {
   if (!p.leaf || p.salt.size() != evidence::kSaltBytes)
-    return Error{500, "", "statement " + format_uuid(p.id) + " has no evidence leaf"};
+    return fault(Code::corruption, "statement " + format_uuid(p.id) + " has no evidence leaf");
   if (!drain.request_leaf_count) {
     if (auto it = drain.group_leaf_counts.find(store); it != drain.group_leaf_counts.end()) {
       drain.request_leaf_count = it->second;
@@ -645,27 +654,29 @@ Status CommitPipeline::backfill(StoreId store, const Uuid& target_id, Seq target
   while (!frontier.empty()) {
     Uuid target = frontier.back();
     frontier.pop_back();
-    for (const std::string& key : drain.scan(engine_, Family::Refs, refs_prefix(store, target))) {
+    auto referrer_keys = drain.scan(engine_, Family::Refs, refs_prefix(store, target));
+    if (!referrer_keys) return referrer_keys.error();
+    for (const std::string& key : *referrer_keys) {
       if (key.size() != refs_prefix(store, target).size() + 8) continue;  // the marker itself
       if (++visited > backfill_referrers_max_)
-        return Error{413, "id", "more than " + std::to_string(backfill_referrers_max_) +
+        return fault(Code::too_large, "more than " + std::to_string(backfill_referrers_max_) +
                                     " statements refer to this one (transitively) and would take its terms "
-                                    "(limits.backfill_referrers_max)"};
+                                    "(limits.backfill_referrers_max)", "id");
       Seq referrer_seq = seq_suffix(key);
       if (referrer_seq == target_seq) continue;
       auto bytes = drain.lookup(engine_, Family::Statements, statement_key(store, referrer_seq));
       if (!bytes) return bytes.error();
       if (!*bytes) continue;
       auto referrer = decode_record(**bytes);
-      if (!referrer) return Error{500, "", "corrupt statement record"};
+      if (!referrer) return fault(Code::corruption, "corrupt statement record");
       auto all = record_terms(store, *referrer, codec_, own_terms_);
       if (!all) return all.error();
       auto added = inherit_terms(*all, terms);
       if (added.empty()) continue;
       inherit_terms(referrer->terms, added);  // it keeps what it inherits
       if (referrer->terms.size() > kRecordTermsMax)
-        return Error{413, "id", "statements that refer to this one would inherit more than " +
-                                    std::to_string(kRecordTermsMax) + " index terms through their StatementRefs"};
+        return fault(Code::too_large, "statements that refer to this one would inherit more than " +
+                                    std::to_string(kRecordTermsMax) + " index terms through their StatementRefs", "id");
       // The added terms, and the pairs of all it now has (those it had already are idempotent).
       for (const Term& t : added) drain.index_entries.push_back(IndexEntry{store, t, referrer_seq});
       for_each_index_term(*all, [&](const Term& t) {

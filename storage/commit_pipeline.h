@@ -172,7 +172,8 @@ class CommitPipeline {
   void run_syncer();
   WrittenGroup commit_group(std::vector<WriteRequest>& group);
   Status stage_request(WriteRequest& request, DrainState& drain, WriteOutcome& outcome);
-  std::optional<Located> locate(StoreId store, const Uuid& id, DrainState& drain);
+  // The stored statement with this id, nullopt when none is; a failed read is an error.
+  Result<std::optional<Located>> locate(StoreId store, const Uuid& id, DrainState& drain);
   // Gives `terms` to every statement that (transitively) targets `target_id`.
   Status backfill(StoreId store, const Uuid& target_id, Seq target_seq,
                   const std::vector<Term>& terms, DrainState& drain);

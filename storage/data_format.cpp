@@ -30,7 +30,7 @@ Result<uint32_t> read_data_format(Engine& engine) {
   auto found = engine.get(Family::Meta, kFormatKey, &value);
   if (!found) return found.error();
   if (*found) {
-    if (value.size() != 4) return Error{500, "", "corrupt format_version record"};
+    if (value.size() != 4) return fault(Code::corruption, "corrupt format_version record");
     return get_u32(value);
   }
   auto has = holds_data(engine);
@@ -47,9 +47,9 @@ Status record_data_format(Engine& engine) {
 }
 
 Error unsupported_data_format(uint32_t version) {
-  return Error{500, "", "this data folder has format " + std::to_string(version) + "; this Scribe reads format " +
+  return fault(Code::internal, "this data folder has format " + std::to_string(version) + "; this Scribe reads format " +
                             std::to_string(kDataFormatVersion) + " (and migrates formats 1 and 2). Run the Scribe "
-                            "version that wrote it, or restore a backup made by this one"};
+                            "version that wrote it, or restore a backup made by this one");
 }
 
 }  // namespace scribe::storage

@@ -34,7 +34,7 @@ std::string key_of(StoreId store, const DocumentScope& scope, const std::string&
                       id);
 }
 
-Error corrupt() { return Error{500, "", "corrupt document record"}; }
+Error corrupt() { return fault(Code::corruption, "corrupt document record"); }
 
 // The document at `key`, when it belongs to `scope_text`; `other_scope` tells a key held by
 // another scope (a hash collision) from an absent one.
@@ -155,7 +155,7 @@ Status DocumentStore::update(StoreId store, const DocumentScope& scope, const st
   if (!current) return current.error();
   // The key is another scope's (a hash collision): never overwrite or remove that document.
   if (other_scope)
-    return Error{409, "", "this document's key is held by a document of another scope"};
+    return fault(Code::conflict, "this document's key is held by a document of another scope");
   auto change = decide(*current);
   if (!change) return change.error();
   rocksdb::WriteBatch batch;

@@ -129,14 +129,23 @@ std::shared_ptr<rocksdb::MergeOperator> merge_operator_for(Family f) {
 
 }  // namespace
 
+Code storage_code(const rocksdb::Status& s) {
+  if (s.IsNotFound()) return Code::not_found;
+  if (s.IsCorruption()) return Code::corruption;
+  if (s.IsNoSpace()) return Code::no_space;  // an IOError with the no-space subcode: test it first
+  if (s.IsIOError()) return Code::io_error;
+  if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut() || s.IsIncomplete()) return Code::busy;
+  return Code::internal;
+}
+
 Error storage_error(const rocksdb::Status& s, const char* what) {
-  return Error{500, "", std::string(what) + ": " + s.ToString()};
+  return fault(storage_code(s), std::string(what) + ": " + s.ToString());
 }
 
 Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   std::error_code ec;
   std::filesystem::create_directories(options.path, ec);
-  if (ec) return Error{500, "", "cannot create data directory " + options.path + ": " + ec.message()};
+  if (ec) return fault(Code::io_error, "cannot create data directory " + options.path + ": " + ec.message());
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   rocksdb::DBOptions db_options;

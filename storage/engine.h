@@ -77,6 +77,9 @@ class Engine {
   bool sync_writes_ = true;
 };
 
+// The code of an engine status (LevelDB's kinds), and an error of that code whose message, for
+// the log only, says `what` failed and how.
+Code storage_code(const rocksdb::Status& s);
 Error storage_error(const rocksdb::Status& s, const char* what);
 
 // The bounds of an iterator over the keys `prefix` · seq(8) of a family; they must outlive it

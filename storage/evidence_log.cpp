@@ -16,7 +16,7 @@ constexpr size_t kLeafHead = 8 + evidence::kSaltBytes;     // first index ‖ sa
 constexpr size_t kLeafEntry = 8 + evidence::kSaltBytes;    // seq ‖ salt of each further leaf
 constexpr size_t kHashBytes = 32;
 
-Error damaged(const std::string& what) { return Error{500, "", "the evidence log is damaged: " + what}; }
+Error damaged(const std::string& what) { return fault(Code::corruption, "the evidence log is damaged: " + what); }
 
 using Entry = std::optional<std::pair<std::string, std::string>>;
 

@@ -84,7 +84,7 @@ Status apply_posting_changes(Engine& engine, std::vector<PostingChange> changes)
       }
       const Seq first = seq_suffix(it->key().ToStringView());
       if (!decode_postings_into(first, it->value().ToStringView(), postings))
-        return Error{500, "", "corrupt posting list in the index"};
+        return fault(Code::corruption, "corrupt posting list in the index");
       const Seq last = postings.back().seq;
       if (changes[i].entry.seq > last) {  // between two lists, or past the last: not there
         i++;

@@ -34,14 +34,14 @@ std::string seq_bytes(Seq seq) {
   return s;
 }
 
-Error corrupt_list() { return Error{500, "", "corrupt posting list in the index"}; }
+Error corrupt_list() { return fault(Code::corruption, "corrupt posting list in the index"); }
 
 }  // namespace
 
 Status Indexer::add_record_terms(StoreId store, Seq seq, std::string_view record_bytes,
                                  std::vector<IndexEntry>& out) const {
   auto record = decode_record(record_bytes);
-  if (!record) return Error{500, "", "corrupt statement record while rebuilding the index"};
+  if (!record) return fault(Code::corruption, "corrupt statement record while rebuilding the index");
   auto terms = record_terms(store, *record, codec_, own_terms_);
   if (!terms) return terms.error();
   for_each_index_term(*terms, [&](const Term& t) { out.push_back(IndexEntry{store, t, seq}); });
@@ -249,7 +249,7 @@ Status Indexer::apply(std::vector<PostingChange> changes) {
   auto done = applied.get_future();
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return Error{503, "", "the index is stopping"};
+    if (stopping_) return fault(Code::unavailable, "the index is stopping");
     queue_.push_back(Submission{{}, 0, std::move(changes), &applied});
   }
   wake_.notify_one();
@@ -257,14 +257,14 @@ Status Indexer::apply(std::vector<PostingChange> changes) {
 }
 
 Status Indexer::apply_changes(std::vector<PostingChange>& changes) {
-  if (!flush_all()) return Error{503, "", "the index is stopping before its recent postings are written"};
+  if (!flush_all()) return fault(Code::unavailable, "the index is stopping before its recent postings are written");
   return apply_posting_changes(engine_, std::move(changes));
 }
 
 void Indexer::fail_waiting_changes() {
   std::lock_guard lock(mutex_);
   for (Submission& s : queue_)
-    if (s.applied) s.applied->set_value(Error{503, "", "the index stopped"});
+    if (s.applied) s.applied->set_value(fault(Code::unavailable, "the index stopped"));
   std::erase_if(queue_, [](const Submission& s) { return s.applied != nullptr; });
 }
 
@@ -276,7 +276,7 @@ Status Indexer::index_pass(std::vector<IndexEntry>& entries, [[maybe_unused]] Se
                               [indexed](const IndexEntry& e) { return e.seq > indexed; });
   if (older != entries.end()) {
     if (recent_.flushed() < indexed && !flush_all())
-      return Error{503, "", "the index is stopping before its recent postings are written"};
+      return fault(Code::unavailable, "the index is stopping before its recent postings are written");
     for (auto it = older; it != entries.end(); ++it)
       if (Status s = merge_into_lists(*it); !s) return s;
     entries.erase(older, entries.end());  // done: a retry of this pass must not redo them
@@ -368,7 +368,7 @@ Status Indexer::rebuild(Seq committed_through) {
   std::string progress;
   auto found = engine_.get(Family::Index, kIndexProgressKey, &progress);
   if (!found) return found.error();
-  if (*found && progress.size() != 8) return Error{500, "", "corrupt index progress"};
+  if (*found && progress.size() != 8) return fault(Code::corruption, "corrupt index progress");
   const Seq persisted = *found ? get_u64(progress) : 0;
   // Nothing is published until the rebuild is whole: a query waits for all of it (bounded).
 
@@ -380,7 +380,7 @@ Status Indexer::rebuild(Seq committed_through) {
   for (it->Seek(kReindexMarkerPrefix); it->Valid() && it->key().starts_with(kReindexMarkerPrefix); it->Next()) {
     std::string_view key = it->key().ToStringView(), value = it->value().ToStringView();
     if (key.size() != kReindexMarkerPrefix.size() + 12 || value.size() % 8 != 0)
-      return Error{500, "", "corrupt reindex marker"};
+      return fault(Code::corruption, "corrupt reindex marker");
     const Seq seq = get_u64(key.substr(kReindexMarkerPrefix.size() + 4));
     if (seq <= persisted) {
       covered.Delete(engine_.family(Family::Meta), it->key());

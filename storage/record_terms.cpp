@@ -24,12 +24,12 @@ std::vector<Term> with_kept_terms(std::vector<Term> own, const std::vector<Term>
 
 Result<std::vector<Term>> own_record_terms(StoreId store, const StatementRecord& record,
                                            const StatementCodec* codec, const OwnTerms& own_terms) {
-  if (!own_terms) return Error{500, "", "no rule recomputes a record's own terms"};
+  if (!own_terms) return fault(Code::internal, "no rule recomputes a record's own terms");
   std::string scratch;
   auto json = decode_payload(codec, store, record.json, record.flags, scratch);
   if (!json) return json.error();
   auto own = own_terms(store, *json);
-  if (!own) return Error{500, "", "corrupt statement record: its JSON is not a statement"};
+  if (!own) return fault(Code::corruption, "corrupt statement record: its JSON is not a statement");
   return std::move(*own);
 }
 

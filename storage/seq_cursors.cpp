@@ -115,7 +115,7 @@ bool PostingCursor::advance() { return step() && settle(); }
 
 Status PostingCursor::status() const {
   if (!it_->status().ok()) return storage_error(it_->status(), "query failed");
-  if (corrupt_) return Error{500, "", "corrupt posting list in the index"};
+  if (corrupt_) return fault(Code::corruption, "corrupt posting list in the index");
   return Status::success();
 }
 

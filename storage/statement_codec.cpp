@@ -22,7 +22,7 @@ struct Contexts {
 };
 thread_local Contexts contexts;
 
-Error corrupt(const std::string& what) { return Error{500, "", "corrupt statement record: " + what}; }
+Error corrupt(const std::string& what) { return fault(Code::corruption, "corrupt statement record: " + what); }
 
 }  // namespace
 

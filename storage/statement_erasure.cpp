@@ -55,7 +55,7 @@ Result<std::optional<StatementRecord>> read_record(const Engine& engine, StoreId
   if (!found) return found.error();
   if (!*found) return std::optional<StatementRecord>();
   auto record = decode_record(bytes);
-  if (!record) return Error{500, "", "corrupt statement record"};
+  if (!record) return fault(Code::corruption, "corrupt statement record");
   return std::optional<StatementRecord>(std::move(*record));
 }
 
@@ -151,8 +151,8 @@ Result<StatementErasures> add_statement_erasures(const Engine& engine, StoreId s
       if (!*record) continue;
       waits = true;
       if (++rewritten > referrers_max)
-        return Error{413, "", "more than " + std::to_string(referrers_max) +
-                                  " statements refer to the erased ones: erase fewer at once"};
+        return fault(Code::too_large, "more than " + std::to_string(referrers_max) +
+                                  " statements refer to the erased ones: erase fewer at once");
       auto after = own_record_terms(store, **record, codec, own_terms);  // its JSON decoded once
       if (!after) return after.error();
       const std::vector<Term> before = with_kept_terms(*after, (*record)->terms);
@@ -181,7 +181,7 @@ Result<uint64_t> add_document_erasures(const Engine& engine, StoreId store, Docu
   std::string scope;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     if (!decode_document(it->value().ToStringView(), &scope))
-      return Error{500, "", "a stored document is corrupt"};
+      return fault(Code::corruption, "a stored document is corrupt");
     if (!matches(scope)) continue;
     batch.Delete(engine.family(Family::Documents), it->key());
     count++;
@@ -251,10 +251,10 @@ Result<size_t> resume_erasures(Engine& engine) {
     std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(rocksdb::ReadOptions(), engine.family(Family::Meta)));
     for (it->Seek(kMarkerPrefix); it->Valid() && it->key().starts_with(kMarkerPrefix); it->Next()) {
       const std::string_view rest = it->key().ToStringView().substr(kMarkerPrefix.size());
-      if (rest.size() != 12) return Error{500, "", "an erasure marker is malformed"};
+      if (rest.size() != 12) return fault(Code::corruption, "an erasure marker is malformed");
       const StoreId store = get_u32(rest);
       auto changes = decode_posting_changes(store, it->value().ToStringView());
-      if (!changes) return Error{500, "", "an erasure marker's index changes are malformed"};
+      if (!changes) return fault(Code::corruption, "an erasure marker's index changes are malformed");
       pending.push_back(Pending{store, get_u64(rest.substr(4)), std::move(*changes)});
     }
     if (!it->status().ok()) return storage_error(it->status(), "erasure marker scan failed");

@@ -24,9 +24,9 @@ Result<std::optional<StoredStatement>> StatementReader::get(StoreId store, const
   std::string bytes;
   found = engine_.get(Family::Statements, statement_key(store, out.seq), &bytes);
   if (!found) return found.error();
-  if (!*found) return Error{500, "", "statement id index points at a missing statement"};
+  if (!*found) return fault(Code::corruption, "statement id index points at a missing statement");
   auto payload = record_json(bytes, &out.flags, &out.id);
-  if (!payload) return Error{500, "", "corrupt statement record"};
+  if (!payload) return fault(Code::corruption, "corrupt statement record");
   std::string scratch;
   auto json = decode_payload(codec_, store, *payload, out.flags, scratch);
   if (!json) return json.error();
@@ -130,7 +130,7 @@ Result<StatementPage> StatementReader::query(const StatementQuery& q) const {
       StoredStatement& s = decoded[i];
       s.seq = batch[i].seq;
       auto payload = record_json(*batch[i].record, &s.flags, &s.id);
-      if (!payload) return Error{500, "", "corrupt statement record"};
+      if (!payload) return fault(Code::corruption, "corrupt statement record");
       std::string scratch;
       auto json = decode_payload(codec_, q.store, *payload, s.flags, scratch);
       if (!json) return json.error();

@@ -250,7 +250,7 @@ TEST_F(CommitPipelineTest, RejectsBatchWholeWhenOneIdConflicts) {
   batch.push_back(prepare(statement_text(id_n(3), "http://v", activity("http://a"))));
   WriteOutcome o = submit(std::move(batch));
   ASSERT_FALSE(o.status.ok());
-  EXPECT_EQ(o.status.error().status, 409);
+  EXPECT_EQ(o.status.error().code, Code::conflict);
   EXPECT_EQ(o.last_seq, 0u);
 
   EXPECT_FALSE(get(id_n(2)).has_value());
@@ -268,7 +268,7 @@ TEST_F(CommitPipelineTest, RejectsVoidingAVoidingStatement) {
   ASSERT_TRUE(submit_one(statement_text(id_n(2), kVoided, statement_ref(id_n(1)))).status.ok());
   WriteOutcome o = submit_one(statement_text(id_n(3), kVoided, statement_ref(id_n(2))));
   ASSERT_FALSE(o.status.ok());
-  EXPECT_EQ(o.status.error().status, 400);
+  EXPECT_EQ(o.status.error().code, Code::invalid);
   EXPECT_FALSE(get(id_n(3)).has_value());
   auto voided = reader_->is_voided(1, uuid(id_n(2)));
   ASSERT_TRUE(voided.ok());
@@ -282,7 +282,7 @@ TEST_F(CommitPipelineTest, RejectsVoidingAVoidingStatementEarlierInTheSameBatch)
   batch.push_back(prepare(statement_text(id_n(3), kVoided, statement_ref(id_n(2)))));
   WriteOutcome o = submit(std::move(batch));
   ASSERT_FALSE(o.status.ok());
-  EXPECT_EQ(o.status.error().status, 400);
+  EXPECT_EQ(o.status.error().code, Code::invalid);
   EXPECT_FALSE(get(id_n(2)).has_value());
   EXPECT_FALSE(*reader_->is_voided(1, uuid(id_n(1))));
 }
@@ -296,7 +296,7 @@ TEST_F(CommitPipelineTest, RejectsVoidingAVoidingStatementThatComesLaterInTheSam
   WriteOutcome o = submit(std::move(batch));
   EXPECT_FALSE(o.status.ok());
   if (!o.status.ok()) {
-    EXPECT_EQ(o.status.error().status, 400);
+    EXPECT_EQ(o.status.error().code, Code::invalid);
   }
   EXPECT_FALSE(get(id_n(3)).has_value());
 }
@@ -326,7 +326,7 @@ TEST_F(CommitPipelineTest, ATargetWithMoreLateReferrersThanTheLimitIsRefusedWhol
   ASSERT_TRUE(submit_one(statement_text(id_n(4), "http://ref-verb", statement_ref(id_n(3)))).status.ok());
   WriteOutcome refused = submit_one(statement_text(id_n(1), "http://target-verb", activity("http://a")));
   ASSERT_FALSE(refused.status.ok());
-  EXPECT_EQ(refused.status.error().status, 413);
+  EXPECT_EQ(refused.status.error().code, Code::too_large);
   EXPECT_EQ(refused.status.error().path, "id");
   EXPECT_TRUE(query_ids({xapi::verb_term("http://target-verb")}).empty());  // nothing half back-filled
   auto target = reader_->get(1, uuid(id_n(1)));
@@ -392,7 +392,7 @@ TEST_F(CommitPipelineTest, LateVoidingOfAVoidingStatementTargetIsStillRejected) 
   WriteOutcome o = submit_one(statement_text(id_n(3), kVoided, statement_ref(id_n(2))));
   EXPECT_FALSE(o.status.ok());
   if (!o.status.ok()) {
-    EXPECT_EQ(o.status.error().status, 400);
+    EXPECT_EQ(o.status.error().code, Code::invalid);
   }
 }
 
@@ -499,7 +499,7 @@ TEST_F(CommitPipelineTest, DecidesRequestsOfOneGroupInOrder) {
   ASSERT_TRUE(b.status.ok());
   EXPECT_TRUE(b.already_stored[0]);
   ASSERT_FALSE(c.status.ok());
-  EXPECT_EQ(c.status.error().status, 409);
+  EXPECT_EQ(c.status.error().code, Code::conflict);
   EXPECT_TRUE(get(id_n(5)).has_value());
   EXPECT_FALSE(get(id_n(6)).has_value());
   EXPECT_EQ(pipeline_->committed_seq(), a.last_seq);

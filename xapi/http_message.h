@@ -59,6 +59,8 @@ struct HttpResponse {
   bool head_only = false;
   // When set, the body is this stream's chunks and `body` is ignored (HEAD: no body is sent).
   std::shared_ptr<BodyStream> stream;
+  // What went wrong inside, for the log line the router writes with the request id; never sent.
+  std::string log_detail;
 
   void set_header(std::string name, std::string value) {
     for (auto& h : headers) {

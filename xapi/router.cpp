@@ -1,7 +1,11 @@
 #include "xapi/router.h"
 
 #include <array>
+#include <atomic>
+#include <cstdio>
+#include <iostream>
 #include <memory>
+#include <random>
 
 #include "common/text.h"
 #include "common/timestamp.h"
@@ -107,6 +111,14 @@ Router::Router(const Config& config, const auth::Authenticator& authenticator,
 
 namespace {
 
+// A process-unique request id: a random start, so ids of different runs differ, counted up.
+std::string next_request_id() {
+  static std::atomic<uint64_t> next{std::random_device{}() | (uint64_t(std::random_device{}()) << 32)};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(next.fetch_add(1)));
+  return buf;
+}
+
 // The first query parameter, or header Scribe stores or echoes, that is not valid UTF-8.
 std::optional<Error> invalid_utf8(const HttpRequest& request) {
   for (const auto& [name, value] : request.query) {
@@ -128,10 +140,16 @@ void Router::handle(HttpRequest request, Reply reply) {
   Version version = default_version_;
   if (const std::string* h = request.header("x-experience-api-version"))
     version = parse_version_header(*h).value_or(default_version_);
-  auto stamp = [this, origin, is_admin](HttpResponse& r, Version v) {
+  const std::string request_id = next_request_id();
+  auto stamp = [this, origin, is_admin, request_id, method = request.method, path = request.path](HttpResponse& r,
+                                                                                                   Version v) {
     cors_.add_response_headers(r, origin ? &*origin : nullptr);
     if (!is_admin) r.set_header("X-Experience-API-Version", std::string(version_string(v)));
     r.set_header("Date", http_date(now_micros()));
+    r.set_header("X-Request-Id", request_id);
+    if (!r.log_detail.empty())  // an engine fault: the client got only its kind
+      std::cerr << "scribe: request " << request_id << " " << method << " " << path << " answered " << r.status
+                << ": " << r.log_detail << "\n" << std::flush;
   };
   auto answer = [&stamp, &version, &reply](HttpResponse r) {
     stamp(r, version);
