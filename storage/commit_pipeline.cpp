@@ -11,6 +11,7 @@
 #include "common/thread_name.h"
 #include "common/timestamp.h"
 #include "storage/index_terms.h"
+#include "storage/write_undo.h"
 
 namespace scribe::storage {
 
@@ -150,8 +151,33 @@ void CommitPipeline::stop() {
   }
   sync_wake_.notify_all();
   if (syncer_.joinable()) syncer_.join();  // then every written group is synced and answered
+  // Failed groups whose undo never became durable: their data may come back with the WAL at
+  // the next start, so they are told the outcome is unknown (never a success).
+  for (WrittenGroup& g : held_) {
+    release_snapshot(g);
+    for (size_t i = 0; i < g.requests.size(); i++) {
+      if (g.accepted[i])
+        g.outcomes[i] = WriteOutcome{fault(Code::io_error, "stopped before the failed write was undone: "
+                                                           "its statements may or may not be stored"), 0, {}};
+      g.requests[i].done(std::move(g.outcomes[i]));
+    }
+  }
+  held_.clear();
   indexer_->stop();                          // and indexed
   logged_wake_.notify_all();
+}
+
+std::optional<Error> CommitPipeline::write_fault() const {
+  if (failed_.load(std::memory_order_acquire)) {
+    std::lock_guard lock(sync_mutex_);
+    if (fault_) return fault_;
+  }
+  return engine_.write_fault();
+}
+
+void CommitPipeline::release_snapshot(WrittenGroup& group) {
+  if (group.before) engine_.db()->ReleaseSnapshot(group.before);
+  group.before = nullptr;
 }
 
 bool CommitPipeline::wait_logged(Seq seq, std::chrono::milliseconds timeout) const {
@@ -195,6 +221,7 @@ Status CommitPipeline::run_exclusive(const std::function<Status()>& job) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return fault(Code::unavailable, "the server is stopping");
+    if (auto latched = write_fault()) return std::move(*latched);
     exclusive_.push_back(&entry);
   }
   wake_.notify_one();
@@ -212,17 +239,27 @@ void CommitPipeline::run() {
     std::vector<WriteRequest> group;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty() || !exclusive_.empty(); });
+      auto ready = [this] { return stopping_ || !queue_.empty() || !exclusive_.empty(); };
+      if (failed_.load(std::memory_order_acquire)) {
+        wake_.wait_for(lock, kRecoveryRetry, ready);
+        lock.unlock();
+        try_recover();
+        lock.lock();
+      } else {
+        wake_.wait(lock, ready);
+      }
       if (!exclusive_.empty()) {
         ExclusiveJob* job = exclusive_.front();
         exclusive_.pop_front();
         lock.unlock();
-        Status s = job->job();
+        auto latched = write_fault();
+        Status s = latched ? Status(std::move(*latched)) : job->job();
         last_operand_.clear();  // the job may have removed what a cached operand describes
         job->done.set_value(std::move(s));
         continue;
       }
       if (queue_.empty() && stopping_) return;
+      if (queue_.empty()) continue;  // woken to retry a recovery
       size_t statements = 0;
       while (!queue_.empty() && (group.empty() || statements < kGroupStatementsMax)) {
         statements += queue_.front().statements.size();
@@ -244,42 +281,48 @@ void CommitPipeline::run_syncer() {
     std::deque<WrittenGroup> groups;
     {
       std::unique_lock lock(sync_mutex_);
+      syncer_busy_ = false;
       sync_wake_.wait(lock, [this] { return sync_stopping_ || !written_.empty(); });
       if (written_.empty() && sync_stopping_) return;
       groups.swap(written_);
+      syncer_busy_ = true;
     }
     sync_space_.notify_all();
+    if (frontiers_stale_.exchange(false)) frontiers_.clear();
     bool wrote = false;
     Seq newest = 0;
     for (const auto& g : groups) {
       if (g.written.ok() && g.wrote) wrote = true;
       newest = std::max(newest, g.last_seq);
     }
-    Status synced = wrote ? engine_.sync_wal() : Status::success();
+    // Never a sync after a fault: it could make a failed group durable (and RocksDB's failed WAL
+    // writer aborts the process in a sync).
+    std::optional<Error> latched = write_fault();
+    Status synced = latched ? Status(*latched) : wrote ? engine_.sync_wal() : Status::success();
     for (const auto& g : groups)
       if (!g.written.ok() || !synced.ok()) operand_cache_invalid_.store(true);
-    if (synced.ok()) {
-      std::vector<IndexEntry> entries;
-      for (auto& g : groups) {
-        if (!g.written.ok()) continue;
-        if (entries.empty()) entries = std::move(g.index_entries);
-        else entries.insert(entries.end(), g.index_entries.begin(), g.index_entries.end());
-      }
-      if (newest > committed_seq()) committed_seq_.store(newest, std::memory_order_release);
-      indexer_->submit(std::move(entries), newest);
+    if (!synced.ok()) {
+      fail_groups(groups, synced.error());
+      continue;
     }
+    std::vector<IndexEntry> entries;
+    for (auto& g : groups) {
+      release_snapshot(g);
+      if (!g.written.ok()) continue;
+      if (entries.empty()) entries = std::move(g.index_entries);
+      else entries.insert(entries.end(), g.index_entries.begin(), g.index_entries.end());
+    }
+    if (newest > committed_seq()) committed_seq_.store(newest, std::memory_order_release);
+    indexer_->submit(std::move(entries), newest);
     for (auto& g : groups) {
       for (size_t i = 0; i < g.requests.size(); i++) {
         if (g.accepted[i] && !g.written.ok()) g.outcomes[i] = WriteOutcome{g.written, 0, {}};
-        else if (g.accepted[i] && !synced.ok()) g.outcomes[i] = WriteOutcome{synced, 0, {}};
         g.requests[i].done(std::move(g.outcomes[i]));
       }
     }
-    // Answered: now the leaves' hashes and nodes (the committer already counted the leaves, so
-    // they are hashed even when the sync failed, keeping the trees in step with the leaves).
+    // Answered: now the leaves' hashes and nodes.
     if (!evidence_.enabled) continue;
     std::vector<TreeHead> heads = hash_leaves(groups);
-    if (!synced.ok()) continue;
     if (evidence_.synced_heads && !heads.empty()) evidence_.synced_heads(heads);
     if (newest > logged_seq_.load(std::memory_order_relaxed)) {
       {
@@ -289,6 +332,69 @@ void CommitPipeline::run_syncer() {
       logged_wake_.notify_all();
     }
   }
+}
+
+void CommitPipeline::fail_groups(std::deque<WrittenGroup>& groups, const Error& failure) {
+  {
+    std::lock_guard lock(sync_mutex_);
+    if (!fault_) {
+      fault_ = failure;
+      std::cerr << "scribe: writes refused until the store recovers: " << failure.describe() << "\n" << std::flush;
+    }
+    failed_.store(true, std::memory_order_release);
+  }
+  wake_.notify_all();  // the committer refuses what is queued and tries to recover
+  for (auto& g : groups) {
+    if (g.wrote && g.written.ok()) {  // in RocksDB's memtables: answered once undone
+      std::lock_guard lock(sync_mutex_);
+      held_.push_back(std::move(g));
+      continue;
+    }
+    release_snapshot(g);
+    for (size_t i = 0; i < g.requests.size(); i++) {
+      if (g.accepted[i]) g.outcomes[i] = WriteOutcome{g.written.ok() ? Status(failure) : g.written, 0, {}};
+      g.requests[i].done(std::move(g.outcomes[i]));
+    }
+  }
+}
+
+bool CommitPipeline::try_recover() {
+  std::unique_lock lock(sync_mutex_);
+  if (!failed_.load()) return true;
+  if (syncer_busy_ || !written_.empty()) return false;  // every failed group must be known
+  if (Status resumed = engine_.resume(); !resumed) return false;
+  if (!held_.empty()) {
+    std::vector<const rocksdb::WriteBatch*> batches;
+    for (const WrittenGroup& g : held_) batches.push_back(&g.batch);
+    auto undo = undo_batch(engine_, held_.front().before, batches);
+    if (!undo) {
+      std::cerr << "scribe: the failed writes cannot be undone: " << undo.error().describe() << "\n" << std::flush;
+      return false;
+    }
+    if (undo->Count() > 0) {
+      undo->Put(engine_.family(Family::Meta), kLastSeqKey, seq_bytes(last_seq_));  // seqs only grow
+      if (Status s = engine_.write_durable(*undo); !s) return false;  // latched again: retried
+    }
+  }
+  std::deque<WrittenGroup> undone;
+  undone.swap(held_);
+  const Error failure = *fault_;
+  fault_.reset();
+  // What the committer and syncer remember of the undone groups' writes.
+  leaf_counts_.clear();
+  last_operand_.clear();
+  frontiers_stale_.store(true);
+  failed_.store(false, std::memory_order_release);
+  lock.unlock();
+  std::cerr << "scribe: the store recovered; " << undone.size() << " failed group(s) undone\n" << std::flush;
+  for (WrittenGroup& g : undone) {
+    release_snapshot(g);
+    for (size_t i = 0; i < g.requests.size(); i++) {
+      if (g.accepted[i]) g.outcomes[i] = WriteOutcome{failure, 0, {}};
+      g.requests[i].done(std::move(g.outcomes[i]));
+    }
+  }
+  return true;
 }
 
 std::vector<TreeHead> CommitPipeline::hash_leaves(std::deque<WrittenGroup>& groups) {
@@ -385,6 +491,15 @@ Seq CommitPipeline::consistent_through() const {
 }
 
 CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteRequest>& group) {
+  if (auto latched = write_fault()) {  // nothing staged: the syncer answers them with the fault
+    WrittenGroup refused;
+    refused.outcomes.resize(group.size());
+    refused.accepted.assign(group.size(), true);
+    refused.written = std::move(*latched);
+    refused.last_seq = last_seq_;
+    refused.requests = std::move(group);
+    return refused;
+  }
   staging_.store(true, std::memory_order_seq_cst);
   if (operand_cache_invalid_.exchange(false)) last_operand_.clear();
   DrainState drain;
@@ -422,8 +537,10 @@ CommitPipeline::WrittenGroup CommitPipeline::commit_group(std::vector<WriteReque
   out.written = Status::success();
   if (batch.Count() > 0) {
     batch.Put(engine_.family(Family::Meta), kLastSeqKey, seq_bytes(last_seq_));
+    out.before = engine_.db()->GetSnapshot();  // for an undo, should the sync fail
     out.written = engine_.write_unsynced(batch);
     out.wrote = true;
+    out.batch = std::move(batch);
   }
   for (const auto& [store, count] : drain.group_leaf_counts) {
     if (out.written.ok()) leaf_counts_[store] = count;

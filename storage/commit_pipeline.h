@@ -14,6 +14,13 @@
 // heads to whoever signs checkpoints and advances logged_seq(). At start, leaves without nodes
 // are hashed first, then statements stored without a leaf (by a version without the log, or
 // with it off) are appended, in seq order.
+// A failed write or WAL sync latches the write fault (write_fault()): the groups not yet synced
+// fail, committed_seq() stops (nothing of theirs is ever visible), and every request after them
+// is refused with the fault, until the committer has undone the failed groups' writes
+// (storage/write_undo.h) once the engine resumes (Engine::resume: after space returns; a failed
+// WAL I/O needs a restart). A group whose data reached RocksDB's memtables is answered only once
+// its undo is durable (or at stop, when the outcome is unknown), so a refused request's data is
+// never made durable by a later sync or flush.
 // Guarantees: a batch is stored whole or not at all; `done` runs exactly once, after the data
 // is durable (or with the error that kept it out); seqs strictly increase across restarts;
 // logged_seq() <= committed_seq(), and every statement at or before logged_seq() is in its
@@ -142,6 +149,8 @@ class CommitPipeline {
   bool wait_logged(Seq seq, std::chrono::milliseconds timeout) const;
   // The index's newest postings, not yet in RocksDB: readers need them (StatementReader).
   const RecentPostings& recent_postings() const { return indexer_->recent(); }
+  // The latched write fault (see above), if any: writes are refused and /ready fails.
+  std::optional<Error> write_fault() const;
   void stop();
 
  private:
@@ -167,9 +176,19 @@ class CommitPipeline {
     Status written;
     bool wrote = false;  // the group applied a batch to RocksDB
     Seq last_seq = 0;    // the newest seq assigned so far (covers this group)
+    // While unsynced: what the group wrote, and a snapshot from just before (for an undo).
+    rocksdb::WriteBatch batch;
+    const rocksdb::Snapshot* before = nullptr;
   };
   void run();
   void run_syncer();
+  // Syncer: latches the write fault and fails `groups`; those whose data reached RocksDB wait in
+  // held_ for their undo, the others are answered now.
+  void fail_groups(std::deque<WrittenGroup>& groups, const Error& fault);
+  // Committer: once the syncer is idle and the engine resumes, undoes the held groups, answers
+  // them and clears the fault. Returns whether the fault is cleared.
+  bool try_recover();
+  void release_snapshot(WrittenGroup& group);
   WrittenGroup commit_group(std::vector<WriteRequest>& group);
   Status stage_request(WriteRequest& request, DrainState& drain, WriteOutcome& outcome);
   // The stored statement with this id, nullopt when none is; a failed read is an error.
@@ -230,11 +249,17 @@ class CommitPipeline {
   std::atomic<bool> operand_cache_invalid_{false};        // a write or sync failed
 
   static constexpr size_t kWrittenGroupsMax = 64;  // backpressure on the committer
-  std::mutex sync_mutex_;
+  mutable std::mutex sync_mutex_;
   std::condition_variable sync_wake_;   // syncer: groups to sync, or stop
   std::condition_variable sync_space_;  // committer: room in written_
   std::deque<WrittenGroup> written_;
   bool sync_stopping_ = false;
+  bool syncer_busy_ = false;             // the syncer holds groups it took from written_
+  std::atomic<bool> failed_{false};      // the write fault is latched (write_fault())
+  std::optional<Error> fault_;           // under sync_mutex_: the first failure
+  std::deque<WrittenGroup> held_;        // under sync_mutex_: failed groups waiting for their undo
+  std::atomic<bool> frontiers_stale_{false};  // an undo removed leaves: the syncer reloads trees
+  static constexpr auto kRecoveryRetry = std::chrono::milliseconds(200);
   std::thread syncer_;
 };
 

@@ -154,6 +154,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   db_options.max_background_jobs = 2;
   db_options.bytes_per_sync = 1 << 20;
   db_options.max_total_wal_size = 256u << 20;
+  if (options.env) db_options.env = options.env.get();
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
@@ -167,6 +168,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   if (!s.ok()) return storage_error(s, "cannot open RocksDB");
 
   std::unique_ptr<Engine> engine(new Engine());
+  engine->env_ = options.env;
   engine->db_.reset(raw);
   engine->sync_writes_ = options.sync_writes;
   // handles[0] is the default family, which Scribe does not use.
@@ -181,33 +183,57 @@ Engine::~Engine() {
   db_->Close();
 }
 
+Status Engine::checked(const rocksdb::Status& s, const char* what) {
+  if (s.ok()) return Status::success();
+  Error error = storage_error(s, what);
+  // Busy and the like refuse one write and leave the WAL as it was: not a fault of the store.
+  if (error.code != Code::busy) {
+    std::lock_guard lock(fault_mutex_);
+    if (!write_fault_) write_fault_ = error;
+    faulted_.store(true, std::memory_order_release);
+  }
+  return error;
+}
+
+std::optional<Error> Engine::write_fault() const {
+  if (!faulted_.load(std::memory_order_acquire)) return std::nullopt;
+  std::lock_guard lock(fault_mutex_);
+  return write_fault_;
+}
+
+Status Engine::resume() {
+  std::lock_guard lock(fault_mutex_);
+  if (!write_fault_) return Status::success();
+  auto s = db_->Resume();
+  if (!s.ok()) return storage_error(s, "the store cannot resume writing");
+  write_fault_.reset();
+  faulted_.store(false, std::memory_order_release);
+  return Status::success();
+}
+
 Status Engine::write_durable(rocksdb::WriteBatch& batch) {
+  if (auto latched = write_fault()) return std::move(*latched);
   rocksdb::WriteOptions o;
   o.sync = sync_writes_;
-  auto s = db_->Write(o, &batch);
-  if (!s.ok()) return storage_error(s, "write failed");
-  return Status::success();
+  return checked(db_->Write(o, &batch), "write failed");
 }
 
 Status Engine::write_unsynced(rocksdb::WriteBatch& batch) {
-  auto s = db_->Write(rocksdb::WriteOptions(), &batch);
-  if (!s.ok()) return storage_error(s, "write failed");
-  return Status::success();
+  if (auto latched = write_fault()) return std::move(*latched);
+  return checked(db_->Write(rocksdb::WriteOptions(), &batch), "write failed");
 }
 
 Status Engine::write_unlogged(rocksdb::WriteBatch& batch) {
+  if (auto latched = write_fault()) return std::move(*latched);
   rocksdb::WriteOptions o;
   o.disableWAL = true;
-  auto s = db_->Write(o, &batch);
-  if (!s.ok()) return storage_error(s, "index write failed");
-  return Status::success();
+  return checked(db_->Write(o, &batch), "index write failed");
 }
 
 Status Engine::sync_wal() {
   if (!sync_writes_) return Status::success();
-  auto s = db_->SyncWAL();
-  if (!s.ok()) return storage_error(s, "WAL sync failed");
-  return Status::success();
+  if (auto latched = write_fault()) return std::move(*latched);
+  return checked(db_->SyncWAL(), "WAL sync failed");
 }
 
 Status Engine::multi_get(Family f, const std::vector<std::string>& keys,

@@ -1,12 +1,18 @@
 // The RocksDB instance and its column families (see storage/keys.h for what each holds).
 // Opening creates missing families; every write through write_durable() is one atomic
 // WriteBatch on a synced WAL, so once it returns OK the batch survives a crash or kill -9.
+// The write fault: the first write or WAL sync that fails with an engine fault (an I/O error,
+// no space, corruption) latches it. From then on every write and sync returns it without
+// reaching RocksDB (whose WAL writer, once failed, aborts the process in a later sync: Debian
+// builds RocksDB with assertions on) until resume() clears it. Reads go on.
 #pragma once
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +46,9 @@ struct EngineOptions {
   // Statement values come compressed (storage/statement_codec.h): RocksDB does not compress the
   // statements family again.
   bool statements_precompressed = false;
+  // Where RocksDB does its file I/O; null: the default POSIX Env. Tests pass one over a
+  // fault-injecting FileSystem (tests/support/fault_injection_fs.h). The engine keeps it alive.
+  std::shared_ptr<rocksdb::Env> env;
 };
 
 class Engine {
@@ -63,6 +72,12 @@ class Engine {
   // Fsyncs the WAL: every write that returned before this call is then durable.
   // A no-op when sync_writes is off.
   Status sync_wal();
+  // The latched write fault, if any.
+  std::optional<Error> write_fault() const;
+  // Tries to clear the write fault through RocksDB's Resume(): it recovers once space returns
+  // (RocksDB also retries that by itself); a failed WAL append or sync is fatal to RocksDB 7.8
+  // (Resume returns the error) and only a restart clears it. OK when no fault is left.
+  Status resume();
   // Point read; NotFound is reported as found=false, other failures as an Error.
   Result<bool> get(Family f, const std::string& key, std::string* value) const;
   // Batched point reads (one pass over the files for all keys): values[i] is nullopt when
@@ -72,9 +87,15 @@ class Engine {
 
  private:
   Engine() = default;
+  std::shared_ptr<rocksdb::Env> env_;  // outlives db_
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
   bool sync_writes_ = true;
+  // The latched write fault (see above): `faulted_` is the fast check, `write_fault_` the error.
+  Status checked(const rocksdb::Status& s, const char* what);
+  std::atomic<bool> faulted_{false};
+  mutable std::mutex fault_mutex_;
+  std::optional<Error> write_fault_;
 };
 
 // The code of an engine status (LevelDB's kinds), and an error of that code whose message, for

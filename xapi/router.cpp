@@ -111,6 +111,22 @@ Router::Router(const Config& config, const auth::Authenticator& authenticator,
 
 namespace {
 
+// The process is up and answering.
+HttpResponse health() { return json_response(200, R"({"status":"alive"})"); }
+
+// Whether Scribe takes writes: not while the store's write fault is latched.
+HttpResponse readiness(const std::optional<Error>& write_fault) {
+  json::Object body;
+  body.append("ready", json::Value(!write_fault));
+  if (write_fault) {
+    body.append("reason", json::Value(std::string(write_fault->code == Code::no_space
+                                                      ? "writes are refused: the store's disk is full"
+                                                      : "writes are refused: the store's disk failed")));
+  }
+  HttpResponse r = json_response(write_fault ? 503 : 200, json::serialize(json::Value(std::move(body))));
+  return r;  // the fault itself was logged once, when it latched
+}
+
 // A process-unique request id: a random start, so ids of different runs differ, counted up.
 std::string next_request_id() {
   static std::atomic<uint64_t> next{std::random_device{}() | (uint64_t(std::random_device{}()) << 32)};
@@ -171,6 +187,13 @@ void Router::handle(HttpRequest request, Reply reply) {
     });
   }
 
+  // Probes for a supervisor or load balancer: no credential, no version header.
+  if (request.path == "/health" || request.path == "/ready") {
+    if (!is_read(request)) return answer(method_not_allowed("GET, HEAD"));
+    HttpResponse r = request.path == "/health" ? health() : readiness(statements_.write_fault());
+    r.head_only = request.method == "HEAD";
+    return answer(std::move(r));
+  }
   const std::string& base = config_.server.base_path;
   if (!request.path.starts_with(base))
     return answer(error_response(Error{404, "", "no resource at " + request.path}));

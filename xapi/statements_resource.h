@@ -24,6 +24,8 @@ class StatementsResource {
   void put(const RequestContext& ctx, const HttpRequest& request, Reply reply);
   void post(const RequestContext& ctx, const HttpRequest& request, Reply reply);
   HttpResponse get(const RequestContext& ctx, const HttpRequest& request);
+  // Why statement writes are refused now (the commit pipeline's latched write fault), if they are.
+  std::optional<Error> write_fault() const { return pipeline_.write_fault(); }
 
  private:
   void write(const RequestContext& ctx, std::vector<storage::PreparedStatement> statements,
