@@ -2,14 +2,16 @@
 // fault_injection_test and RocksDB's FaultInjectionTestFS, on the public FileSystemWrapper).
 // It keeps, per file written through it, how many bytes were appended and how many were synced,
 // and whether its directory entry was synced. It can:
-//  1. simulate a power loss: deactivate() makes every later write and sync fail (so what a
-//     closing engine still writes is never "synced"), then drop_unsynced() truncates every file
-//     to its synced size and deletes files whose directory entry was never synced;
+//  1. simulate a power loss: after deactivate() nothing is kept (writes and syncs pass, as no
+//     one sees what happens after the cut, but nothing counts as synced; deletes and renames do
+//     not happen), then drop_unsynced() truncates every file to its synced size and deletes
+//     files whose directory entry was never synced. A test must count as acknowledged only
+//     what was answered before it cut the power;
 //  2. fail chosen operations with EIO: the next matching write (Append), sync, or read, by file
 //     name suffix (".log" is the WAL, ".sst" a table), once or until clear_faults();
 //  3. run out of space: with a byte budget, an Append past it fails with NoSpace.
-// Guarantees: a sync reported OK was recorded while active (checked and recorded under one
-// lock), so drop_unsynced() keeps every byte a caller was told is durable.
+// Guarantees: a sync that returned while active was recorded (checked and recorded under one
+// lock), so drop_unsynced() keeps every byte a caller was told before the cut is durable.
 #pragma once
 
 #include <rocksdb/env.h>
