@@ -202,6 +202,7 @@ std::optional<Error> Engine::write_fault() const {
 }
 
 Status Engine::resume() {
+  std::lock_guard wal(wal_mutex_);  // (always before fault_mutex_)
   std::lock_guard lock(fault_mutex_);
   if (!write_fault_) return Status::success();
   auto s = db_->Resume();
@@ -212,6 +213,7 @@ Status Engine::resume() {
 }
 
 Status Engine::write_durable(rocksdb::WriteBatch& batch) {
+  std::lock_guard wal(wal_mutex_);
   if (auto latched = write_fault()) return std::move(*latched);
   rocksdb::WriteOptions o;
   o.sync = sync_writes_;
@@ -219,6 +221,7 @@ Status Engine::write_durable(rocksdb::WriteBatch& batch) {
 }
 
 Status Engine::write_unsynced(rocksdb::WriteBatch& batch) {
+  std::lock_guard wal(wal_mutex_);
   if (auto latched = write_fault()) return std::move(*latched);
   return checked(db_->Write(rocksdb::WriteOptions(), &batch), "write failed");
 }
@@ -232,6 +235,7 @@ Status Engine::write_unlogged(rocksdb::WriteBatch& batch) {
 
 Status Engine::sync_wal() {
   if (!sync_writes_) return Status::success();
+  std::lock_guard wal(wal_mutex_);
   if (auto latched = write_fault()) return std::move(*latched);
   return checked(db_->SyncWAL(), "WAL sync failed");
 }

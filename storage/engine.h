@@ -4,7 +4,9 @@
 // The write fault: the first write or WAL sync that fails with an engine fault (an I/O error,
 // no space, corruption) latches it. From then on every write and sync returns it without
 // reaching RocksDB (whose WAL writer, once failed, aborts the process in a later sync: Debian
-// builds RocksDB with assertions on) until resume() clears it. Reads go on.
+// builds RocksDB with assertions on) until resume() clears it. Reads go on. A WAL append and a
+// WAL sync never overlap (wal_mutex_): a sync that started while an append failed would reach
+// that failed writer before the fault is latched.
 #pragma once
 
 #include <rocksdb/db.h>
@@ -94,6 +96,7 @@ class Engine {
   // The latched write fault (see above): `faulted_` is the fast check, `write_fault_` the error.
   Status checked(const rocksdb::Status& s, const char* what);
   std::atomic<bool> faulted_{false};
+  std::mutex wal_mutex_;  // WAL appends and syncs, with the fault check and latch
   mutable std::mutex fault_mutex_;
   std::optional<Error> write_fault_;
 };
