@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "storage/engine_logger.h"
 #include "storage/json_merge_operators.h"
 
 namespace scribe::storage {
@@ -88,7 +89,10 @@ rocksdb::ColumnFamilyOptions family_options(Family f, const std::shared_ptr<rock
   // The index takes ~8 random-keyed entries per statement, and leveled compaction rewrote each
   // one ~7.5 times (474 s of CPU for a 10M import that took 906 s): universal compaction
   // rewrites them far less, for a few more sorted runs per index seek.
-  if (f == Family::Index) o.compaction_style = rocksdb::kCompactionStyleUniversal;
+  if (f == Family::Index) {
+    o.compaction_style = rocksdb::kCompactionStyleUniversal;
+    o.level_compaction_dynamic_level_bytes = false;  // a leveled-compaction option
+  }
   // Statement keys grow within a store and index keys grow within a term: an insert hint per
   // prefix lets the memtable append near the previous insert instead of searching the skiplist.
   // Only whole keys are in the hint domain: RocksDB 7.8 keeps one hint map for a family's point
@@ -155,6 +159,8 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   db_options.bytes_per_sync = 1 << 20;
   db_options.max_total_wal_size = 256u << 20;
   if (options.env) db_options.env = options.env.get();
+  db_options.info_log = make_stderr_logger();  // never a LOG file on the data's disk (see there)
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
@@ -195,9 +201,24 @@ Status Engine::checked(const rocksdb::Status& s, const char* what) {
   return error;
 }
 
-std::optional<Error> Engine::write_fault() const {
+std::optional<Error> Engine::write_fault() {
   if (!faulted_.load(std::memory_order_acquire)) return std::nullopt;
+  std::lock_guard wal(wal_mutex_);
+  return fault_after_retry();
+}
+
+std::optional<Error> Engine::fault_after_retry() {
   std::lock_guard lock(fault_mutex_);
+  if (!write_fault_) return std::nullopt;
+  const auto now = std::chrono::steady_clock::now();
+  if (write_fault_->code == Code::no_space && now - last_resume_ >= kResumeRetry) {
+    last_resume_ = now;
+    if (db_->Resume().ok()) {
+      write_fault_.reset();
+      faulted_.store(false, std::memory_order_release);
+      return std::nullopt;
+    }
+  }
   return write_fault_;
 }
 
@@ -214,7 +235,8 @@ Status Engine::resume() {
 
 Status Engine::write_durable(rocksdb::WriteBatch& batch) {
   std::lock_guard wal(wal_mutex_);
-  if (auto latched = write_fault()) return std::move(*latched);
+  if (faulted_.load(std::memory_order_acquire))
+    if (auto latched = fault_after_retry()) return std::move(*latched);
   rocksdb::WriteOptions o;
   o.sync = sync_writes_;
   return checked(db_->Write(o, &batch), "write failed");
@@ -222,12 +244,16 @@ Status Engine::write_durable(rocksdb::WriteBatch& batch) {
 
 Status Engine::write_unsynced(rocksdb::WriteBatch& batch) {
   std::lock_guard wal(wal_mutex_);
-  if (auto latched = write_fault()) return std::move(*latched);
+  if (faulted_.load(std::memory_order_acquire))
+    if (auto latched = fault_after_retry()) return std::move(*latched);
   return checked(db_->Write(rocksdb::WriteOptions(), &batch), "write failed");
 }
 
 Status Engine::write_unlogged(rocksdb::WriteBatch& batch) {
-  if (auto latched = write_fault()) return std::move(*latched);
+  if (faulted_.load(std::memory_order_acquire)) {
+    std::lock_guard wal(wal_mutex_);
+    if (auto latched = fault_after_retry()) return std::move(*latched);
+  }
   rocksdb::WriteOptions o;
   o.disableWAL = true;
   return checked(db_->Write(o, &batch), "index write failed");
@@ -236,7 +262,8 @@ Status Engine::write_unlogged(rocksdb::WriteBatch& batch) {
 Status Engine::sync_wal() {
   if (!sync_writes_) return Status::success();
   std::lock_guard wal(wal_mutex_);
-  if (auto latched = write_fault()) return std::move(*latched);
+  if (faulted_.load(std::memory_order_acquire))
+    if (auto latched = fault_after_retry()) return std::move(*latched);
   return checked(db_->SyncWAL(), "WAL sync failed");
 }
 

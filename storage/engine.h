@@ -13,6 +13,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -74,8 +75,10 @@ class Engine {
   // Fsyncs the WAL: every write that returned before this call is then durable.
   // A no-op when sync_writes is off.
   Status sync_wal();
-  // The latched write fault, if any.
-  std::optional<Error> write_fault() const;
+  // The latched write fault, if any. A full disk's is retried here (RocksDB's Resume, which
+  // passes once RocksDB has recovered by itself after space returned; at most every
+  // kResumeRetry) and cleared when it passes.
+  std::optional<Error> write_fault();
   // Tries to clear the write fault through RocksDB's Resume(): it recovers once space returns
   // (RocksDB also retries that by itself); a failed WAL append or sync is fatal to RocksDB 7.8
   // (Resume returns the error) and only a restart clears it. OK when no fault is left.
@@ -95,10 +98,14 @@ class Engine {
   bool sync_writes_ = true;
   // The latched write fault (see above): `faulted_` is the fast check, `write_fault_` the error.
   Status checked(const rocksdb::Status& s, const char* what);
+  // The fault after a retry of a full disk's; wal_mutex_ held.
+  std::optional<Error> fault_after_retry();
   std::atomic<bool> faulted_{false};
-  std::mutex wal_mutex_;  // WAL appends and syncs, with the fault check and latch
-  mutable std::mutex fault_mutex_;
+  std::mutex wal_mutex_;  // WAL appends and syncs, with the fault check and latch; before fault_mutex_
+  std::mutex fault_mutex_;
   std::optional<Error> write_fault_;
+  std::chrono::steady_clock::time_point last_resume_{};
+  static constexpr auto kResumeRetry = std::chrono::milliseconds(200);
 };
 
 // The code of an engine status (LevelDB's kinds), and an error of that code whose message, for
